@@ -1,0 +1,123 @@
+"""Brands, the people who work for them, and their saved shortlists of influencers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from influencers.models import Influencer, Niche
+from influencers.taxonomy import Country, ModerationStatus
+
+
+class BrandQuerySet(models.QuerySet["Brand"]):
+    def approved(self) -> BrandQuerySet:
+        return self.filter(status=ModerationStatus.APPROVED)
+
+    def pending(self) -> BrandQuerySet:
+        return self.filter(status=ModerationStatus.PENDING)
+
+
+class Brand(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    website = models.URLField(max_length=300, blank=True)
+    industry_niches = models.ManyToManyField(Niche, related_name="brands", blank=True)
+    country = models.CharField(max_length=2, choices=Country.choices, blank=True)
+    description = models.TextField(max_length=4000, blank=True)
+    status = models.CharField(max_length=12, choices=ModerationStatus.choices, default=ModerationStatus.PENDING)
+    status_reason = models.TextField(blank=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    verified = models.BooleanField(default=False, help_text=_("Set by a moderator after checking the company."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BrandQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def can_invite(self) -> bool:
+        return self.status == ModerationStatus.APPROVED
+
+
+class BrandMember(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MEMBER = "member", _("Member")
+
+    # One brand per user keeps every page's "my brand" unambiguous (see docs/decisions.md).
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brand_membership")
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="members")
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["brand", "role", "user"]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.brand} ({self.role})"
+
+
+class BrandInvitation(models.Model):
+    """An owner's invitation for a teammate to join the brand as a member."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="brand_invitation_one_open_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.brand}"
+
+
+class Shortlist(models.Model):
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="shortlists")
+    name = models.CharField(max_length=120)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    influencers = models.ManyToManyField(Influencer, through="ShortlistEntry", related_name="shortlists")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["brand", "name"], name="shortlist_unique_name_per_brand")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ShortlistEntry(models.Model):
+    shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, related_name="entries")
+    influencer = models.ForeignKey(Influencer, on_delete=models.CASCADE, related_name="shortlist_entries")
+    note = models.TextField(max_length=2000, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-added_at"]
+        verbose_name_plural = "shortlist entries"
+        constraints = [
+            models.UniqueConstraint(fields=["shortlist", "influencer"], name="shortlist_entry_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.influencer} in {self.shortlist}"

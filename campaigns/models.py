@@ -1,0 +1,414 @@
+"""Campaigns of four kinds, the collaborations they start, deliverables and stored matches."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from brands.models import Brand
+from influencers.models import Influencer, Niche, Offer, Post
+from influencers.taxonomy import (
+    AgeBand,
+    Country,
+    Currency,
+    Gender,
+    Language,
+    ModerationStatus,
+    Platform,
+    PostFormat,
+    Tier,
+    WorkKind,
+)
+
+money = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(100_000_000)]}
+
+# The kind-specific terms every campaign of that kind must carry (field names on Campaign).
+KIND_REQUIRED_TERMS: dict[str, tuple[str, ...]] = {
+    WorkKind.SPONSORED_POST: ("posts_count",),
+    WorkKind.REVIEW: ("product_name", "product_value"),
+    WorkKind.GIVEAWAY: ("prize", "prize_value", "winners_count", "entry_end_date"),
+    WorkKind.AMBASSADORSHIP: ("duration_months", "posts_per_month", "monthly_fee"),
+}
+
+
+class CampaignQuerySet(models.QuerySet["Campaign"]):
+    def for_brand(self, brand: Brand) -> CampaignQuerySet:
+        return self.filter(brand=brand)
+
+    def open(self) -> CampaignQuerySet:
+        """Published, approved by moderation and accepting creators."""
+        return self.filter(status=Campaign.Status.OPEN).exclude(
+            moderation_status__in=[ModerationStatus.REJECTED, ModerationStatus.SUSPENDED]
+        )
+
+    def public(self) -> CampaignQuerySet:
+        return self.filter(visibility=Campaign.Visibility.PUBLIC)
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        PAUSED = "paused", _("Paused")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public: creators can apply")
+        INVITE_ONLY = "invite_only", _("Invite only")
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="campaigns")
+    title = models.CharField(max_length=160)
+    brief = models.TextField(max_length=10_000)
+    kind = models.CharField(max_length=16, choices=WorkKind.choices)
+
+    # Sponsored post terms.
+    posts_count = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    formats = models.JSONField(default=list, blank=True, help_text=_('Post formats, e.g. ["reel", "story"].'))
+    # Product review terms.
+    product_name = models.CharField(max_length=160, blank=True)
+    product_value = models.DecimalField(null=True, blank=True, **money)
+    honest_review_clause = models.BooleanField(
+        default=True, help_text=_("The creator may share an honest opinion, including criticism.")
+    )
+    # Giveaway terms.
+    prize = models.CharField(max_length=200, blank=True)
+    prize_value = models.DecimalField(null=True, blank=True, **money)
+    winners_count = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+    entry_end_date = models.DateField(null=True, blank=True)
+    winner_announcement_date = models.DateField(null=True, blank=True)
+    winners_announced_at = models.DateTimeField(null=True, blank=True)
+    # Ambassadorship terms.
+    duration_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(36)]
+    )
+    posts_per_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    monthly_fee = models.DecimalField(null=True, blank=True, **money)
+    exclusivity = models.BooleanField(
+        default=False, help_text=_("The creator works with no competing brand meanwhile.")
+    )
+
+    # Who it is for.
+    niches = models.ManyToManyField(Niche, related_name="campaigns", blank=True)
+    platforms = models.JSONField(default=list, blank=True)
+    target_age_bands = models.JSONField(default=list, blank=True)
+    target_genders = models.JSONField(default=list, blank=True)
+    target_countries = models.JSONField(default=list, blank=True)
+    target_languages = models.JSONField(default=list, blank=True)
+    min_followers = models.BigIntegerField(null=True, blank=True, validators=[MinValueValidator(0)])
+    max_followers = models.BigIntegerField(null=True, blank=True, validators=[MinValueValidator(0)])
+    tiers = models.JSONField(default=list, blank=True)
+
+    # Money and time.
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
+    budget_total = models.DecimalField(**money)
+    budget_per_creator = models.DecimalField(**money)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    visibility = models.CharField(max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC)
+    moderation_status = models.CharField(
+        max_length=12, choices=ModerationStatus.choices, default=ModerationStatus.PENDING
+    )
+    moderation_reason = models.TextField(blank=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Set when the matches must be recomputed; cleared by the matching run. The sweep re-enqueues
+    # campaigns whose flag is old, so a trigger lost with the broker is retried.
+    matches_stale_since = models.DateTimeField(null=True, blank=True, db_index=True)
+    matches_computed_at = models.DateTimeField(null=True, blank=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "visibility"], name="campaign_status_visibility")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="campaign_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(budget_total__gte=0) & Q(budget_per_creator__gte=0), name="campaign_budget_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_per_creator__lte=F("budget_total")), name="campaign_per_creator_within_total"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_followers__isnull=True)
+                | Q(max_followers__isnull=True)
+                | Q(max_followers__gte=F("min_followers")),
+                name="campaign_follower_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=WorkKind.SPONSORED_POST) | Q(posts_count__isnull=False),
+                name="campaign_sponsored_post_terms",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=WorkKind.REVIEW) | (~Q(product_name="") & Q(product_value__isnull=False)),
+                name="campaign_review_terms",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=WorkKind.GIVEAWAY)
+                | (
+                    ~Q(prize="")
+                    & Q(prize_value__isnull=False)
+                    & Q(winners_count__isnull=False)
+                    & Q(entry_end_date__isnull=False)
+                ),
+                name="campaign_giveaway_terms",
+            ),
+            models.CheckConstraint(
+                condition=Q(winner_announcement_date__isnull=True)
+                | Q(entry_end_date__isnull=True)
+                | Q(winner_announcement_date__gte=F("entry_end_date")),
+                name="campaign_giveaway_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=WorkKind.AMBASSADORSHIP)
+                | (Q(duration_months__isnull=False) & Q(posts_per_month__isnull=False) & Q(monthly_fee__isnull=False)),
+                name="campaign_ambassadorship_terms",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+
+        def add(field: str, message: str) -> None:
+            errors.setdefault(field, []).append(message)
+
+        for field in KIND_REQUIRED_TERMS.get(self.kind, ()):
+            if getattr(self, field) in (None, ""):
+                add(field, _("Required for a %(kind)s campaign.") % {"kind": self.get_kind_display().lower()})
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            add("ends_on", _("The campaign cannot end before it starts."))
+        if (
+            self.budget_total is not None
+            and self.budget_per_creator is not None
+            and self.budget_per_creator > self.budget_total
+        ):
+            add("budget_per_creator", _("The budget per creator cannot exceed the total budget."))
+        if (
+            self.min_followers is not None
+            and self.max_followers is not None
+            and self.max_followers < self.min_followers
+        ):
+            add("max_followers", _("The maximum number of followers is below the minimum."))
+        if self.kind == WorkKind.GIVEAWAY:
+            if self.entry_end_date and self.starts_on and self.entry_end_date < self.starts_on:
+                add("entry_end_date", _("Entries cannot close before the campaign starts."))
+            if (
+                self.entry_end_date
+                and self.winner_announcement_date
+                and self.winner_announcement_date < self.entry_end_date
+            ):
+                add("winner_announcement_date", _("Winners are announced after entries close."))
+        if (
+            self.kind == WorkKind.AMBASSADORSHIP
+            and self.monthly_fee is not None
+            and self.budget_per_creator is not None
+            and self.duration_months
+            and self.monthly_fee * self.duration_months > self.budget_per_creator
+        ):
+            add("monthly_fee", _("Monthly fee × duration exceeds the budget per creator."))
+        for field, allowed in (
+            ("formats", PostFormat.values),
+            ("platforms", Platform.values),
+            ("target_age_bands", AgeBand.values),
+            ("target_genders", Gender.values),
+            ("target_countries", Country.values),
+            ("target_languages", Language.values),
+            ("tiers", Tier.values),
+        ):
+            value = getattr(self, field)
+            if not isinstance(value, list) or any(item not in allowed for item in value):
+                add(field, _("Choose from the listed options."))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Collaboration(models.Model):
+    """One influencer working on one campaign, from invitation or application to completion."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        APPLIED = "applied", _("Applied")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        CONTENT_SUBMITTED = "content_submitted", _("Content submitted")
+        REVISION_REQUESTED = "revision_requested", _("Revision requested")
+        APPROVED = "approved", _("Content approved")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Party(models.TextChoices):
+        BRAND = "brand", _("Brand")
+        INFLUENCER = "influencer", _("Influencer")
+
+    # Every legal edge of the status machine and the party allowed to take it. An application is
+    # answered by the brand, an invitation by the influencer; whoever started it may withdraw it.
+    TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
+        (Status.INVITED, Status.ACCEPTED): (Party.INFLUENCER,),
+        (Status.INVITED, Status.DECLINED): (Party.INFLUENCER,),
+        (Status.INVITED, Status.WITHDRAWN): (Party.BRAND,),
+        (Status.APPLIED, Status.ACCEPTED): (Party.BRAND,),
+        (Status.APPLIED, Status.DECLINED): (Party.BRAND,),
+        (Status.APPLIED, Status.WITHDRAWN): (Party.INFLUENCER,),
+        (Status.ACCEPTED, Status.CONTENT_SUBMITTED): (Party.INFLUENCER,),
+        (Status.ACCEPTED, Status.CANCELLED): (Party.BRAND, Party.INFLUENCER),
+        (Status.CONTENT_SUBMITTED, Status.APPROVED): (Party.BRAND,),
+        (Status.CONTENT_SUBMITTED, Status.REVISION_REQUESTED): (Party.BRAND,),
+        (Status.REVISION_REQUESTED, Status.CONTENT_SUBMITTED): (Party.INFLUENCER,),
+        (Status.REVISION_REQUESTED, Status.CANCELLED): (Party.BRAND, Party.INFLUENCER),
+        (Status.APPROVED, Status.CONTENT_SUBMITTED): (Party.INFLUENCER,),  # next deliverable (ambassadorship)
+        (Status.APPROVED, Status.COMPLETED): (Party.BRAND,),
+    }
+    FINAL_STATUSES = frozenset({Status.DECLINED, Status.WITHDRAWN, Status.COMPLETED, Status.CANCELLED})
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="collaborations")
+    influencer = models.ForeignKey(Influencer, on_delete=models.CASCADE, related_name="collaborations")
+    initiated_by = models.CharField(max_length=10, choices=Party.choices)
+    offer = models.ForeignKey(Offer, null=True, blank=True, on_delete=models.SET_NULL, related_name="collaborations")
+    proposed_fee = models.DecimalField(null=True, blank=True, **money)
+    agreed_fee = models.DecimalField(null=True, blank=True, **money)
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+    is_giveaway_winner_announced = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["campaign", "status"], name="collaboration_campaign_status")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "influencer"], name="collaboration_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(proposed_fee__isnull=True) | Q(proposed_fee__gte=0),
+                name="collaboration_proposed_fee_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(agreed_fee__isnull=True) | Q(agreed_fee__gte=0),
+                name="collaboration_agreed_fee_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.influencer} × {self.campaign}"
+
+    @classmethod
+    def allowed_parties(cls, current: str, target: str) -> tuple[str, ...]:
+        """Who may move a collaboration from `current` to `target` (empty: the edge is illegal)."""
+        return cls.TRANSITIONS.get((current, target), ())
+
+    def next_statuses(self, party: str) -> list[str]:
+        return [to for (frm, to), parties in self.TRANSITIONS.items() if frm == self.status and party in parties]
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL_STATUSES
+
+
+class CollaborationMessage(models.Model):
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Deliverable(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Not yet submitted")
+        SUBMITTED = "submitted", _("Submitted")
+        REVISION_REQUESTED = "revision_requested", _("Revision requested")
+        APPROVED = "approved", _("Approved")
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="deliverables")
+    kind = models.CharField(max_length=10, choices=PostFormat.choices, default=PostFormat.IMAGE)
+    title = models.CharField(max_length=160, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    # The month an ambassadorship deliverable belongs to (first day of the month).
+    period = models.DateField(null=True, blank=True)
+    submitted_url = models.URLField(max_length=500, blank=True)
+    draft_text = models.TextField(max_length=5000, blank=True)
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliverables")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    has_ad_disclosure = models.BooleanField(null=True, blank=True, help_text=_("Result of the disclosure check."))
+    disclosure_found = models.CharField(max_length=60, blank=True)
+    review_comment = models.TextField(max_length=4000, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_date", "created_at"]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_kind_display()} for {self.collaboration}"
+
+
+class Match(models.Model):
+    """A stored recommendation: how well one influencer fits one campaign, and why."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="matches")
+    influencer = models.ForeignKey(Influencer, on_delete=models.CASCADE, related_name="matches")
+    rank = models.PositiveIntegerField()
+    score = models.FloatField(validators=[MinValueValidator(0), MaxValueValidator(100)])
+    niche_fit = models.FloatField()
+    audience_fit = models.FloatField()
+    engagement_quality = models.FloatField()
+    credibility_fit = models.FloatField()
+    price_fit = models.FloatField()
+    reach_fit = models.FloatField()
+    estimated_reach = models.BigIntegerField(default=0)
+    price = models.DecimalField(null=True, blank=True, max_digits=12, decimal_places=2)
+    cost_per_engagement = models.FloatField(null=True, blank=True)
+    cpm = models.FloatField(null=True, blank=True)
+    explanation = models.TextField()
+    computed_at = models.DateTimeField()
+    engine_version = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ["campaign", "rank"]
+        verbose_name_plural = "matches"
+        indexes = [models.Index(fields=["influencer", "-score"], name="match_influencer_score")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "influencer"], name="match_unique_pair"),
+            models.UniqueConstraint(fields=["campaign", "rank"], name="match_unique_rank"),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="match_score_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.influencer} for {self.campaign}: {self.score:.0f}"
+
+    COMPONENTS = ("niche_fit", "audience_fit", "engagement_quality", "credibility_fit", "price_fit", "reach_fit")
+
+    def components(self) -> dict[str, float]:
+        return {name: getattr(self, name) for name in self.COMPONENTS}

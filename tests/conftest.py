@@ -1,0 +1,33 @@
+import os
+
+import pytest
+
+from tests.services import missing_service, services_required
+
+# Browser tests run Django's live server in a thread next to Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in SERVICE_MARKERS:
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = missing_service(marker)
+        if reason is None:
+            continue
+        if services_required():
+            pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files (avatars, imports) go to a per-test folder, never into the project."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _no_lockouts_between_tests(settings):
+    settings.AXES_ENABLED = False
