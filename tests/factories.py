@@ -35,7 +35,7 @@ class UserFactory(DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    password = factory.django.Password(PASSWORD)
 
 
 class StaffFactory(UserFactory):
@@ -51,6 +51,7 @@ def niche(slug: str) -> Niche:
 class InfluencerFactory(DjangoModelFactory):
     class Meta:
         model = Influencer
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     handle = factory.Sequence(lambda n: f"creator{n}")
@@ -101,6 +102,7 @@ class FollowerSnapshotFactory(DjangoModelFactory):
 class AudienceFactory(DjangoModelFactory):
     class Meta:
         model = Audience
+        skip_postgeneration_save = True
 
     influencer = factory.SubFactory(InfluencerFactory)
     age_13_17 = 0.05
