@@ -31,3 +31,21 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _no_lockouts_between_tests(settings):
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager_unless_worker_test(request: pytest.FixtureRequest):
+    """Tasks run in-process in ordinary tests, even when CELERY_BROKER_URL points at Redis (CI).
+
+    Only tests marked `celery_worker` talk to the broker and a real worker, so no stray task
+    is left in a queue for a later test's worker to pick up.
+    """
+    from config.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
