@@ -7,18 +7,21 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from brands.models import Brand, BrandMember, Shortlist, ShortlistEntry
-from campaigns.models import Campaign, Collaboration, Deliverable, Match
+from brands.models import Brand, BrandInvitation, BrandMember, Shortlist, ShortlistEntry
+from campaigns.models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
 from influencers.models import (
     Audience,
     AudienceCountry,
+    AuditEvent,
     EngineRun,
     FollowerSnapshot,
     Influencer,
     Niche,
+    Notification,
     Offer,
     Post,
     SocialAccount,
@@ -255,3 +258,46 @@ class EngineRunFactory(DjangoModelFactory):
 
     kind = EngineRun.Kind.MATCHES_CAMPAIGN
     scope = "all"
+
+
+class BrandInvitationFactory(DjangoModelFactory):
+    class Meta:
+        model = BrandInvitation
+
+    brand = factory.SubFactory(BrandFactory)
+    email = factory.Sequence(lambda n: f"teammate{n}@example.com")
+    token = factory.Sequence(lambda n: f"invitation-token-{n:08d}")
+
+
+class CollaborationMessageFactory(DjangoModelFactory):
+    class Meta:
+        model = CollaborationMessage
+
+    collaboration = factory.SubFactory(CollaborationFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "Looking forward to working together."
+
+
+class NotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    verb = "moderation.approve"
+    message = "Your profile is now approved."
+
+
+class AuditEventFactory(DjangoModelFactory):
+    """An audit row about an influencer; pass `target=` for another object."""
+
+    class Meta:
+        model = AuditEvent
+        exclude = ("target_object",)
+
+    target_object = factory.SubFactory(InfluencerFactory)
+    actor = factory.SubFactory(StaffFactory)
+    action = "moderation.approve"
+    content_type = factory.LazyAttribute(lambda e: ContentType.objects.get_for_model(e.target_object))
+    object_id = factory.LazyAttribute(lambda e: str(e.target_object.pk))
+    object_repr = factory.LazyAttribute(lambda e: str(e.target_object)[:200])
+    data = factory.LazyFunction(lambda: {"from": "pending", "to": "approved"})
