@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -234,7 +235,32 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Periodic engine work (run exactly one `celery beat`). Task names are documented in docs/metrics.md.
+ENGINE_SWEEP_MINUTES = env.int("ENGINE_SWEEP_MINUTES", default=5)
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Accounts whose posts changed since their metrics, influencers flagged stale or never computed.
+    "metrics-incremental": {"task": "influencers.tasks.recompute_metrics_task", "schedule": timedelta(minutes=15)},
+    # Every influencer, so numbers follow the clock (posts leave the 180-day window, growth moves on).
+    "metrics-full-nightly": {
+        "task": "influencers.tasks.recompute_metrics_task",
+        "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"full": True},
+    },
+    "matches-open-campaigns-nightly": {
+        "task": "campaigns.tasks.recompute_open_campaigns_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Re-enqueue work whose trigger was lost (broker down at commit time): stale flags older than this.
+    "engine-sweep": {"task": "campaigns.tasks.engine_sweep_task", "schedule": timedelta(minutes=ENGINE_SWEEP_MINUTES)},
+}
+# Transient errors a task retries with exponential backoff (database restarts, broker blips).
+ENGINE_TASK_MAX_RETRIES = env.int("ENGINE_TASK_MAX_RETRIES", default=5)
+# Influencers per chunk of a metric recompute; a full run fans chunks out over the workers.
+METRICS_CHUNK_SIZE = env.int("METRICS_CHUNK_SIZE", default=20_000)
+# Seconds a worker keeps the matching feature matrix in memory (0 = reload for every campaign). The
+# engine bumps a version key in the cache on every recompute, so with a shared (Redis) cache a
+# change is picked up at once; the expiry bounds staleness from edits that bypass the engine.
+MATCH_FEATURE_CACHE_SECONDS = env.int("MATCH_FEATURE_CACHE_SECONDS", default=0)
 
 # --- Invloed --------------------------------------------------------------------------------
 MATCH_TOP_N = env.int("MATCH_TOP_N", default=200)

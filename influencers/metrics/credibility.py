@@ -1,0 +1,269 @@
+"""Credibility: a 0–100 score with its reasons as data, so a brand sees why, not just how much.
+
+The score starts at 100 and each rule that fires subtracts its impact (clamped to 0–100). Rules that
+explain rather than accuse (a follower spike that a viral post accounts for) are listed with impact 0.
+Every reason is a dict {code, message, impact, ...context}; spikes also carry their date and size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from .formulas import MIN_USABLE_POSTS, benchmark_ratio
+
+MAX_SCORE = 100
+
+# ER against the tier benchmark of the account's platform (taxonomy.TIER_BENCHMARK_ER).
+ER_FAR_BELOW_RATIO = 0.25
+ER_FAR_BELOW_IMPACT = -25
+ER_FAR_ABOVE_RATIO = 4.0
+ER_FAR_ABOVE_IMPACT = -15
+
+# Likes per comment over the ER sample. Bought likes rarely come with comments; comment groups
+# (and giveaway posts) give the opposite picture.
+LIKES_PER_COMMENT_HIGH = 150.0
+LIKES_PER_COMMENT_HIGH_IMPACT = -10
+LIKES_PER_COMMENT_LOW = 2.0
+LIKES_PER_COMMENT_LOW_IMPACT = -5
+
+# Sponsored posts in the ER sample without an ad disclosure (#ad, "paid partnership" …).
+UNDISCLOSED_IMPACT_PER_POST = -5
+UNDISCLOSED_MAX_IMPACT = -20
+
+# Follower spikes: a gain between two snapshots in the last 90 days that is at least 2 % of the
+# followers and 100 followers, at more than 5× the account's usual daily change (the mean absolute
+# daily change of its other snapshot pairs; at least 7 pairs are needed to know what "usual" is).
+SPIKE_WINDOW_DAYS = 90
+SPIKE_MIN_PAIRS = 7
+SPIKE_FACTOR = 5.0
+SPIKE_MIN_GAIN_SHARE = 0.02
+SPIKE_MIN_GAIN = 100
+# A spike is explained when a post published from 3 days before the jump up to its snapshot reached
+# at least 2× the account's usual engagement (mean over posts of the 60 days before that).
+SPIKE_LEAD_DAYS = 3
+SPIKE_USUAL_DAYS = 60
+SPIKE_EXPLAINED_FACTOR = 2.0
+SPIKE_UNEXPLAINED_IMPACT = -15
+SPIKES_MAX_IMPACT = -30
+
+
+@dataclass(frozen=True)
+class AccountSignals:
+    """One account's inputs to the credibility rules (its computed metrics, see formulas.py)."""
+
+    account_id: int
+    platform: str
+    handle: str
+    followers: int
+    engagement_rate: float | None
+    likes_with_comments: int = 0
+    comments_with_likes: int = 0
+    like_comment_posts: int = 0
+    undisclosed_sponsored: int = 0
+
+
+@dataclass(frozen=True)
+class SpikeCandidate:
+    account_id: int
+    date: dt.date
+    previous_date: dt.date
+    previous_followers: int
+    gain: int
+    usual_daily_change: float
+
+
+@dataclass(frozen=True)
+class Spike:
+    platform: str
+    handle: str
+    candidate: SpikeCandidate
+    best_post_engagement: int | None
+    usual_engagement: float | None
+
+    @property
+    def explained(self) -> bool:
+        return (
+            self.best_post_engagement is not None
+            and self.usual_engagement is not None
+            and self.best_post_engagement >= SPIKE_EXPLAINED_FACTOR * self.usual_engagement
+        )
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.1f} %"
+
+
+def account_reasons(account: AccountSignals) -> list[dict]:
+    """The reasons one account contributes: ER against benchmark, like/comment ratio, disclosure."""
+    reasons: list[dict] = []
+    label = f"{account.platform} @{account.handle}"
+    if account.engagement_rate is not None and account.followers > 0:
+        ratio, tier, benchmark = benchmark_ratio(
+            platform=account.platform, followers=account.followers, engagement_rate=account.engagement_rate
+        )
+        context = {"account": label, "engagement_rate": account.engagement_rate, "benchmark": benchmark, "tier": tier}
+        if ratio < ER_FAR_BELOW_RATIO:
+            message = _(
+                "%(account)s: engagement rate %(er)s is far below the %(benchmark)s typical of %(tier)s accounts "
+                "(less than a quarter): many followers do not react, which often means inactive or bought followers."
+            ) % {"account": label, "er": _pct(account.engagement_rate), "benchmark": _pct(benchmark), "tier": tier}
+            reasons.append(
+                {"code": "er_far_below_benchmark", "message": message, "impact": ER_FAR_BELOW_IMPACT, **context}
+            )
+        elif ratio > ER_FAR_ABOVE_RATIO:
+            message = _(
+                "%(account)s: engagement rate %(er)s is more than 4× the %(benchmark)s typical of %(tier)s accounts, "
+                "which can mean engagement groups or bought likes."
+            ) % {"account": label, "er": _pct(account.engagement_rate), "benchmark": _pct(benchmark), "tier": tier}
+            reasons.append(
+                {"code": "er_far_above_benchmark", "message": message, "impact": ER_FAR_ABOVE_IMPACT, **context}
+            )
+    if account.like_comment_posts >= MIN_USABLE_POSTS and account.likes_with_comments + account.comments_with_likes:
+        per_comment = account.likes_with_comments / max(account.comments_with_likes, 1)
+        context = {"account": label, "likes_per_comment": round(per_comment, 1)}
+        if per_comment > LIKES_PER_COMMENT_HIGH:
+            message = _(
+                "%(account)s: %(ratio).0f likes per comment (usual is 10–100): likes without conversation "
+                "can be bought."
+            ) % {"account": label, "ratio": per_comment}
+            reasons.append(
+                {
+                    "code": "likes_per_comment_high",
+                    "message": message,
+                    "impact": LIKES_PER_COMMENT_HIGH_IMPACT,
+                    **context,
+                }
+            )
+        elif account.comments_with_likes and per_comment < LIKES_PER_COMMENT_LOW:
+            message = _(
+                "%(account)s: only %(ratio).1f likes per comment (usual is 10–100): typical of comment groups "
+                "or giveaway posts."
+            ) % {"account": label, "ratio": per_comment}
+            reasons.append(
+                {"code": "likes_per_comment_low", "message": message, "impact": LIKES_PER_COMMENT_LOW_IMPACT, **context}
+            )
+    if account.undisclosed_sponsored:
+        impact = max(UNDISCLOSED_MAX_IMPACT, UNDISCLOSED_IMPACT_PER_POST * account.undisclosed_sponsored)
+        message = _("%(account)s: %(count)d recent sponsored post(s) without an ad disclosure such as #ad.") % {
+            "account": label,
+            "count": account.undisclosed_sponsored,
+        }
+        reasons.append(
+            {
+                "code": "undisclosed_sponsored_posts",
+                "message": message,
+                "impact": impact,
+                "account": label,
+                "posts": account.undisclosed_sponsored,
+            }
+        )
+    return reasons
+
+
+def spike_reason(spike: Spike) -> dict:
+    candidate = spike.candidate
+    label = f"{spike.platform} @{spike.handle}"
+    share = candidate.gain / candidate.previous_followers if candidate.previous_followers else None
+    size = {"account": label, "date": candidate.date.isoformat(), "gain": candidate.gain, "gain_share": share}
+    values = {
+        "account": label,
+        "gain": f"{candidate.gain:,}",
+        "share": _pct(share) if share is not None else "–",
+        "date": candidate.date.isoformat(),
+        "previous": candidate.previous_date.isoformat(),
+        "usual": f"{candidate.usual_daily_change:,.0f}",
+    }
+    if spike.explained:
+        values["ratio"] = f"{spike.best_post_engagement / spike.usual_engagement:.1f}"
+        message = (
+            _(
+                "%(account)s gained %(gain)s followers (+%(share)s) between %(previous)s and %(date)s, against a usual "
+                "%(usual)s a day; a post around then reached %(ratio)s× the usual engagement, so the jump looks "
+                "organic."
+            )
+            % values
+        )
+        return {"code": "follower_spike_explained", "message": message, "impact": 0, **size}
+    message = (
+        _(
+            "%(account)s gained %(gain)s followers (+%(share)s) between %(previous)s and %(date)s, against a usual "
+            "%(usual)s a day, without a post with unusual engagement around then: the new followers may not be real."
+        )
+        % values
+    )
+    return {"code": "follower_spike_unexplained", "message": message, "impact": SPIKE_UNEXPLAINED_IMPACT, **size}
+
+
+def insufficient_data_reason() -> dict:
+    return {
+        "code": "insufficient_data",
+        "message": _(
+            "Not enough recent posts to judge credibility: it needs at least one account with %(n)d posts "
+            "with visible counts in the last 180 days."
+        )
+        % {"n": MIN_USABLE_POSTS},
+        "impact": 0,
+    }
+
+
+def credibility(accounts: Iterable[AccountSignals], spikes: Iterable[Spike] = ()) -> tuple[int | None, list[dict]]:
+    """The influencer's score (None when no account has a known ER) and its reasons, largest impact first."""
+    accounts = list(accounts)
+    reasons = [reason for account in accounts for reason in account_reasons(account)]
+    spike_reasons = [spike_reason(spike) for spike in sorted(spikes, key=lambda s: (s.candidate.date, s.handle))]
+    spike_penalty = max(SPIKES_MAX_IMPACT, sum(reason["impact"] for reason in spike_reasons))
+    reasons.extend(spike_reasons)
+    reasons.sort(key=lambda reason: reason["impact"])
+    if not any(a.engagement_rate is not None and a.followers > 0 for a in accounts):
+        return None, [insufficient_data_reason(), *reasons]
+    other_penalty = sum(reason["impact"] for reason in reasons if not reason["code"].startswith("follower_spike"))
+    return max(0, min(MAX_SCORE, MAX_SCORE + other_penalty + spike_penalty)), reasons
+
+
+def detect_spike_candidates(
+    account_id: int, snapshots: Iterable[tuple[dt.date, int]], *, today: dt.date
+) -> list[SpikeCandidate]:
+    """Follower jumps far above the account's usual daily change (see the constants above)."""
+    since = today - dt.timedelta(days=SPIKE_WINDOW_DAYS)
+    points = sorted((d, f) for d, f in snapshots if since <= d <= today)
+    pairs = [
+        (d, prev_d, prev_f, f - prev_f, (f - prev_f) / (d - prev_d).days)
+        for (prev_d, prev_f), (d, f) in itertools.pairwise(points)
+    ]
+    if len(pairs) < SPIKE_MIN_PAIRS + 1:
+        return []
+    total_abs = sum(abs(daily) for *_, daily in pairs)
+    candidates = []
+    for d, prev_d, prev_f, gain, daily in pairs:
+        usual = (total_abs - abs(daily)) / (len(pairs) - 1)
+        if gain >= SPIKE_MIN_GAIN and gain >= SPIKE_MIN_GAIN_SHARE * prev_f and daily > SPIKE_FACTOR * usual:
+            candidates.append(SpikeCandidate(account_id, d, prev_d, prev_f, gain, usual))
+    return candidates
+
+
+def spike_engagement_windows(candidate: SpikeCandidate) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
+    """(usual window, around window) as inclusive dates (UTC dates of posted_at)."""
+    around_from = candidate.previous_date - dt.timedelta(days=SPIKE_LEAD_DAYS)
+    usual_from = around_from - dt.timedelta(days=SPIKE_USUAL_DAYS)
+    return (usual_from, around_from - dt.timedelta(days=1)), (around_from, candidate.date)
+
+
+def explain_spike(
+    candidate: SpikeCandidate, *, platform: str, handle: str, engagements: Sequence[tuple[dt.date, int | None]]
+) -> Spike:
+    """Attach the engagement context to a spike: the best post around it and the usual engagement before."""
+    (usual_from, usual_to), (around_from, around_to) = spike_engagement_windows(candidate)
+    usual = [e for day, e in engagements if e is not None and usual_from <= day <= usual_to]
+    around = [e for day, e in engagements if e is not None and around_from <= day <= around_to]
+    return Spike(
+        platform=platform,
+        handle=handle,
+        candidate=candidate,
+        best_post_engagement=max(around, default=None),
+        usual_engagement=sum(usual) / len(usual) if usual else None,
+    )

@@ -1,0 +1,77 @@
+"""Bookkeeping of engine runs (EngineRun): start, progress by chunks, success, failure.
+
+Progress is written with single UPDATE statements on F() expressions, so chunk tasks of one run on
+several workers can report at the same time without losing each other's counts.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Case, F, PositiveIntegerField, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import EngineRun
+
+
+def run_create(
+    *,
+    kind: str,
+    scope: str = "all",
+    by: AbstractBaseUser | None = None,
+    detail: dict | None = None,
+) -> EngineRun:
+    return EngineRun.objects.create(
+        kind=kind,
+        scope=scope,
+        triggered_by=by if by is not None and by.is_authenticated else None,
+        detail=detail or {},
+    )
+
+
+def run_start(run: EngineRun, *, total_chunks: int) -> None:
+    """Mark the run as running; a redelivered task restarts the progress of a run that never finished."""
+    now = timezone.now()
+    EngineRun.objects.filter(pk=run.pk).update(
+        status=EngineRun.Status.RUNNING,
+        total_chunks=max(total_chunks, 1),
+        done_chunks=0,
+        rows_touched=0,
+        error="",
+        started_at=Coalesce(F("started_at"), Value(now)),
+        finished_at=None,
+    )
+    run.refresh_from_db()
+
+
+def run_advance(run: EngineRun, *, rows: int, chunks: int = 1) -> None:
+    """Count finished chunks and touched rows (capped at total_chunks: a redelivered chunk counts once)."""
+    EngineRun.objects.filter(pk=run.pk).update(
+        done_chunks=Case(
+            When(done_chunks__lte=F("total_chunks") - chunks, then=F("done_chunks") + chunks),
+            default=F("total_chunks"),
+            output_field=PositiveIntegerField(),
+        ),
+        rows_touched=F("rows_touched") + rows,
+    )
+    run.refresh_from_db(fields=["done_chunks", "total_chunks", "rows_touched"])
+
+
+def run_succeed(run: EngineRun, *, detail: dict | None = None) -> None:
+    changes: dict = {
+        "status": EngineRun.Status.SUCCEEDED,
+        "done_chunks": F("total_chunks"),
+        "finished_at": timezone.now(),
+    }
+    if detail is not None:
+        changes["detail"] = {**run.detail, **detail}
+    EngineRun.objects.filter(pk=run.pk).update(**changes)
+    run.refresh_from_db()
+
+
+def run_fail(run: EngineRun, *, error: str, detail: dict | None = None) -> None:
+    changes: dict = {"status": EngineRun.Status.FAILED, "error": error[:10_000], "finished_at": timezone.now()}
+    if detail is not None:
+        changes["detail"] = {**run.detail, **detail}
+    EngineRun.objects.filter(pk=run.pk).update(**changes)
+    run.refresh_from_db()
