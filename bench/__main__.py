@@ -1,0 +1,99 @@
+"""Command line of the scale benchmark (independent of manage.py so it can own its database).
+
+    python -m bench all --scale 100000       drop + create + migrate invloed_bench, generate, time
+    python -m bench generate --scale 100000  load data into an existing, migrated bench database
+    python -m bench run --scale 100000       time the already loaded data set
+
+`make bench SCALE=…` runs `all`. The database comes from --database-url (default
+postgres://postgres@127.0.0.1:5432/invloed_bench), never from DATABASE_URL, so a benchmark cannot
+truncate a development or production database by accident.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from .database import DEFAULT_URL, check_disposable, recreate
+
+
+def _setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # settings need it without a secret key; run.py turns DEBUG off
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("command", choices=["all", "generate", "run"])
+    parser.add_argument(
+        "--scale", type=int, default=int(os.environ.get("SCALE", 100_000)), help="number of influencers"
+    )
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=None, help="generator processes (default: min(2, cores))")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="all: keep the existing database when it already holds this scale and seed (skips the load)",
+    )
+    parser.add_argument("--repeat", type=int, default=None, help="timed repetitions per measurement")
+    parser.add_argument("--output", default=None, help="results JSON (default bench/results/latest.json)")
+    parser.add_argument("--no-docs", action="store_true", help="do not rewrite the bench section of docs/benchmarks.md")
+    args = parser.parse_args(argv)
+    check_disposable(args.database_url)
+    started = time.perf_counter()
+
+    if args.command == "all" and not (args.reuse and _reusable(args)):
+        print(f"Recreating {args.database_url.rsplit('/', 1)[-1]} and migrating")
+        recreate(args.database_url)
+        _setup_django(args.database_url)
+        _migrate()
+    else:
+        _setup_django(args.database_url)
+        if args.command == "all":
+            _migrate()
+    if args.command in ("all", "generate") and not (args.reuse and _reusable(args)):
+        from .generate import generate
+
+        generate(scale=args.scale, seed=args.seed, workers=args.workers)
+    if args.command in ("all", "run"):
+        from .run import run
+
+        run(scale=args.scale, repeat=args.repeat, output=args.output, write_docs=not args.no_docs)
+    print(f"Done in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+def _reusable(args: argparse.Namespace) -> bool:
+    """True when the bench database already holds a complete data set of this scale and seed."""
+    import psycopg
+
+    from .database import exists
+
+    if not exists(args.database_url):
+        return False
+    try:
+        with psycopg.connect(args.database_url) as conn:
+            row = conn.execute("SELECT value FROM bench_meta WHERE key = 'dataset'").fetchone()
+            pending = conn.execute("SELECT 1 FROM bench_meta WHERE key = 'pending_ddl'").fetchone()
+    except psycopg.Error:
+        return False
+    return bool(row and not pending and row[0].get("scale") == args.scale and row[0].get("seed") == args.seed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
