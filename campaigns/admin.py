@@ -1,0 +1,279 @@
+"""Admin for campaigns, collaborations, deliverables and stored matches.
+
+Campaign moderation goes through campaigns.services.campaign_moderate. A collaboration's status
+is read-only: it only moves along its status machine through collaboration_transition, taken by
+the brand or the influencer. Match scores are written by the matching engine and are read-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from influencers.admin_base import HTTPS_URL_FIELDS, ModeratedAdmin, ViewOnlyAdmin, related_count
+from influencers.taxonomy import WorkKind
+
+from .models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
+from .services import campaign_moderate
+
+KIND_TERMS_FIELDSETS: dict[str, tuple[Any, tuple[str, ...]]] = {
+    WorkKind.SPONSORED_POST: (_("Sponsored post terms"), ("posts_count", "formats")),
+    WorkKind.REVIEW: (_("Product review terms"), ("product_name", "product_value", "honest_review_clause")),
+    WorkKind.GIVEAWAY: (
+        _("Giveaway terms"),
+        ("prize", "prize_value", "winners_count", "entry_end_date", "winner_announcement_date", "winners_announced_at"),
+    ),
+    WorkKind.AMBASSADORSHIP: (
+        _("Ambassadorship terms"),
+        ("duration_months", "posts_per_month", "monthly_fee", "exclusivity"),
+    ),
+}
+
+
+class CollaborationInline(admin.TabularInline):
+    """The campaign's collaborations at a glance; open one to see its deliverables and messages."""
+
+    model = Collaboration
+    extra = 0
+    show_change_link = True
+    can_delete = False
+    fields = ("influencer", "initiated_by", "status", "status_changed_at", "proposed_fee", "agreed_fee", "currency")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Campaign | None = None) -> bool:
+        # Collaborations start with an invitation or an application, never from the admin.
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Collaboration]:
+        return super().get_queryset(request).select_related("influencer")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ModeratedAdmin):
+    moderation_status_field = "moderation_status"
+    moderation_reason_field = "moderation_reason"
+
+    list_display = (
+        "title",
+        "brand",
+        "kind",
+        "status",
+        "moderation_status",
+        "visibility",
+        "budget_total",
+        "currency",
+        "starts_on",
+        "ends_on",
+        "collaboration_count",
+    )
+    list_select_related = ("brand",)
+    list_filter = ("moderation_status", "status", "kind", "visibility")
+    search_fields = ("title", "brand__name")
+    search_help_text = _("Search by title or brand name.")
+    autocomplete_fields = ("brand", "niches", "created_by")
+    date_hierarchy = "starts_on"
+    inlines = (CollaborationInline,)
+    readonly_fields = (
+        "status",
+        "published_at",
+        "matches_stale_since",
+        "matches_computed_at",
+        "winners_announced_at",
+        "created_at",
+        "updated_at",
+    )
+
+    def get_fieldsets(self, request: HttpRequest, obj: Campaign | None = None) -> list[tuple[Any, dict[str, Any]]]:
+        # The terms of the campaign's own kind stay open; the other kinds' terms fold away.
+        terms = [
+            (title, {"fields": fields, "classes": () if obj is None or obj.kind == kind else ("collapse",)})
+            for kind, (title, fields) in KIND_TERMS_FIELDSETS.items()
+        ]
+        return [
+            (
+                None,
+                {"fields": ("brand", "title", "brief", "kind", "visibility", "status", "published_at", "created_by")},
+            ),
+            *terms,
+            (
+                _("Who it is for"),
+                {
+                    "fields": (
+                        "niches",
+                        "platforms",
+                        ("min_followers", "max_followers"),
+                        "tiers",
+                        "target_age_bands",
+                        "target_genders",
+                        "target_countries",
+                        "target_languages",
+                    )
+                },
+            ),
+            (
+                _("Money and time"),
+                {"fields": ("currency", "budget_total", "budget_per_creator", "starts_on", "ends_on")},
+            ),
+            (_("Moderation"), {"fields": ("moderation_status", "moderation_reason", "moderated_at")}),
+            (
+                _("Matching"),
+                {
+                    "fields": ("matches_stale_since", "matches_computed_at"),
+                    "description": _("Written by the matching engine; read-only here."),
+                },
+            ),
+            (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+        ]
+
+    def moderate(self, *, obj: Campaign, decision: str, reason: str, by: AbstractBaseUser) -> Campaign:
+        return campaign_moderate(campaign=obj, decision=decision, reason=reason, by=by)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Campaign]:
+        return super().get_queryset(request).annotate(collaboration_count=related_count(Collaboration, "campaign"))
+
+    @admin.display(description=_("Collaborations"), ordering="collaboration_count")
+    def collaboration_count(self, obj: Campaign) -> int:
+        return obj.collaboration_count
+
+
+class DeliverableInline(admin.StackedInline):
+    model = Deliverable
+    extra = 0
+    fields = (
+        ("kind", "title", "due_date", "period"),
+        ("submitted_url", "post"),
+        "draft_text",
+        ("status", "has_ad_disclosure", "disclosure_found"),
+        "review_comment",
+        ("submitted_at", "reviewed_at"),
+    )
+    readonly_fields = ("status", "has_ad_disclosure", "disclosure_found", "submitted_at", "reviewed_at")
+    raw_id_fields = ("post",)
+    formfield_overrides = HTTPS_URL_FIELDS
+
+
+class CollaborationMessageInline(admin.TabularInline):
+    """The conversation between brand and influencer: readable for moderators, removable if abusive."""
+
+    model = CollaborationMessage
+    extra = 0
+    fields = ("created_at", "author", "body")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Collaboration | None = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CollaborationMessage]:
+        return super().get_queryset(request).select_related("author")
+
+
+@admin.register(Collaboration)
+class CollaborationAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "campaign",
+        "influencer",
+        "status",
+        "initiated_by",
+        "agreed_fee",
+        "currency",
+        "status_changed_at",
+    )
+    list_select_related = ("campaign", "influencer")
+    list_filter = ("status", "initiated_by", "currency")
+    search_fields = ("campaign__title", "influencer__handle", "campaign__brand__name")
+    autocomplete_fields = ("campaign", "influencer", "offer")
+    date_hierarchy = "created_at"
+    inlines = (DeliverableInline, CollaborationMessageInline)
+    fields = (
+        ("campaign", "influencer"),
+        ("status", "status_changed_at", "initiated_by"),
+        "offer",
+        ("proposed_fee", "agreed_fee", "currency"),
+        "is_giveaway_winner_announced",
+        ("created_at", "updated_at"),
+    )
+    readonly_fields = (
+        "campaign",
+        "influencer",
+        "initiated_by",
+        "status",
+        "status_changed_at",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A collaboration begins with collaboration_invite or collaboration_apply on the site.
+        return False
+
+
+@admin.register(CollaborationMessage)
+class CollaborationMessageAdmin(ViewOnlyAdmin):
+    list_display = ("created_at", "collaboration", "author", "excerpt")
+    list_select_related = ("collaboration__campaign", "collaboration__influencer", "author")
+    search_fields = ("body", "collaboration__campaign__title", "collaboration__influencer__handle")
+    date_hierarchy = "created_at"
+    fields = ("collaboration", "author", "created_at", "body")
+
+    @admin.display(description=_("Message"))
+    def excerpt(self, obj: CollaborationMessage) -> str:
+        return Truncator(obj.body).chars(80)
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "collaboration", "kind", "status", "due_date", "has_ad_disclosure", "submitted_at")
+    list_select_related = ("collaboration__campaign", "collaboration__influencer")
+    list_filter = ("status", "kind", "has_ad_disclosure")
+    search_fields = ("title", "collaboration__campaign__title", "collaboration__influencer__handle")
+    autocomplete_fields = ("collaboration",)
+    raw_id_fields = ("post",)
+    formfield_overrides = HTTPS_URL_FIELDS
+    fields = (
+        "collaboration",
+        *DeliverableInline.fields,
+        "created_at",
+    )
+    readonly_fields = (*DeliverableInline.readonly_fields, "created_at")
+
+
+@admin.register(Match)
+class MatchAdmin(ViewOnlyAdmin):
+    list_display = (
+        "campaign",
+        "rank",
+        "influencer",
+        "score_display",
+        "niche_fit",
+        "audience_fit",
+        "engagement_quality",
+        "credibility_fit",
+        "price_fit",
+        "reach_fit",
+        "estimated_reach",
+        "price",
+        "computed_at",
+    )
+    list_select_related = ("campaign", "influencer")
+    search_fields = ("campaign__title", "influencer__handle")
+    show_full_result_count = False
+    fields = (
+        ("campaign", "influencer", "rank"),
+        "score",
+        ("niche_fit", "audience_fit", "engagement_quality"),
+        ("credibility_fit", "price_fit", "reach_fit"),
+        ("estimated_reach", "price", "cost_per_engagement", "cpm"),
+        "explanation",
+        ("computed_at", "engine_version"),
+    )
+
+    @admin.display(description=_("Score"), ordering="score")
+    def score_display(self, obj: Match) -> str:
+        return f"{obj.score:.0f}"
