@@ -1,0 +1,242 @@
+"""Storing matches: score a campaign, keep the top N, replace the stored list atomically.
+
+Also the reverse direction (open campaigns recommended to one influencer) and the question "which
+campaigns' stored lists can an influencer's change affect?", both with the same scorer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Min
+from django.utils import timezone
+
+from influencers.models import EngineRun, Influencer
+from influencers.runs import run_advance, run_fail, run_start, run_succeed
+
+from ..models import Campaign, Collaboration, Match
+from .explain import explanation
+from .features import Features, load_features, matchable_features
+from .scoring import COMPONENTS, ENGINE_VERSION, Scores, Target, score_campaign
+
+# Extra candidates scored beyond N, so a few influencers suspended since the features were cached
+# can be dropped without leaving the list short.
+CANDIDATE_MARGIN = 50
+
+
+def _optional(value: float, digits: int) -> float | None:
+    return None if math.isnan(value) else round(float(value), digits)
+
+
+def _match_rows(
+    campaign_id: int, target: Target, features: Features, scores: Scores, positions: Iterable[int], now: dt.datetime
+) -> list[Match]:
+    matches = []
+    for rank, k in enumerate(positions, start=1):
+        cost = scores.cost[k]
+        matches.append(
+            Match(
+                campaign_id=campaign_id,
+                influencer_id=int(scores.ids[k]),
+                rank=rank,
+                score=float(scores.score[k]),
+                **{name: float(scores.components[name][k]) for name in COMPONENTS},
+                estimated_reach=int(scores.estimated_reach[k]),
+                price=None if math.isnan(cost) else Decimal(str(round(float(cost), 2))),
+                cost_per_engagement=_optional(scores.cost_per_engagement[k], 4),
+                cpm=_optional(scores.cpm[k], 2),
+                explanation=explanation(target, features, scores, k),
+                computed_at=now,
+                engine_version=ENGINE_VERSION,
+            )
+        )
+    return matches
+
+
+_COMPARED = (
+    *("influencer_id", "rank", "score", *COMPONENTS),
+    *("estimated_reach", "price", "cost_per_engagement", "cpm", "explanation", "engine_version"),
+)
+
+
+def _same_rows(stored: list[Match], fresh: list[Match]) -> bool:
+    key = lambda m: tuple(getattr(m, field) for field in _COMPARED)  # noqa: E731
+    return [key(m) for m in stored] == [key(m) for m in fresh]
+
+
+def _top_matches(campaign: Campaign, features: Features, now: dt.datetime) -> list[Match]:
+    target = Target.from_campaign(campaign)
+    excluded = list(Collaboration.objects.filter(campaign_id=campaign.pk).values_list("influencer_id", flat=True))
+    scores = score_campaign(features, target, exclude_ids=excluded)
+    top_n = settings.MATCH_TOP_N
+    positions = scores.top(top_n + CANDIDATE_MARGIN)
+    # The features may come from a cache: re-check the few winners against the live rows.
+    still_matchable = set(
+        Influencer.objects.visible_to_brands()
+        .filter(pk__in=[int(i) for i in scores.ids[positions]])
+        .values_list("pk", flat=True)
+    )
+    positions = [k for k in positions if int(scores.ids[k]) in still_matchable][:top_n]
+    return _match_rows(campaign.pk, target, features, scores, positions, now)
+
+
+def recompute_campaign_matches(
+    *, campaign_id: int, run: EngineRun | None = None, features: Features | None = None
+) -> int:
+    """Score the campaign against every matchable influencer and store its top N; returns rows stored.
+
+    The stored list is replaced in one transaction (delete + bulk insert), so a reader sees either the
+    old or the new list. When the new list equals the stored one, nothing is written.
+    """
+    started = timezone.now()
+    if run is not None:
+        run_start(run, total_chunks=1)
+    try:
+        campaign = Campaign.objects.prefetch_related("niches").get(pk=campaign_id)
+        fresh = _top_matches(campaign, features if features is not None else matchable_features(), started)
+        written = _store(campaign_id, fresh, started)
+    except Exception as exc:
+        if run is not None:
+            run_fail(run, error=f"{type(exc).__name__}: {exc}")
+        raise
+    if run is not None:
+        run_advance(run, rows=written)
+        run_succeed(run, detail={"matches": len(fresh), "written": written})
+    return len(fresh)
+
+
+def _store(campaign_id: int, fresh: list[Match], started: dt.datetime) -> int:
+    with transaction.atomic():
+        # Lock the campaign row: two recomputes of one campaign take turns instead of colliding on
+        # the unique (campaign, rank) constraint.
+        Campaign.objects.select_for_update().filter(pk=campaign_id).values_list("pk", flat=True).first()
+        stored = list(Match.objects.filter(campaign_id=campaign_id).order_by("rank"))
+        written = 0
+        if not _same_rows(stored, fresh):
+            Match.objects.filter(campaign_id=campaign_id).delete()
+            Match.objects.bulk_create(fresh, batch_size=500)
+            written = len(fresh)
+        now = timezone.now()
+        Campaign.objects.filter(pk=campaign_id).update(matches_computed_at=now)
+        # Clear the stale flag only if it was set before this run read the data.
+        Campaign.objects.filter(pk=campaign_id, matches_stale_since__lte=started).update(matches_stale_since=None)
+    return written
+
+
+def recompute_open_campaigns(
+    *,
+    run: EngineRun | None = None,
+    campaign_ids: Iterable[int] | None = None,
+    on_campaign: Callable[[int, int], None] | None = None,
+) -> int:
+    """Recompute the matches of every open campaign (or the given ones) with one feature matrix."""
+    ids = (
+        list(campaign_ids)
+        if campaign_ids is not None
+        else list(Campaign.objects.open().order_by("pk").values_list("pk", flat=True))
+    )
+    if run is not None:
+        run_start(run, total_chunks=len(ids))
+    total = 0
+    try:
+        features = matchable_features() if ids else None
+        for index, campaign_id in enumerate(ids, start=1):
+            stored = recompute_campaign_matches(campaign_id=campaign_id, features=features)
+            total += stored
+            if run is not None:
+                run_advance(run, rows=stored)
+            if on_campaign is not None:
+                on_campaign(index, len(ids))
+    except Exception as exc:
+        if run is not None:
+            run_fail(run, error=f"{type(exc).__name__}: {exc}")
+        raise
+    if run is not None:
+        run_succeed(run, detail={"campaigns": len(ids)})
+    return total
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """An open campaign recommended to an influencer, scored like a stored match."""
+
+    campaign: Campaign
+    score: float
+    components: dict[str, float]
+    estimated_reach: int
+    price: Decimal | None
+    explanation: str
+
+
+def campaigns_for_influencer(influencer_id: int, limit: int = 10) -> list[Recommendation]:
+    """Open public campaigns the influencer passes the hard filters of, best score first."""
+    features = load_features([influencer_id])
+    if not len(features):
+        return []
+    joined = set(Collaboration.objects.filter(influencer_id=influencer_id).values_list("campaign_id", flat=True))
+    campaigns = (
+        Campaign.objects.open().public().exclude(pk__in=joined).select_related("brand").prefetch_related("niches")
+    )
+    now = timezone.now()
+    found = []
+    for campaign in campaigns:
+        target = Target.from_campaign(campaign)
+        scores = score_campaign(features, target)
+        if len(scores):
+            [match] = _match_rows(campaign.pk, target, features, scores, [0], now)
+            found.append(
+                Recommendation(
+                    campaign=campaign,
+                    score=match.score,
+                    components=match.components(),
+                    estimated_reach=match.estimated_reach,
+                    price=match.price,
+                    explanation=match.explanation,
+                )
+            )
+    found.sort(key=lambda r: (-r.score, r.campaign.pk))
+    return found[:limit]
+
+
+def campaigns_affected_by(influencer_ids: Iterable[int]) -> list[int]:
+    """Open campaigns whose stored top N may change because these influencers changed.
+
+    A campaign is affected when one of them is in its stored list, or now scores above its lowest
+    stored match (or the list has room). Campaigns are scored against just these few rows.
+    """
+    influencer_ids = sorted(set(influencer_ids))
+    open_campaigns = list(Campaign.objects.open().prefetch_related("niches"))
+    if not influencer_ids or not open_campaigns:
+        return []
+    affected = set(
+        Match.objects.filter(influencer_id__in=influencer_ids, campaign__in=open_campaigns).values_list(
+            "campaign_id", flat=True
+        )
+    )
+    floors = {
+        row["campaign_id"]: (row["count"], row["lowest"])
+        for row in Match.objects.filter(campaign__in=open_campaigns)
+        .values("campaign_id")
+        .annotate(count=Count("id"), lowest=Min("score"))
+    }
+    features = load_features(influencer_ids)
+    collaborating = set(
+        Collaboration.objects.filter(influencer_id__in=influencer_ids).values_list("campaign_id", "influencer_id")
+    )
+    for campaign in open_campaigns:
+        if campaign.pk in affected:
+            continue
+        excluded = [i for c, i in collaborating if c == campaign.pk]
+        scores = score_campaign(features, Target.from_campaign(campaign), exclude_ids=excluded)
+        if not len(scores):
+            continue
+        count, lowest = floors.get(campaign.pk, (0, None))
+        if count < settings.MATCH_TOP_N or lowest is None or scores.score.max() > lowest:
+            affected.add(campaign.pk)
+    return sorted(affected)
