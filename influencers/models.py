@@ -12,7 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from .taxonomy import (
@@ -64,6 +65,10 @@ class InfluencerQuerySet(models.QuerySet["Influencer"]):
         return self.filter(tier=tier)
 
 
+# The profiles brands may see (InfluencerQuerySet.visible_to_brands), as an index condition.
+VISIBLE = Q(status=ModerationStatus.APPROVED, is_active=True)
+
+
 class Influencer(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -112,6 +117,28 @@ class Influencer(models.Model):
         indexes = [
             models.Index(fields=["status", "is_active", "-total_followers"], name="influencer_status_followers"),
             models.Index(fields=["tier"], name="influencer_tier"),
+            # Discovery's keyset pagination (influencers/filters.py): one partial index per sort key over
+            # brand-visible profiles, in the order of the page (key DESC, id DESC). Unknown values are
+            # coalesced to the same stand-in the FilterSet uses, so each key is one index range.
+            models.Index(F("total_followers").desc(), F("id").desc(), name="discover_followers", condition=VISIBLE),
+            models.Index(
+                Coalesce("engagement_rate", Value(-1e9), output_field=models.FloatField()).desc(),
+                F("id").desc(),
+                name="discover_engagement",
+                condition=VISIBLE,
+            ),
+            models.Index(
+                Coalesce("follower_growth_30d", Value(-1e9), output_field=models.FloatField()).desc(),
+                F("id").desc(),
+                name="discover_growth",
+                condition=VISIBLE,
+            ),
+            models.Index(
+                Coalesce("credibility_score", Value(-1), output_field=models.IntegerField()).desc(),
+                F("id").desc(),
+                name="discover_credibility",
+                condition=VISIBLE,
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total_followers__gte=0), name="influencer_followers_non_negative"),

@@ -1,0 +1,346 @@
+"""Shortlists (/brand/shortlists/) and the side-by-side comparison of creators (/brand/compare/).
+
+Lists are looked up inside the user's brand, so another brand's list is a 404. Writes go through
+brands/services.py; their DomainErrors become messages next to the field they name.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from influencers.errors import DomainError
+from influencers.models import Influencer
+from influencers.selectors import influencers_for_compare
+from influencers.views import brand_or_staff_required
+
+from .models import Shortlist, ShortlistEntry
+from .selectors import (
+    COMPARE_MAX,
+    COMPARE_MIN,
+    brand_shortlists,
+    compare_columns,
+    compare_handles,
+    shortlist_entries,
+    shortlist_for_brand,
+)
+from .services import (
+    shortlist_create,
+    shortlist_delete,
+    shortlist_entry_add,
+    shortlist_entry_note,
+    shortlist_entry_remove,
+    shortlist_rename,
+)
+from .views import brand_member_required
+
+# Spreadsheet programs run cells that start with these as formulas (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ShortlistNameForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
+
+
+class EntryNoteForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+def _service_error(form: forms.Form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+@brand_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def shortlist_list(request: HttpRequest) -> HttpResponse:
+    form = ShortlistNameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shortlist = shortlist_create(brand=request.brand, name=form.cleaned_data["name"], by=request.user)
+        except DomainError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, _("Shortlist “%(name)s” created.") % {"name": shortlist.name})
+            return redirect("shortlists:detail", pk=shortlist.pk)
+    return render(
+        request,
+        "brands/shortlist_list.html",
+        {"shortlists": brand_shortlists(brand_id=request.brand.pk), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@brand_member_required
+@require_safe
+def shortlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    shortlist = shortlist_for_brand(brand_id=request.brand.pk, pk=pk)
+    return _detail_page(request, shortlist, ShortlistNameForm(initial={"name": shortlist.name}))
+
+
+def _detail_page(request: HttpRequest, shortlist: Shortlist, rename_form: ShortlistNameForm) -> HttpResponse:
+    entries = list(shortlist_entries(shortlist=shortlist))
+    return render(
+        request,
+        "brands/shortlist_detail.html",
+        {
+            "shortlist": shortlist,
+            "entries": entries,
+            "rename_form": rename_form,
+            "compare_max": COMPARE_MAX,
+        },
+        status=400 if rename_form.errors else 200,
+    )
+
+
+@brand_member_required
+@require_POST
+def shortlist_rename_view(request: HttpRequest, pk: int) -> HttpResponse:
+    shortlist = shortlist_for_brand(brand_id=request.brand.pk, pk=pk)
+    form = ShortlistNameForm(request.POST)
+    if form.is_valid():
+        try:
+            shortlist_rename(shortlist=shortlist, name=form.cleaned_data["name"], by=request.user)
+        except DomainError as error:
+            _service_error(form, error)
+        else:
+            messages.success(request, _("Renamed to “%(name)s”.") % {"name": shortlist.name})
+            return redirect("shortlists:detail", pk=shortlist.pk)
+    shortlist.refresh_from_db(fields=["name"])
+    return _detail_page(request, shortlist, form)
+
+
+@brand_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def shortlist_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    shortlist = shortlist_for_brand(brand_id=request.brand.pk, pk=pk)
+    if request.method == "POST":
+        name = shortlist.name
+        shortlist_delete(shortlist=shortlist, by=request.user)
+        messages.success(request, _("Shortlist “%(name)s” deleted.") % {"name": name})
+        return redirect("shortlists:list")
+    return render(
+        request,
+        "brands/shortlist_confirm_delete.html",
+        {"shortlist": shortlist, "entry_count": shortlist.entries.count()},
+    )
+
+
+# --- entries ------------------------------------------------------------------------------------
+
+
+@brand_member_required
+@require_POST
+def shortlist_add(request: HttpRequest) -> HttpResponse:
+    """Add a creator to a chosen list, or to a new one (named, or "My shortlist")."""
+    influencer = get_object_or_404(Influencer.objects.visible_to_brands(), handle=request.POST.get("influencer", ""))
+    shortlists = list(brand_shortlists(brand_id=request.brand.pk))
+    chosen = request.POST.get("shortlist", "")
+    try:
+        if chosen:
+            shortlist = next((s for s in shortlists if str(s.pk) == chosen), None)
+            if shortlist is None:
+                raise DomainError(_("Choose one of your shortlists."), field="shortlist")
+        else:
+            name = (request.POST.get("new_name") or "").strip() or _("My shortlist")
+            existing = next((s for s in shortlists if s.name.lower() == name.lower()), None)
+            shortlist = existing or shortlist_create(brand=request.brand, name=name, by=request.user)
+        _entry, created = shortlist_entry_add(shortlist=shortlist, influencer=influencer, by=request.user)
+    except DomainError as error:
+        if request.htmx:
+            context = {"influencer": influencer, "shortlists": shortlists, "error": error.message, "compact": True}
+            return render(request, "brands/shortlist_add_form.html", context, status=400)
+        messages.error(request, error.message)
+        return _back(request, reverse("influencers:profile", args=[influencer.handle]))
+    text = _("@%(handle)s added to “%(name)s”.") if created else _("@%(handle)s is already on “%(name)s”.")
+    text = text % {"handle": influencer.handle, "name": shortlist.name}
+    if request.htmx:
+        return render(request, "brands/shortlist_added.html", {"text": text, "shortlist": shortlist})
+    messages.success(request, text)
+    return _back(request, reverse("shortlists:detail", args=[shortlist.pk]))
+
+
+def _entry(request: HttpRequest, pk: int, entry_pk: int) -> ShortlistEntry:
+    shortlist = shortlist_for_brand(brand_id=request.brand.pk, pk=pk)
+    return get_object_or_404(
+        ShortlistEntry.objects.filter(shortlist=shortlist).select_related("shortlist", "influencer"), pk=entry_pk
+    )
+
+
+@brand_member_required
+@require_POST
+def entry_note(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    entry = _entry(request, pk, entry_pk)
+    form = EntryNoteForm(request.POST)
+    saved = False
+    if form.is_valid():
+        shortlist_entry_note(entry=entry, note=form.cleaned_data["note"], by=request.user)
+        saved = True
+    if request.htmx:
+        return render(
+            request,
+            "brands/shortlist_note_form.html",
+            {"entry": entry, "shortlist": entry.shortlist, "note_form": form, "saved": saved},
+            status=200 if saved else 400,
+        )
+    if saved:
+        messages.success(request, _("Note saved for @%(handle)s.") % {"handle": entry.influencer.handle})
+    else:
+        messages.error(request, "; ".join(form.errors.get("note", [])))
+    return redirect("shortlists:detail", pk=pk)
+
+
+@brand_member_required
+@require_POST
+def entry_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    entry = _entry(request, pk, entry_pk)
+    handle = entry.influencer.handle
+    shortlist_entry_remove(entry=entry, by=request.user)
+    if request.htmx:
+        return HttpResponse("")  # the row swaps itself out
+    messages.success(request, _("@%(handle)s removed from the list.") % {"handle": handle})
+    return redirect("shortlists:detail", pk=pk)
+
+
+# --- CSV export ---------------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer feeds a streaming response."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_safe(value: object) -> object:
+    """Text that a spreadsheet would read as a formula is prefixed with ' so it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _export_rows(request: HttpRequest, shortlist: Shortlist) -> Iterator[list[object]]:
+    yield [
+        _("Handle"),
+        _("Name"),
+        _("Profile"),
+        _("Tier"),
+        _("Followers"),
+        _("Engagement rate (%)"),
+        _("30-day growth (%)"),
+        _("Credibility"),
+        _("Country"),
+        _("City"),
+        _("Niches"),
+        _("Cheapest offer (EUR)"),
+        _("Note"),
+        _("Added"),
+        _("Added by"),
+        _("Metrics updated"),
+    ]
+    for entry in shortlist_entries(shortlist=shortlist).iterator(chunk_size=500):
+        influencer = entry.influencer
+        yield [
+            csv_safe(influencer.handle),
+            csv_safe(influencer.display_name),
+            request.build_absolute_uri(reverse("influencers:profile", args=[influencer.handle])),
+            influencer.get_tier_display(),
+            influencer.total_followers,
+            "" if influencer.engagement_rate is None else f"{influencer.engagement_rate * 100:.2f}",
+            "" if influencer.follower_growth_30d is None else f"{influencer.follower_growth_30d * 100:.2f}",
+            "" if influencer.credibility_score is None else influencer.credibility_score,
+            influencer.country,
+            csv_safe(influencer.city),
+            csv_safe(", ".join(niche.name for niche in influencer.niches.all())),
+            "" if entry.cheapest_offer_price is None else entry.cheapest_offer_price,
+            csv_safe(entry.note),
+            entry.added_at.date().isoformat(),
+            csv_safe(entry.added_by.get_username()) if entry.added_by else "",
+            influencer.metrics_updated_at.isoformat() if influencer.metrics_updated_at else "",
+        ]
+
+
+@brand_member_required
+@require_safe
+def shortlist_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    shortlist = shortlist_for_brand(brand_id=request.brand.pk, pk=pk)
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
+        for row in _export_rows(request, shortlist):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    filename = f"shortlist-{slugify(shortlist.name) or shortlist.pk}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- compare ------------------------------------------------------------------------------------
+
+
+@require_safe
+@brand_or_staff_required
+def compare(request: HttpRequest) -> HttpResponse:
+    handles = compare_handles(request.GET.getlist("h"))
+    problems = []
+    if len(handles) > COMPARE_MAX:
+        problems.append(_("Compare at most %(max)d creators; showing the first %(max)d.") % {"max": COMPARE_MAX})
+        handles = handles[:COMPARE_MAX]
+    influencers = influencers_for_compare(handles=handles)
+    found = {influencer.handle for influencer in influencers}
+    missing = [handle for handle in handles if handle not in found]
+    if missing:
+        problems.append(_("Not found: %(handles)s.") % {"handles": ", ".join(f"@{h}" for h in missing)})
+    if len(influencers) < COMPARE_MIN:
+        problems.append(_("Choose at least %(min)d creators to compare.") % {"min": COMPARE_MIN})
+    brand = request.brand
+    campaigns, campaign = [], None
+    if brand is not None:
+        model = brand.campaigns.model
+        campaigns = list(
+            brand.campaigns.exclude(status__in=[model.Status.CANCELLED, model.Status.COMPLETED]).order_by("-created_at")
+        )
+        chosen = request.GET.get("campaign", "")
+        campaign = next((c for c in campaigns if str(c.pk) == chosen), None)
+    columns = compare_columns(influencers=influencers, campaign=campaign)
+    best_cpe = min((c.cost_per_engagement for c in columns if c.cost_per_engagement is not None), default=None)
+    best_reach = max((c.reach_in_target for c in columns if c.reach_in_target), default=None)
+    return render(
+        request,
+        "influencers/compare.html",
+        {
+            "columns": columns,
+            "handles": [influencer.handle for influencer in influencers],
+            "problems": problems,
+            "campaigns": campaigns,
+            "campaign": campaign,
+            "best_cpe": best_cpe,
+            "best_reach": best_reach,
+            "can_add": len(influencers) < COMPARE_MAX,
+            "brand": brand,
+        },
+    )

@@ -1,0 +1,18 @@
+"""Recommendations and inviting, mounted at /brand/campaigns/ under the namespace "recommendations".
+
+A second include at the same prefix as campaigns/urls.py (namespace "campaigns"): two includes
+cannot share a namespace, so the tab is reversed as "recommendations:list" with the campaign's pk.
+"""
+
+from django.urls import path
+
+from . import recommendation_views as views
+
+app_name = "recommendations"
+
+urlpatterns = [
+    path("<int:pk>/recommendations/", views.recommendation_list, name="list"),
+    path("<int:pk>/recommendations/progress/", views.recommendation_progress, name="progress"),
+    path("<int:pk>/recommendations/recompute/", views.recommendation_recompute, name="recompute"),
+    path("invite/<str:handle>/", views.invite, name="invite"),
+]

@@ -1,0 +1,231 @@
+"""A campaign's recommended creators, the recompute progress, and inviting a creator to a campaign.
+
+Mounted at /brand/campaigns/ under the namespace "recommendations" (campaigns/recommendation_urls.py).
+The invite form is shared by the profile, a shortlist, the comparison and the recommendations;
+it calls campaigns.services.collaboration_invite and shows its errors next to the right field.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from brands.views import brand_member_required
+from influencers.errors import Conflict, DomainError, NotAllowed
+from influencers.forms import add_service_error
+from influencers.models import EngineRun, Influencer, Niche, Offer
+
+from . import services
+from .models import Campaign, Collaboration, Match
+
+PAGE_SIZE = 25
+INVITABLE_STATUSES = (Campaign.Status.OPEN, Campaign.Status.IN_PROGRESS)
+RUNNING_STATUSES = (EngineRun.Status.QUEUED, EngineRun.Status.RUNNING)
+
+
+def _campaign(request: HttpRequest, pk: int) -> Campaign:
+    return get_object_or_404(Campaign.objects.filter(brand_id=request.brand.pk).select_related("brand"), pk=pk)
+
+
+def latest_run(campaign: Campaign) -> EngineRun | None:
+    """The newest matching run for this campaign (scope "campaign:<id>")."""
+    return EngineRun.objects.filter(scope=f"campaign:{campaign.pk}").order_by("-created_at", "-pk").first()
+
+
+def _matches(campaign: Campaign, after: int) -> QuerySet[Match]:
+    return (
+        Match.objects.filter(campaign=campaign, rank__gt=after)
+        .select_related("influencer")
+        .prefetch_related(Prefetch("influencer__niches", queryset=Niche.objects.only("slug", "name")))
+        .order_by("rank")
+    )
+
+
+def _recompute_service():
+    """The engine's "recompute this campaign's matches" service, when the engine provides one."""
+    return getattr(services, "campaign_matches_request", None)
+
+
+@brand_member_required
+@require_safe
+def recommendation_list(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    try:
+        after = max(0, int(request.GET.get("after", "0")))
+    except ValueError:
+        after = 0
+    rows = list(_matches(campaign, after)[: PAGE_SIZE + 1])
+    has_more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    statuses = dict(
+        Collaboration.objects.filter(campaign=campaign, influencer_id__in=[m.influencer_id for m in rows]).values_list(
+            "influencer_id", "status"
+        )
+    )
+    status_labels = dict(Collaboration.Status.choices)
+    items = [
+        {
+            "match": match,
+            "collaboration_status": status_labels.get(statuses.get(match.influencer_id, ""), ""),
+            "components": [{"key": key, "value": getattr(match, key)} for key in Match.COMPONENTS],
+        }
+        for match in rows
+    ]
+    run = latest_run(campaign)
+    context = {
+        "campaign": campaign,
+        "items": items,
+        "total": Match.objects.filter(campaign=campaign).count(),
+        "next_after": rows[-1].rank if has_more and rows else None,
+        "is_first_page": after == 0,
+        "run": run,
+        "run_active": run is not None and run.status in RUNNING_STATUSES,
+        "can_recompute": _recompute_service() is not None,
+        "can_invite": campaign.status in INVITABLE_STATUSES,
+    }
+    return render(request, "campaigns/recommendations.html", context)
+
+
+@brand_member_required
+@require_safe
+def recommendation_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress partial, polled every 2 s while a run is queued or running; the poll stops when it ends."""
+    campaign = _campaign(request, pk)
+    run = latest_run(campaign)
+    active = run is not None and run.status in RUNNING_STATUSES
+    response = render(
+        request,
+        "campaigns/recommendations.html#progress",
+        {"campaign": campaign, "run": run, "run_active": active, "polling": True},
+    )
+    if request.htmx and not active and request.GET.get("was") == "active":
+        # The run just ended: reload the page so the new ranking shows.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@brand_member_required
+@require_POST
+def recommendation_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    service = _recompute_service()
+    if service is None:
+        messages.error(request, _("Recomputing is not available yet; the engine refreshes matches on its schedule."))
+    else:
+        try:
+            service(campaign=campaign, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Recomputing the recommendations; this page updates when it is done."))
+    return redirect("recommendations:list", pk=campaign.pk)
+
+
+# --- inviting -----------------------------------------------------------------------------------
+
+
+class InviteForm(forms.Form):
+    campaign = forms.ModelChoiceField(
+        label=gettext_lazy("Campaign"), queryset=Campaign.objects.none(), empty_label=None
+    )
+    offer = forms.ModelChoiceField(
+        label=gettext_lazy("Offer from their rate card (optional)"),
+        queryset=Offer.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("No specific offer"),
+    )
+    proposed_fee = forms.DecimalField(
+        label=gettext_lazy("Proposed fee (optional)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    message = forms.CharField(
+        label=gettext_lazy("Message (optional)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, campaigns: QuerySet[Campaign], influencer: Influencer, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+        self.fields["offer"].queryset = Offer.objects.active().filter(influencer=influencer).order_by("kind", "price")
+
+
+def _next_url(request: HttpRequest) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return None
+
+
+def _error_status(error: DomainError) -> int:
+    if isinstance(error, Conflict):
+        return 409
+    if isinstance(error, NotAllowed):
+        return 403
+    return 400
+
+
+@brand_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def invite(request: HttpRequest, handle: str) -> HttpResponse:
+    """Invite a creator to one of the brand's open campaigns (+ message and proposed fee)."""
+    influencer = get_object_or_404(Influencer.objects.visible_to_brands(), handle=handle)
+    campaigns = (
+        Campaign.objects.filter(brand_id=request.brand.pk, status__in=INVITABLE_STATUSES)
+        .exclude(collaborations__influencer=influencer)
+        .order_by("-created_at")
+    )
+    initial = {"campaign": request.GET.get("campaign")}
+    form = InviteForm(request.POST or None, campaigns=campaigns, influencer=influencer, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            campaign = form.cleaned_data["campaign"]
+            try:
+                services.collaboration_invite(
+                    campaign=campaign,
+                    influencer=influencer,
+                    by=request.user,
+                    message=form.cleaned_data["message"],
+                    proposed_fee=form.cleaned_data["proposed_fee"],
+                    offer=form.cleaned_data["offer"],
+                )
+            except DomainError as error:
+                add_service_error(form, error)
+                status = _error_status(error)
+            else:
+                text = _("Invitation sent to @%(handle)s for “%(title)s”.") % {
+                    "handle": influencer.handle,
+                    "title": campaign.title,
+                }
+                if request.htmx:
+                    return render(request, "campaigns/recommendations.html#invited", {"text": text})
+                messages.success(request, text)
+                return redirect(_next_url(request) or reverse("influencers:profile", args=[influencer.handle]))
+        else:
+            status = 400
+        if request.htmx:
+            errors = [str(e) for errors in form.errors.values() for e in errors]
+            return render(request, "campaigns/recommendations.html#invite_error", {"errors": errors}, status=status)
+    context = {
+        "influencer": influencer,
+        "form": form,
+        "next": _next_url(request) or "",
+        "has_campaigns": campaigns.exists(),
+    }
+    return render(request, "campaigns/recommendations_invite.html", context, status=status)

@@ -1,0 +1,162 @@
+"""The short, user-facing definition of every number Invloed shows, and where its full text lives.
+
+One place for the hover text (title / <abbr>) and the /metrics/#anchor link of each number, so a page
+never explains a metric in its own words. The full definitions are in docs/metrics.md: each anchor
+below is the id of a heading there (write `## Engagement rate {#engagement-rate}` or a heading whose
+slug is the anchor). tests/influencers/test_profile.py checks that every anchor exists once the file does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Definition:
+    anchor: str
+    label: str | Promise
+    short: str | Promise
+
+
+DEFINITIONS: dict[str, Definition] = {
+    definition_key: Definition(*values)
+    for definition_key, values in {
+        "followers": (
+            "followers",
+            _("Followers"),
+            _("Followers summed over all of the creator's accounts, as last imported."),
+        ),
+        "engagement_rate": (
+            "engagement-rate",
+            _("Engagement rate"),
+            _(
+                "Mean engagement (likes + comments; + shares on TikTok; + reposts and replies on X) of the latest "
+                "12 posts in 180 days, divided by followers. Weighted by followers over accounts. Unknown with "
+                "fewer than 3 usable posts."
+            ),
+        ),
+        "engagement_rate_by_views": (
+            "engagement-rate-by-views",
+            _("ER by views"),
+            _("Video platforms: mean of engagement ÷ views over the same sample of recent posts."),
+        ),
+        "tier_benchmark": (
+            "tier-benchmarks",
+            _("Tier benchmark"),
+            _("The typical engagement rate of accounts of this tier on this platform."),
+        ),
+        "tier": (
+            "tier",
+            _("Tier"),
+            _("From the largest account: nano < 1,000; micro < 100,000; macro < 1,000,000; mega 1,000,000+."),
+        ),
+        "growth": (
+            "follower-growth",
+            _("30-day growth"),
+            _("Change in followers over the last 30 days, from daily follower snapshots."),
+        ),
+        "credibility": (
+            "credibility",
+            _("Credibility"),
+            _(
+                "0–100, starting at 100: points off for engagement far from the tier benchmark, unexplained "
+                "follower spikes, odd like/comment ratios and sponsored posts without disclosure. Reasons listed."
+            ),
+        ),
+        "averages": (
+            "averages",
+            _("Averages per post"),
+            _("Mean likes, comments and views over the same recent posts as the engagement rate."),
+        ),
+        "sample_size": (
+            "sample-size",
+            _("Sample size"),
+            _("How many recent posts with visible counts the engagement rate is based on."),
+        ),
+        "engagement_per_post": (
+            "engagement-per-post",
+            _("Engagement per post"),
+            _("Likes + comments (+ shares on TikTok, + reposts on X). Hidden counts are missing, not zero."),
+        ),
+        "spike": (
+            "follower-spikes",
+            _("Follower spike"),
+            _("A jump in followers far above the account's usual daily change, checked against engagement."),
+        ),
+        "audience": (
+            "audience",
+            _("Audience shares"),
+            _("Share of the creator's audience per age band, gender and country, from the source and date shown."),
+        ),
+        "price": (
+            "rate-card",
+            _("Price"),
+            _("The creator's own price for one offer of their rate card (active offers only)."),
+        ),
+        "reach_in_target": (
+            "estimated-reach-in-target",
+            _("Estimated reach in target"),
+            _("Followers × the share of the audience inside the campaign's target ages, genders and countries."),
+        ),
+        "target_share": (
+            "estimated-reach-in-target",
+            _("Audience in target"),
+            _("Share in target ages × share in target genders × share in target countries (each 100 % if unset)."),
+        ),
+        "expected_engagements": (
+            "cost-per-engagement",
+            _("Expected engagements"),
+            _("Followers × engagement rate of the account the offer is for: the engagement one post can expect."),
+        ),
+        "cpe": (
+            "cost-per-engagement",
+            _("Cost per engagement"),
+            _("Price ÷ expected engagements of one post."),
+        ),
+        "cpm": (
+            "cpm",
+            _("CPM"),
+            _("Price ÷ estimated reach in target × 1,000: the cost of reaching a thousand people in the target."),
+        ),
+        "match_score": (
+            "match-score",
+            _("Match score"),
+            _("0–100: the weighted sum of the six components below, each between 0 and 1."),
+        ),
+        "niche_fit": ("match-score", _("Niche fit"), _("Overlap between the creator's niches and the campaign's.")),
+        "audience_fit": (
+            "match-score",
+            _("Audience fit"),
+            _("Share of the audience inside the campaign's target ages × genders × countries."),
+        ),
+        "engagement_quality": (
+            "match-score",
+            _("Engagement quality"),
+            _("Engagement rate against the tier benchmark of its platform, capped."),
+        ),
+        "credibility_fit": ("match-score", _("Credibility"), _("The credibility score as a fraction.")),
+        "price_fit": (
+            "match-score",
+            _("Price fit"),
+            _("An active offer of the campaign's kind within the budget per creator."),
+        ),
+        "reach_fit": ("match-score", _("Reach fit"), _("How well the creator's reach fits the campaign's range.")),
+        "result_count": (
+            "discovery-counts",
+            _("Result count"),
+            _("Exact while counting is cheap; past the cap it is a lower bound, shown as e.g. 10,000+."),
+        ),
+    }.items()
+}
+
+
+def definition(key: str) -> Definition:
+    return DEFINITIONS[key]
+
+
+def anchors() -> set[str]:
+    """Every /metrics/ anchor a page links to."""
+    return {d.anchor for d in DEFINITIONS.values()}

@@ -1,0 +1,343 @@
+"""Reads for brand-facing pages: discovery, a creator's profile, and side-by-side comparison.
+
+Every function fetches what its page shows in a fixed number of queries (select_related /
+prefetch_related / one query per chart series), whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import BooleanField, Expression, F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from .filters import SORTS, InfluencerFilter, Sort
+from .metrics.formulas import engagement_fields
+from .models import AudienceCountry, FollowerSnapshot, Influencer, Niche, Offer, Post, SocialAccount
+from .taxonomy import VIDEO_PLATFORMS, AgeBand, Country, Gender, benchmark_er, tier_for_followers
+
+PAGE_SIZE = 24
+# Counting stops here: past it the page says "10,000+". An exact count over joins at a million
+# profiles costs 100–300 ms; counting at most this many rows is bounded.
+COUNT_CAP = 10_000
+PROFILE_POSTS_DAYS = 180
+PROFILE_POSTS_LIMIT = 120
+PROFILE_RECENT_POSTS = 12
+FOLLOWER_HISTORY_DAYS = 365
+TOP_AUDIENCE_COUNTRIES = 8
+
+
+# --- keyset pagination ----------------------------------------------------------------------
+
+
+class RowComparison(Expression):
+    """`(a, b) < (x, y)` — a row-value comparison, which PostgreSQL answers with one index range scan.
+
+    Django has no public spelling for it; `Q(a__lt=x) | Q(a=x, b__lt=y)` gives the same rows but
+    makes the planner scan and sort instead of starting the index at the cursor.
+    """
+
+    conditional = True
+
+    def __init__(self, left: Sequence[Any], operator: str, right: Sequence[Any]) -> None:
+        super().__init__(output_field=BooleanField())
+        if operator not in ("<", ">"):
+            raise ValueError(operator)
+        self.left = list(left)
+        self.right = [value if hasattr(value, "resolve_expression") else Value(value) for value in right]
+        self.operator = operator
+
+    def get_source_expressions(self) -> list:
+        return [*self.left, *self.right]
+
+    def set_source_expressions(self, expressions: list) -> None:
+        self.left, self.right = expressions[: len(self.left)], expressions[len(self.left) :]
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        params: list = []
+        sides = []
+        for side in (self.left, self.right):
+            parts = []
+            for expression in side:
+                sql, expression_params = compiler.compile(expression)
+                parts.append(sql)
+                params.extend(expression_params)
+            sides.append(", ".join(parts))
+        return f"({sides[0]}) {self.operator} ({sides[1]})", params
+
+
+@dataclass(frozen=True)
+class Cursor:
+    sort: str
+    value: float | int
+    pk: int
+
+    def encode(self) -> str:
+        raw = json.dumps([self.sort, self.value, self.pk], separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str | None, sort: Sort) -> Cursor | None:
+        """The cursor in a "next page" link, or None when it is missing, damaged or for another sort."""
+        if not token:
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            name, value, pk = json.loads(raw)
+        except (ValueError, TypeError, binascii.Error):
+            return None
+        if name != sort.name or not isinstance(pk, int) or not isinstance(value, int | float):
+            return None
+        return cls(name, value, pk)
+
+
+@dataclass
+class DiscoveryPage:
+    results: list[Influencer]
+    count: int
+    count_is_capped: bool
+    next_cursor: str | None
+    is_first_page: bool
+    sort: Sort
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.count:,}+" if self.count_is_capped else f"{self.count:,}"
+
+
+def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """The number of rows up to `cap` (and whether there are more): `SELECT COUNT(*) FROM (… LIMIT cap+1)`."""
+    counted = queryset.order_by().values("pk")[: cap + 1].count()
+    return (cap, True) if counted > cap else (counted, False)
+
+
+def _sort_value(value: Any, sort: Sort) -> float | int:
+    return int(value) if sort.value_type is int else float(value)
+
+
+def with_primary_platform(queryset: QuerySet[Influencer]) -> QuerySet[Influencer]:
+    """Annotate the platform of the creator's largest account (its tier and benchmark come from it)."""
+    largest = SocialAccount.objects.filter(influencer_id=OuterRef("pk")).order_by("-followers", "pk")
+    return queryset.annotate(primary_platform=Subquery(largest.values("platform")[:1]))
+
+
+def influencer_card_queryset(queryset: QuerySet[Influencer]) -> QuerySet[Influencer]:
+    """What a result card shows: niches (one prefetch) and the platform of the largest account."""
+    return with_primary_platform(queryset).prefetch_related(
+        Prefetch("niches", queryset=Niche.objects.only("slug", "name"))
+    )
+
+
+def attach_benchmarks(influencers: Sequence[Influencer]) -> None:
+    """The ER benchmark of each creator's tier on its largest platform (taxonomy.TIER_BENCHMARK_ER)."""
+    for influencer in influencers:
+        platform = getattr(influencer, "primary_platform", None)
+        influencer.er_benchmark = benchmark_er(platform, influencer.tier) if platform and influencer.tier else None
+
+
+def influencer_discovery(
+    *, filterset: InfluencerFilter, cursor: str | None = None, page_size: int = PAGE_SIZE
+) -> DiscoveryPage:
+    """One page of discovery results after `cursor`, with the (capped) count. Three queries + one prefetch."""
+    queryset = filterset.qs
+    sort = filterset.sort_option
+    count, capped = capped_count(queryset)
+    after = Cursor.decode(cursor, sort)
+    if after is not None:
+        operator = ">" if not sort.descending else "<"
+        queryset = queryset.filter(RowComparison([F("sort_key"), F("pk")], operator, [after.value, after.pk]))
+    rows = list(influencer_card_queryset(queryset)[: page_size + 1])
+    has_more = len(rows) > page_size
+    rows = rows[:page_size]
+    attach_benchmarks(rows)
+    next_cursor = None
+    if has_more and rows:
+        last = rows[-1]
+        next_cursor = Cursor(sort.name, _sort_value(last.sort_key, sort), last.pk).encode()
+    return DiscoveryPage(
+        results=rows,
+        count=count,
+        count_is_capped=capped,
+        next_cursor=next_cursor,
+        is_first_page=after is None,
+        sort=sort,
+    )
+
+
+def sort_names() -> list[str]:
+    return list(SORTS)
+
+
+# --- a creator's profile ------------------------------------------------------------------
+
+
+def influencer_profile_queryset(*, include_hidden: bool = False) -> QuerySet[Influencer]:
+    """A profile with its niches, accounts, audience (+ countries) and active rate card."""
+    base = Influencer.objects.all() if include_hidden else Influencer.objects.visible_to_brands()
+    return base.select_related("audience").prefetch_related(
+        "niches",
+        Prefetch("accounts", queryset=SocialAccount.objects.order_by("-followers", "pk")),
+        Prefetch("audience__countries", queryset=AudienceCountry.objects.order_by("-share", "country")),
+        Prefetch("offers", queryset=Offer.objects.active().order_by("kind", "price"), to_attr="active_offers"),
+    )
+
+
+def audience_of(influencer: Influencer) -> Any:
+    """The creator's audience, or None (a reverse one-to-one raises when missing)."""
+    try:
+        return influencer.audience
+    except Influencer.audience.RelatedObjectDoesNotExist:
+        return None
+
+
+def influencer_recent_posts(*, influencer: Influencer, now: dt.datetime | None = None) -> list[Post]:
+    """Posts of the last 180 days (newest first, capped), for the engagement chart and the posts list."""
+    since = (now or timezone.now()) - dt.timedelta(days=PROFILE_POSTS_DAYS)
+    return list(
+        Post.objects.filter(account__influencer=influencer, posted_at__gte=since)
+        .select_related("account")
+        .defer("caption", "account__url")
+        .order_by("-posted_at", "-pk")[:PROFILE_POSTS_LIMIT]
+    )
+
+
+def post_engagement(post: Post) -> int | None:
+    """Engagement of one post by its platform's rule (metrics.formulas); None when a count is hidden."""
+    total = 0
+    for name in engagement_fields(post.account.platform):
+        value = getattr(post, name)
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def follower_history(*, influencer: Influencer, today: dt.date | None = None) -> dict[int, list[tuple[str, int]]]:
+    """Follower snapshots of the last year, per account id, oldest first (one query)."""
+    since = (today or timezone.localdate()) - dt.timedelta(days=FOLLOWER_HISTORY_DAYS)
+    series: dict[int, list[tuple[str, int]]] = {}
+    rows = (
+        FollowerSnapshot.objects.filter(account__influencer=influencer, date__gte=since)
+        .order_by("date")
+        .values_list("account_id", "date", "followers")
+    )
+    for account_id, date, followers in rows:
+        series.setdefault(account_id, []).append((date.isoformat(), followers))
+    return series
+
+
+def account_label(account: SocialAccount) -> str:
+    """How the engine names an account in credibility reasons ("instagram @anna")."""
+    return f"{account.platform} @{account.handle}"
+
+
+def profile_chart_data(
+    *,
+    influencer: Influencer,
+    accounts: Sequence[SocialAccount],
+    posts: Sequence[Post],
+    history: dict[int, list[tuple[str, int]]],
+) -> dict[str, Any]:
+    """Everything the profile's charts draw, as plain JSON for a json_script element."""
+    spikes: dict[str, list[dict]] = {}
+    for reason in influencer.credibility_reasons or []:
+        if str(reason.get("code", "")).startswith("follower_spike") and reason.get("date"):
+            spikes.setdefault(reason.get("account", ""), []).append(
+                {
+                    "date": reason["date"],
+                    "gain": reason.get("gain"),
+                    "explained": reason.get("code") == "follower_spike_explained",
+                }
+            )
+    followers = [
+        {
+            "label": f"{account.get_platform_display()} @{account.handle}",
+            "points": [{"x": date, "y": value} for date, value in history.get(account.pk, [])],
+            "spikes": spikes.get(account_label(account), []),
+        }
+        for account in accounts
+        if history.get(account.pk)
+    ]
+    engagement: dict[int, dict] = {}
+    for post in reversed(posts):
+        value = post_engagement(post)
+        if value is None:
+            continue
+        entry = engagement.setdefault(
+            post.account_id,
+            {"label": f"{post.account.get_platform_display()} @{post.account.handle}", "points": []},
+        )
+        entry["points"].append(
+            {"x": post.posted_at.isoformat(), "y": value, "sponsored": post.is_sponsored, "url": post.url}
+        )
+    return {
+        "followers": followers,
+        "engagement": list(engagement.values()),
+        "audience": audience_chart_data(audience_of(influencer)),
+    }
+
+
+def audience_chart_data(audience: Any) -> dict[str, Any] | None:
+    if audience is None:
+        return None
+    countries = list(audience.countries.all())
+    top = countries[:TOP_AUDIENCE_COUNTRIES]
+    rest = sum(c.share for c in countries[TOP_AUDIENCE_COUNTRIES:])
+    country_labels = [str(Country(c.country).label) if c.country in Country.values else c.country for c in top]
+    country_values = [round(c.share * 100, 1) for c in top]
+    if rest > 0:
+        country_labels.append(str(_other_label()))
+        country_values.append(round(rest * 100, 1))
+    return {
+        "age": {
+            "labels": [str(band.label) for band in AgeBand],
+            "values": [round(share * 100, 1) for share in audience.age_shares().values()],
+        },
+        "gender": {
+            "labels": [str(gender.label) for gender in Gender],
+            "values": [round(share * 100, 1) for share in audience.gender_shares().values()],
+        },
+        "countries": {"labels": country_labels, "values": country_values},
+    }
+
+
+def _other_label() -> str:
+    return gettext("Other countries")
+
+
+def account_rows(accounts: Sequence[SocialAccount]) -> list[dict[str, Any]]:
+    """One row per account for the profile table, with its tier benchmark."""
+    rows = []
+    for account in accounts:
+        tier = tier_for_followers(account.followers)
+        rows.append(
+            {
+                "account": account,
+                "is_video": account.platform in VIDEO_PLATFORMS,
+                "tier": tier,
+                "benchmark": benchmark_er(account.platform, tier),
+            }
+        )
+    return rows
+
+
+# --- compare --------------------------------------------------------------------------------
+
+
+def influencers_for_compare(*, handles: Sequence[str]) -> list[Influencer]:
+    """The visible creators with these handles, in the order given (unknown handles are left out)."""
+    found = {
+        influencer.handle: influencer
+        for influencer in with_primary_platform(influencer_profile_queryset()).filter(handle__in=list(handles))
+    }
+    ordered = [found[handle] for handle in handles if handle in found]
+    attach_benchmarks(ordered)
+    return ordered

@@ -1,0 +1,101 @@
+"""Numbers that explain themselves: every metric links to /metrics/#anchor and carries its definition on hover.
+
+{% load metric_tags %}
+{% metric "engagement_rate" influencer.engagement_rate|pct %}   -> the value, linked and titled
+{% metric_label "engagement_rate" %}                            -> the metric's name, linked and titled
+{% freshness influencer.metrics_updated_at %}                   -> "updated 2 hours ago" / "not computed yet"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from influencers.definitions import definition
+
+register = template.Library()
+
+
+def _href(key: str) -> str:
+    return f"{reverse('metrics')}#{definition(key).anchor}"
+
+
+@register.simple_tag
+def metric(key: str, value: object, unknown: str = "") -> SafeString:
+    """A value that links to its definition; unknown values say so instead of showing 0."""
+    item = definition(key)
+    text = value if value not in (None, "") else (unknown or _("unknown"))
+    return format_html('<a class="metric" href="{}" title="{}: {}">{}</a>', _href(key), item.label, item.short, text)
+
+
+@register.simple_tag
+def metric_label(key: str, text: str = "") -> SafeString:
+    item = definition(key)
+    return format_html('<a class="metric-help" href="{}" title="{}">{}</a>', _href(key), item.short, text or item.label)
+
+
+@register.simple_tag
+def metric_title(key: str) -> str:
+    """The hover text alone (for elements that are links already)."""
+    item = definition(key)
+    return f"{item.label}: {item.short}"
+
+
+@register.simple_tag
+def freshness(when: dt.datetime | None, label: str = "") -> SafeString:
+    """When a number was computed, relative and exact: "updated 2 hours ago"."""
+    if when is None:
+        return format_html('<span class="freshness">{}</span>', _("not computed yet"))
+    return format_html(
+        '<time class="freshness" datetime="{}" title="{}">{} {}</time>',
+        when.isoformat(),
+        date_format(when, "DATETIME_FORMAT"),
+        label or _("updated"),
+        naturaltime(when),
+    )
+
+
+@register.filter
+def pct(value: float | Decimal | None, digits: int = 1) -> str:
+    """A fraction as a percentage ("0.0412" -> "4.1 %"); None stays None so `metric` says "unknown"."""
+    if value is None or value == "":
+        return None  # type: ignore[return-value]
+    return f"{float(value) * 100:.{int(digits)}f} %"
+
+
+@register.filter
+def signed_pct(value: float | None) -> str:
+    if value is None:
+        return None  # type: ignore[return-value]
+    return f"{float(value) * 100:+.1f} %"
+
+
+@register.filter
+def number(value: float | int | None) -> str:
+    """A count with thousands separators; None stays None."""
+    if value is None:
+        return None  # type: ignore[return-value]
+    return intcomma(round(value))
+
+
+@register.filter
+def money(value: Decimal | float | None, currency: str = "EUR") -> str:
+    if value is None:
+        return None  # type: ignore[return-value]
+    amount = Decimal(value)
+    shown = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    return f"{currency} {shown}"
+
+
+@register.filter
+def initials(name: str) -> str:
+    words = [word for word in (name or "").split() if word[:1].isalnum()]
+    return "".join(word[0] for word in words[:2]).upper() or "?"

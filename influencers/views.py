@@ -1,0 +1,199 @@
+"""Brand-facing creator pages: discovery (/influencers/), a profile, and the metric definitions (/metrics/).
+
+Views check access and hand over to selectors; they know the brand only through the reverse
+relation `user.brand_membership`, so influencers/ imports nothing from brands/ or campaigns/.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+
+import markdown
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from .definitions import DEFINITIONS
+from .filters import SORT_CHOICES, InfluencerFilter
+from .selectors import (
+    COUNT_CAP,
+    PROFILE_RECENT_POSTS,
+    account_rows,
+    attach_benchmarks,
+    audience_of,
+    follower_history,
+    influencer_discovery,
+    influencer_profile_queryset,
+    influencer_recent_posts,
+    post_engagement,
+    profile_chart_data,
+    with_primary_platform,
+)
+from .taxonomy import AgeBand, Gender, Language, ModerationStatus
+
+View = Callable[..., HttpResponse]
+METRICS_DOC = Path(settings.BASE_DIR) / "docs" / "metrics.md"
+BLOCKED_BRAND_STATUSES = (ModerationStatus.REJECTED, ModerationStatus.SUSPENDED)
+
+
+def viewer_brand(request: HttpRequest):  # -> brands.models.Brand | None (no import: see module docstring)
+    """The brand the logged-in user works for (two queries the first time, cached on the user)."""
+    membership = getattr(request.user, "brand_membership", None)
+    return membership.brand if membership is not None else None
+
+
+def brand_or_staff_required(view: View) -> View:
+    """Discovery is for members of a brand in good standing, and for staff (moderators).
+
+    Everyone else logged in gets a 403 page that says why; anonymous visitors go to the login page.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        brand = viewer_brand(request)
+        if brand is not None and brand.status in BLOCKED_BRAND_STATUSES and not request.user.is_staff:
+            reason = _("Your brand is %(status)s by moderation, so creator discovery is closed for it.") % {
+                "status": brand.get_status_display().lower()
+            }
+            return render(request, "influencers/forbidden.html", {"reason": reason}, status=403)
+        if brand is None and not request.user.is_staff:
+            reason = _("Creator discovery is for brand accounts. Ask your brand's owner for an invitation.")
+            return render(request, "influencers/forbidden.html", {"reason": reason}, status=403)
+        request.brand = brand
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _is_partial(request: HttpRequest) -> bool:
+    """An htmx swap gets the fragment; a history restore (back button) gets the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+@require_safe
+@brand_or_staff_required
+def discover(request: HttpRequest) -> HttpResponse:
+    filterset = InfluencerFilter(request.GET, request=request)
+    page = influencer_discovery(filterset=filterset, cursor=request.GET.get("cursor"))
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    next_query = query.copy()
+    if page.next_cursor:
+        next_query["cursor"] = page.next_cursor
+    brand = request.brand
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "count_cap": COUNT_CAP,
+        "first_page_query": query.urlencode(),
+        "next_page_query": next_query.urlencode() if page.next_cursor else "",
+        "active_filters": filterset.active_filter_count(),
+        "shortlists": list(brand.shortlists.order_by("name")) if brand is not None else [],
+        "brand": brand,
+        "currency": filterset.selected_currency(),
+        "sort_label": dict(SORT_CHOICES)[page.sort.name],
+    }
+    template = "influencers/discover.html#results" if _is_partial(request) else "influencers/discover.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_safe
+@brand_or_staff_required
+def profile(request: HttpRequest, handle: str) -> HttpResponse:
+    # Staff see any profile (with a banner) so moderators can check what brands would see.
+    influencer = get_object_or_404(
+        with_primary_platform(influencer_profile_queryset(include_hidden=request.user.is_staff)), handle=handle
+    )
+    attach_benchmarks([influencer])
+    accounts = list(influencer.accounts.all())
+    posts = influencer_recent_posts(influencer=influencer)
+    history = follower_history(influencer=influencer)
+    brand = request.brand
+    campaigns, collaborations, shortlists = [], [], []
+    if brand is not None:
+        collaborations = list(influencer.collaborations.filter(campaign__brand=brand).select_related("campaign"))
+        busy = {collaboration.campaign_id for collaboration in collaborations}
+        campaign_model = brand.campaigns.model
+        campaigns = [
+            campaign
+            for campaign in brand.campaigns.filter(
+                status__in=[campaign_model.Status.OPEN, campaign_model.Status.IN_PROGRESS]
+            ).order_by("-created_at")
+            if campaign.pk not in busy
+        ]
+        shortlists = list(brand.shortlists.order_by("name"))
+    recent = [{"post": post, "engagement": post_engagement(post)} for post in posts[:PROFILE_RECENT_POSTS]]
+    audience = audience_of(influencer)
+    context = {
+        "influencer": influencer,
+        "audience": audience,
+        "audience_rows": audience_rows(audience),
+        "languages": [Language(code).label for code in influencer.languages or [] if code in Language.values],
+        "account_rows": account_rows(accounts),
+        "recent_posts": recent,
+        "offers": influencer.active_offers,
+        "chart_data": profile_chart_data(influencer=influencer, accounts=accounts, posts=posts, history=history),
+        "brand": brand,
+        "campaigns": campaigns,
+        "collaborations": collaborations,
+        "shortlists": shortlists,
+        "credibility_reasons": influencer.credibility_reasons or [],
+        "is_hidden": not influencer.is_visible_to_brands,
+    }
+    return render(request, "influencers/profile.html", context)
+
+
+def audience_rows(audience) -> dict[str, list[tuple[str, float]]] | None:
+    """Age and gender shares with their labels, for the table next to the charts."""
+    if audience is None:
+        return None
+    return {
+        "age": [(AgeBand(band).label, share) for band, share in audience.age_shares().items()],
+        "gender": [(Gender(gender).label, share) for gender, share in audience.gender_shares().items()],
+    }
+
+
+@functools.lru_cache(maxsize=4)
+def _render_metrics_doc(path: Path, mtime: float) -> SafeString:
+    """docs/metrics.md as HTML; headings get ids (`{#anchor}` or their slug) for /metrics/#anchor links.
+
+    Cached per modification time. The file is part of the repository, not user input, so its HTML is trusted.
+    """
+    html = markdown.markdown(
+        path.read_text(encoding="utf-8"),
+        extensions=["toc", "attr_list", "tables", "fenced_code", "sane_lists"],
+        extension_configs={"toc": {"permalink": False}},
+        output_format="html",
+    )
+    return mark_safe(html)  # noqa: S308 - repository file, see docstring
+
+
+def metrics_document() -> SafeString | None:
+    if not METRICS_DOC.exists():
+        return None
+    return _render_metrics_doc(METRICS_DOC, METRICS_DOC.stat().st_mtime)
+
+
+@require_safe
+def metric_definitions(request: HttpRequest) -> HttpResponse:
+    """Public: every number Invloed shows, defined (docs/metrics.md), plus the short glossary the pages use."""
+    glossary = {}
+    for definition in DEFINITIONS.values():
+        glossary.setdefault(definition.anchor, definition)
+    document = metrics_document()
+    present = set() if document is None else {anchor for anchor in glossary if f'id="{anchor}"' in document}
+    return render(
+        request,
+        "metrics.html",
+        {"document": document, "glossary": list(glossary.values()), "anchors_in_document": present},
+    )
