@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "template_partials",
     "csp",
@@ -186,14 +187,25 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- REST framework -------------------------------------------------------------------------
+# Token first: an unauthenticated API request gets 401 with `WWW-Authenticate: Token`, not 403.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": ["config.api_parsers.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "config.api_pagination.ApiCursorPagination",
+    "PAGE_SIZE": 25,
+    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
+    # Throttle counters live in the default cache: Redis (shared by every process) when
+    # REDIS_CACHE_URL is set. Over the limit: 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -201,13 +213,46 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
+        "metrics_import": env.str("API_THROTTLE_IMPORT", default="30/hour"),
     },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Invloed API",
-    "DESCRIPTION": "Brand–influencer matchmaking: discovery, campaigns, collaborations and metrics.",
+    "DESCRIPTION": (
+        "Brand–influencer matchmaking: discovery, campaigns, collaborations and metrics. "
+        "Authenticate with `Authorization: Token <key>` (create the key on your account page). "
+        "Every error has the same JSON shape (`Error`)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from our own static files (CSP: no CDN, no inline script; see config/urls.py).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Separate request and response components, so read-only fields never appear as input.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_errors.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "PlatformEnum": "influencers.taxonomy.Platform",
+        "WorkKindEnum": "influencers.taxonomy.WorkKind",
+        "CountryEnum": "influencers.taxonomy.Country",
+        "LanguageEnum": "influencers.taxonomy.Language",
+        "CurrencyEnum": "influencers.taxonomy.Currency",
+        "ModerationStatusEnum": "influencers.taxonomy.ModerationStatus",
+        "TierEnum": "influencers.taxonomy.Tier",
+        "PostFormatEnum": "influencers.taxonomy.PostFormat",
+        "AgeBandEnum": "influencers.taxonomy.AgeBand",
+        "GenderEnum": "influencers.taxonomy.Gender",
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "CollaborationStatusEnum": "campaigns.models.Collaboration.Status",
+        "DeliverableStatusEnum": "campaigns.models.Deliverable.Status",
+        "EngineRunStatusEnum": "influencers.models.EngineRun.Status",
+        "NicheEnum": "influencers.serializers.niche_choices",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------

@@ -1,0 +1,22 @@
+"""`{% api_token_state as token %}`: whether the user has an API token, and the new key to show once."""
+
+from __future__ import annotations
+
+from django import template
+from rest_framework.authtoken.models import Token
+
+from brands.token_views import SESSION_KEY
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def api_token_state(context: template.Context) -> dict:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"exists": False, "created": None, "new_key": None}
+    token = Token.objects.filter(user=user).only("created").first()
+    # Shown on this rendering only: the session forgets it at once.
+    new_key = request.session.pop(SESSION_KEY, None)
+    return {"exists": token is not None, "created": token.created if token else None, "new_key": new_key}

@@ -1,0 +1,510 @@
+"""API v1 for campaigns, their matches, engine runs and collaborations.
+
+Every object is looked up inside what the caller may see (their brand's campaigns, their own
+collaborations), so someone else's object is a 404. Writes call campaigns/services.py, which checks
+who may do what (NotAllowed: 403) and along which edge of the status machine (DomainError: 400;
+a concurrent change: 409).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from brands.models import BrandMember
+from config.api_pagination import ApiCursorPagination
+from influencers.models import EngineRun, Influencer, Offer
+from influencers.serializers import niches_for
+
+from . import selectors, services
+from .models import Campaign, Collaboration, Deliverable, Match
+from .serializers import (
+    ApplySerializer,
+    CampaignCancelSerializer,
+    CampaignSerializer,
+    CollaborationActionSerializer,
+    CollaborationDetailSerializer,
+    CollaborationSerializer,
+    DeliverableSerializer,
+    EngineRunSerializer,
+    InviteSerializer,
+    MatchSerializer,
+    MessageCreateSerializer,
+    ReviewSerializer,
+    RevisionSerializer,
+    RunRefSerializer,
+    SubmitSerializer,
+)
+from .services import (
+    CAMPAIGN_ACTION_SERVICES,
+    CAMPAIGN_FIELDS,
+    COLLABORATION_ACTIONS,
+    campaign_cancel,
+    campaign_create,
+    campaign_update,
+    collaboration_act,
+    collaboration_apply,
+    collaboration_invite,
+    collaboration_message_add,
+    deliverable_review,
+    deliverable_submit,
+)
+
+Party = Collaboration.Party
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking: their brand (if they work for one), their creator profile (if they have one)."""
+
+    brand_id: int | None
+    influencer: Influencer | None
+    is_staff: bool
+
+    def party_of(self, collaboration: Collaboration) -> str | None:
+        if self.influencer is not None and collaboration.influencer_id == self.influencer.pk:
+            return Party.INFLUENCER
+        if self.brand_id is not None and collaboration.campaign.brand_id == self.brand_id:
+            return Party.BRAND
+        return None
+
+
+def caller(request: Request) -> Caller:
+    if not hasattr(request, "_invloed_caller"):
+        user = request.user
+        request._invloed_caller = Caller(
+            brand_id=BrandMember.objects.filter(user_id=user.pk).values_list("brand_id", flat=True).first(),
+            influencer=Influencer.objects.filter(user_id=user.pk).first(),
+            is_staff=user.is_staff,
+        )
+    return request._invloed_caller
+
+
+def _paginated(view: APIView, request: Request, queryset: QuerySet, serializer_class: type, **context) -> Response:
+    paginator = ApiCursorPagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    data = serializer_class(page, many=True, context={"request": request, **context}).data
+    return paginator.get_paginated_response(data)
+
+
+# --- campaigns -------------------------------------------------------------------------------
+
+
+def _campaign_queryset() -> QuerySet[Campaign]:
+    return Campaign.objects.select_related("brand").prefetch_related("niches")
+
+
+def _managed_campaigns(request: Request) -> QuerySet[Campaign]:
+    """Campaigns the caller manages: their brand's (staff: every campaign, read-only by the services)."""
+    who = caller(request)
+    if who.is_staff:
+        return _campaign_queryset()
+    if who.brand_id is None:
+        return Campaign.objects.none()
+    return _campaign_queryset().filter(brand_id=who.brand_id)
+
+
+def _visible_campaign(request: Request, pk: int) -> Campaign:
+    """A campaign to look at: the brand's own, or for a creator one that is open to them."""
+    who = caller(request)
+    if who.influencer is not None and who.brand_id is None and not who.is_staff:
+        return selectors.campaign_for_influencer(influencer=who.influencer, pk=pk)
+    return get_object_or_404(_managed_campaigns(request), pk=pk)
+
+
+def _campaign_fields(data: dict) -> dict:
+    return {name: value for name, value in data.items() if name in CAMPAIGN_FIELDS}
+
+
+class CampaignListApi(APIView):
+    @extend_schema(
+        operation_id="campaigns_list",
+        parameters=[OpenApiParameter("status", str, enum=Campaign.Status.values, description="Only this status.")],
+        responses=CampaignSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        who = caller(request)
+        if who.brand_id is None and not who.is_staff:
+            raise PermissionDenied(_("Campaign lists are for brand accounts; creators see /api/v1/me/opportunities/."))
+        campaigns = _managed_campaigns(request)
+        wanted = request.query_params.get("status")
+        if wanted is not None:
+            if wanted not in Campaign.Status.values:
+                raise ValidationError({"status": [_("Choose one of: %s.") % ", ".join(Campaign.Status.values)]})
+            campaigns = campaigns.filter(status=wanted)
+        return _paginated(self, request, campaigns, CampaignSerializer)
+
+    @extend_schema(operation_id="campaigns_create", request=CampaignSerializer, responses={201: CampaignSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = CampaignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        campaign = campaign_create(
+            by=request.user, fields=_campaign_fields(data), niches=niches_for(data.get("niches", []))
+        )
+        return Response(CampaignSerializer(_campaign_queryset().get(pk=campaign.pk)).data, status=201)
+
+
+class CampaignDetailApi(APIView):
+    @extend_schema(operation_id="campaigns_retrieve", responses=CampaignSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(CampaignSerializer(_visible_campaign(request, pk)).data)
+
+    @extend_schema(operation_id="campaigns_partial_update", request=CampaignSerializer, responses=CampaignSerializer)
+    def patch(self, request: Request, pk: int) -> Response:
+        campaign = get_object_or_404(_managed_campaigns(request), pk=pk)
+        serializer = CampaignSerializer(campaign, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        fields = {name: getattr(campaign, name) for name in CAMPAIGN_FIELDS} | _campaign_fields(data)
+        niches = niches_for(data["niches"]) if "niches" in data else list(campaign.niches.all())
+        campaign_update(campaign=campaign, by=request.user, fields=fields, niches=niches)
+        return Response(CampaignSerializer(_campaign_queryset().get(pk=campaign.pk)).data)
+
+
+def _campaign_action_view(action: str) -> type[APIView]:
+    """POST /campaigns/{id}/<action>/ for publish, pause, resume and close (cancel takes a reason)."""
+    service = CAMPAIGN_ACTION_SERVICES[action]
+
+    class CampaignActionApi(APIView):
+        @extend_schema(operation_id=f"campaigns_{action}", request=None, responses=CampaignSerializer)
+        def post(self, request: Request, pk: int) -> Response:
+            campaign = get_object_or_404(_managed_campaigns(request), pk=pk)
+            service(campaign=campaign, by=request.user)
+            return Response(CampaignSerializer(_campaign_queryset().get(pk=campaign.pk)).data)
+
+    CampaignActionApi.__name__ = CampaignActionApi.__qualname__ = f"Campaign{action.title()}Api"
+    CampaignActionApi.__doc__ = service.__doc__
+    return CampaignActionApi
+
+
+CAMPAIGN_ACTION_VIEWS = {
+    action: _campaign_action_view(action) for action in CAMPAIGN_ACTION_SERVICES if action != "cancel"
+}
+
+
+class CampaignCancelApi(APIView):
+    """Call the campaign off: open invitations, applications and unsubmitted work are cancelled."""
+
+    @extend_schema(operation_id="campaigns_cancel", request=CampaignCancelSerializer, responses=CampaignSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        campaign = get_object_or_404(_managed_campaigns(request), pk=pk)
+        serializer = CampaignCancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        campaign_cancel(campaign=campaign, by=request.user, reason=serializer.validated_data.get("reason", ""))
+        return Response(CampaignSerializer(_campaign_queryset().get(pk=campaign.pk)).data)
+
+
+class CampaignMatchListApi(APIView):
+    """The stored recommendations, best first; each with its components and explanation."""
+
+    cursor_ordering = ("rank",)
+
+    @extend_schema(operation_id="campaigns_matches_list", responses=MatchSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        campaign = get_object_or_404(_managed_campaigns(request), pk=pk)
+        matches = Match.objects.filter(
+            campaign=campaign, influencer__in=Influencer.objects.visible_to_brands()
+        ).select_related("influencer")
+        return _paginated(self, request, matches, MatchSerializer)
+
+
+def run_reference(run: EngineRun, request: Request) -> dict:
+    url = request.build_absolute_uri(reverse("api:run-detail", args=[run.pk]))
+    return {"run_id": run.pk, "status": run.status, "url": url}
+
+
+class CampaignMatchRecomputeApi(APIView):
+    """Queue a recompute of this campaign's matches; poll the run for progress."""
+
+    @extend_schema(operation_id="campaigns_matches_recompute", request=None, responses={202: RunRefSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        campaign = get_object_or_404(_managed_campaigns(request), pk=pk)
+        run = services.campaign_matches_request(campaign=campaign, by=request.user)
+        return Response(RunRefSerializer(run_reference(run, request)).data, status=status.HTTP_202_ACCEPTED)
+
+
+# --- engine runs ---------------------------------------------------------------------------------
+
+
+def _visible_runs(request: Request) -> QuerySet[EngineRun]:
+    """Staff see every run; others the runs they started and those of their brand's campaigns."""
+    who = caller(request)
+    if who.is_staff:
+        return EngineRun.objects.all()
+    visible = Q(triggered_by_id=request.user.pk)
+    if who.brand_id is not None:
+        scopes = (
+            Campaign.objects.filter(brand_id=who.brand_id)
+            .annotate(scope=Concat(Value("campaign:"), Cast("pk", CharField())))
+            .values("scope")
+        )
+        visible |= Q(scope__in=scopes)
+    if who.influencer is not None:
+        visible |= Q(scope=f"influencer:{who.influencer.pk}")
+    return EngineRun.objects.filter(visible)
+
+
+class RunDetailApi(APIView):
+    @extend_schema(operation_id="runs_retrieve", responses=EngineRunSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(EngineRunSerializer(get_object_or_404(_visible_runs(request), pk=pk)).data)
+
+
+# --- collaborations ------------------------------------------------------------------------------
+
+
+def _collaborations(request: Request) -> QuerySet[Collaboration]:
+    """The caller's collaborations: as the creator, or with their brand (staff: all, read-only)."""
+    who = caller(request)
+    queryset = Collaboration.objects.select_related("campaign__brand", "influencer")
+    if who.is_staff:
+        return queryset
+    scope = Q(pk__in=[])
+    if who.influencer is not None:
+        scope |= Q(influencer_id=who.influencer.pk)
+    if who.brand_id is not None:
+        scope |= Q(campaign__brand_id=who.brand_id)
+    return queryset.filter(scope)
+
+
+def _collaboration(request: Request, pk: int, *, detail: bool = False) -> Collaboration:
+    queryset = _collaborations(request)
+    if detail:
+        queryset = queryset.prefetch_related("deliverables", "messages__author")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _detail_response(request: Request, pk: int, status_code: int = 200) -> Response:
+    collaboration = _collaboration(request, pk, detail=True)
+    context = {"request": request, "party_of": caller(request).party_of}
+    return Response(CollaborationDetailSerializer(collaboration, context=context).data, status=status_code)
+
+
+class CollaborationListApi(APIView):
+    @extend_schema(
+        operation_id="collaborations_list",
+        parameters=[
+            OpenApiParameter("status", str, enum=Collaboration.Status.values, description="Only this status."),
+            OpenApiParameter("campaign", int, description="Only this campaign's collaborations."),
+        ],
+        responses=CollaborationSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        collaborations = _collaborations(request)
+        wanted = request.query_params.get("status")
+        if wanted is not None:
+            if wanted not in Collaboration.Status.values:
+                raise ValidationError({"status": [_("Choose one of: %s.") % ", ".join(Collaboration.Status.values)]})
+            collaborations = collaborations.filter(status=wanted)
+        campaign = request.query_params.get("campaign")
+        if campaign is not None:
+            if not (campaign.isascii() and campaign.isdigit() and len(campaign) <= 18):
+                raise ValidationError({"campaign": [_("Give a campaign id (a whole number).")]})
+            collaborations = collaborations.filter(campaign_id=int(campaign))
+        return _paginated(self, request, collaborations, CollaborationSerializer, party_of=caller(request).party_of)
+
+
+class CollaborationDetailApi(APIView):
+    @extend_schema(operation_id="collaborations_retrieve", responses=CollaborationDetailSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return _detail_response(request, pk)
+
+
+def _offer(pk: int | None, influencer: Influencer) -> Offer | None:
+    if pk is None:
+        return None
+    offer = Offer.objects.filter(pk=pk, influencer=influencer).first()
+    if offer is None:
+        raise ValidationError({"offer": [_("This creator has no offer with this id.")]})
+    return offer
+
+
+class CampaignInviteApi(APIView):
+    """Invite a creator (by handle) to one of your brand's published campaigns."""
+
+    @extend_schema(
+        operation_id="campaigns_invite", request=InviteSerializer, responses={201: CollaborationDetailSerializer}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        campaign = get_object_or_404(_managed_campaigns(request), pk=pk)
+        serializer = InviteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        influencer = Influencer.objects.visible_to_brands().filter(handle=data["influencer"].lower()).first()
+        if influencer is None:
+            raise ValidationError({"influencer": [_("No creator with this handle is open to invitations.")]})
+        collaboration = collaboration_invite(
+            campaign=campaign,
+            influencer=influencer,
+            by=request.user,
+            message=data.get("message", ""),
+            proposed_fee=data.get("proposed_fee"),
+            offer=_offer(data.get("offer"), influencer),
+        )
+        return _detail_response(request, collaboration.pk, status.HTTP_201_CREATED)
+
+
+class CampaignApplyApi(APIView):
+    """Apply with your creator profile to an open, public campaign."""
+
+    @extend_schema(
+        operation_id="campaigns_apply", request=ApplySerializer, responses={201: CollaborationDetailSerializer}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        who = caller(request)
+        if who.influencer is None:
+            raise NotFound(_("This is for creator accounts: this account has no creator profile."))
+        campaign = selectors.campaign_for_influencer(influencer=who.influencer, pk=pk)
+        serializer = ApplySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        collaboration = collaboration_apply(
+            campaign=campaign,
+            influencer=who.influencer,
+            by=request.user,
+            message=data.get("message", ""),
+            proposed_fee=data.get("proposed_fee"),
+            offer=_offer(data.get("offer"), who.influencer),
+        )
+        return _detail_response(request, collaboration.pk, status.HTTP_201_CREATED)
+
+
+def _collaboration_action_view(action: str) -> type[APIView]:
+    """POST /collaborations/{id}/<action>/: the status machine decides whether the caller may."""
+
+    class CollaborationActionApi(APIView):
+        @extend_schema(
+            operation_id=f"collaborations_{action}",
+            request=CollaborationActionSerializer,
+            responses=CollaborationDetailSerializer,
+        )
+        def post(self, request: Request, pk: int) -> Response:
+            collaboration = _collaboration(request, pk)
+            serializer = CollaborationActionSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            collaboration_act(
+                collaboration=collaboration,
+                action=action,
+                by=request.user,
+                message=data.get("message", ""),
+                agreed_fee=data.get("agreed_fee"),
+            )
+            return _detail_response(request, pk)
+
+    CollaborationActionApi.__name__ = CollaborationActionApi.__qualname__ = f"Collaboration{action.title()}Api"
+    CollaborationActionApi.__doc__ = {
+        "accept": "Accept an invitation (creator) or an application (brand, optionally with the agreed fee).",
+        "decline": "Decline an invitation (creator) or an application (brand).",
+        "withdraw": "Withdraw your own invitation (brand) or application (creator).",
+        "cancel": "Cancel accepted work that has no submitted content (either side).",
+        "complete": "Complete the collaboration once every deliverable is approved (brand).",
+    }[action]
+    return CollaborationActionApi
+
+
+COLLABORATION_ACTION_VIEWS = {action: _collaboration_action_view(action) for action in COLLABORATION_ACTIONS}
+
+
+class CollaborationMessageApi(APIView):
+    """Send a message to the other side of the collaboration."""
+
+    @extend_schema(
+        operation_id="collaborations_message",
+        request=MessageCreateSerializer,
+        responses={201: CollaborationDetailSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        collaboration = _collaboration(request, pk)
+        serializer = MessageCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        collaboration_message_add(collaboration=collaboration, by=request.user, body=serializer.validated_data["body"])
+        return _detail_response(request, pk, status.HTTP_201_CREATED)
+
+
+class CollaborationSubmitApi(APIView):
+    """Hand in content (creator): a link and optional draft text, checked for an ad disclosure."""
+
+    @extend_schema(
+        operation_id="collaborations_submit", request=SubmitSerializer, responses={201: DeliverableSerializer}
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        collaboration = _collaboration(request, pk)
+        serializer = SubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        deliverable = None
+        if data.get("deliverable") is not None:
+            deliverable = collaboration.deliverables.filter(pk=data["deliverable"]).first()
+            if deliverable is None:
+                raise ValidationError({"deliverable": [_("This collaboration has no deliverable with this id.")]})
+        submitted = deliverable_submit(
+            collaboration=collaboration,
+            by=request.user,
+            url=data["url"],
+            draft_text=data.get("draft_text", ""),
+            deliverable=deliverable,
+            confirm_without_disclosure=data["confirm_without_disclosure"],
+        )
+        return Response(DeliverableSerializer(submitted).data, status=status.HTTP_201_CREATED)
+
+
+def _deliverable(request: Request, pk: int, deliverable_pk: int) -> Deliverable:
+    collaboration = _collaboration(request, pk)
+    deliverable = get_object_or_404(collaboration.deliverables.all(), pk=deliverable_pk)
+    deliverable.collaboration = collaboration
+    return deliverable
+
+
+class DeliverableApproveApi(APIView):
+    """Approve submitted content (brand)."""
+
+    @extend_schema(operation_id="deliverables_approve", request=ReviewSerializer, responses=DeliverableSerializer)
+    def post(self, request: Request, pk: int, deliverable_pk: int) -> Response:
+        deliverable = _deliverable(request, pk, deliverable_pk)
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reviewed = deliverable_review(
+            deliverable=deliverable, by=request.user, approve=True, comment=serializer.validated_data.get("comment", "")
+        )
+        return Response(DeliverableSerializer(reviewed).data)
+
+
+class DeliverableRevisionApi(APIView):
+    """Ask for a revision of submitted content (brand), saying what needs to change."""
+
+    @extend_schema(
+        operation_id="deliverables_request_revision", request=RevisionSerializer, responses=DeliverableSerializer
+    )
+    def post(self, request: Request, pk: int, deliverable_pk: int) -> Response:
+        deliverable = _deliverable(request, pk, deliverable_pk)
+        serializer = RevisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reviewed = deliverable_review(
+            deliverable=deliverable, by=request.user, approve=False, comment=serializer.validated_data["comment"]
+        )
+        return Response(DeliverableSerializer(reviewed).data)
+
+
+class MyOpportunitiesApi(APIView):
+    """Open public campaigns recommended for my creator profile, best first (at most 50)."""
+
+    @extend_schema(operation_id="me_opportunities_list", responses=CampaignSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        who = caller(request)
+        if who.influencer is None:
+            raise NotFound(_("This is for creator accounts: this account has no creator profile."))
+        campaigns = selectors.opportunities_for_influencer(influencer=who.influencer)
+        return Response(CampaignSerializer(campaigns, many=True).data)

@@ -1,0 +1,351 @@
+"""API shapes for creators: discovery results, profiles, charts, and the creator's own records.
+
+Output serializers only read; input serializers check types and ranges and hand a plain dict to a
+service (influencers/services.py), which applies the business rules and model validation — the
+same code the /me/ pages call. Engine-derived numbers are never input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from config.api_fields import MoneyField, StrictBooleanField, StrictCharField, StrictFloatField, StrictIntegerField
+
+from .models import Audience, AudienceSource, Influencer, Niche, Offer, SocialAccount
+from .taxonomy import AgeBand, Country, Currency, Gender, Language, ModerationStatus, Platform, Tier, WorkKind
+
+# The largest follower count the API accepts (the database column is a 64-bit integer).
+MAX_FOLLOWERS = 10_000_000_000
+
+
+class NullIfBlankChoiceField(serializers.ChoiceField):
+    """A read-only choice that is "" in the database when unknown and null in the API."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        return value or None
+
+
+def niche_choices() -> list[tuple[str, str]]:
+    return list(Niche.objects.order_by("slug").values_list("slug", "name"))
+
+
+class NicheSlugsField(serializers.ListField):
+    """Niches as a list of slugs ("fashion", "tech" …); the choices are the niches in the database."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Output is a plain list of slugs; input gets its choices from the database (load_choices).
+        read_only = kwargs.get("read_only", False)
+        kwargs.setdefault("child", StrictCharField() if read_only else serializers.ChoiceField(choices=[]))
+        if not read_only:
+            kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def load_choices(self) -> None:
+        self.child.choices = niche_choices()
+
+    def to_representation(self, data: Any) -> list[str]:
+        return [niche.slug for niche in data.all()] if hasattr(data, "all") else list(data)
+
+
+def niches_for(slugs: list[str]) -> list[Niche]:
+    return list(Niche.objects.filter(slug__in=slugs))
+
+
+class InputSerializer(serializers.Serializer):
+    """Loads the niche choices once per request for every niche field it has."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, NicheSlugsField) and not field.read_only:
+                field.load_choices()
+
+
+# --- metrics -----------------------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string"},
+            "message": {"type": "string"},
+            "impact": {"type": "number"},
+        },
+        "additionalProperties": {},
+    }
+)
+class CredibilityReasonField(serializers.DictField):
+    pass
+
+
+class InfluencerMetricsSerializer(serializers.Serializer):
+    """The engine's numbers with their sample size and freshness (definitions: /metrics/)."""
+
+    total_followers = StrictIntegerField(read_only=True)
+    engagement_rate = StrictFloatField(
+        read_only=True, allow_null=True, help_text=_("Fraction (0.034 = 3.4 %); null when unknown.")
+    )
+    er_sample_size = StrictIntegerField(read_only=True, help_text=_("Posts the engagement rate is based on."))
+    er_benchmark = serializers.SerializerMethodField(help_text=_("Typical ER of this tier on the largest platform."))
+    tier = NullIfBlankChoiceField(choices=Tier.choices)
+    credibility_score = StrictIntegerField(read_only=True, allow_null=True)
+    credibility_reasons = serializers.ListField(child=CredibilityReasonField(), read_only=True)
+    follower_growth_30d = StrictFloatField(read_only=True, allow_null=True)
+    updated_at = serializers.DateTimeField(
+        source="metrics_updated_at", read_only=True, allow_null=True, help_text=_("When the engine computed these.")
+    )
+
+    @extend_schema_field(OpenApiTypes.FLOAT)
+    def get_er_benchmark(self, influencer: Influencer) -> float | None:
+        return getattr(influencer, "er_benchmark", None)
+
+
+class CheapestOfferSerializer(serializers.Serializer):
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, source="cheapest_offer_price")
+    currency = serializers.ChoiceField(choices=Currency.choices, source="cheapest_offer_currency")
+
+
+class InfluencerCardSerializer(serializers.Serializer):
+    """One discovery result."""
+
+    handle = StrictCharField(read_only=True)
+    display_name = StrictCharField(read_only=True)
+    avatar = serializers.SerializerMethodField()
+    country = NullIfBlankChoiceField(choices=Country.choices)
+    city = StrictCharField(read_only=True)
+    languages = serializers.ListField(child=serializers.ChoiceField(choices=Language.choices), read_only=True)
+    niches = NicheSlugsField(read_only=True)
+    primary_platform = serializers.ChoiceField(choices=Platform.choices, read_only=True, allow_null=True)
+    metrics = InfluencerMetricsSerializer(source="*", read_only=True)
+    cheapest_offer = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_avatar(self, influencer: Influencer) -> str | None:
+        return influencer.avatar.url if influencer.avatar else None
+
+    @extend_schema_field(CheapestOfferSerializer(allow_null=True))
+    def get_cheapest_offer(self, influencer: Influencer) -> dict | None:
+        if getattr(influencer, "cheapest_offer_price", None) is None:
+            return None
+        return CheapestOfferSerializer(influencer).data
+
+
+class InfluencerPageSerializer(serializers.Serializer):
+    """A page of discovery results: keyset cursor, capped count."""
+
+    next = serializers.URLField(allow_null=True, help_text=_("The next page, or null on the last one."))
+    count = StrictIntegerField(help_text=_("Matching creators, counted up to count_cap."))
+    count_is_capped = StrictBooleanField(help_text=_("True when there are more than `count` matches."))
+    sort = StrictCharField()
+    results = InfluencerCardSerializer(many=True)
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    """A social account as brands see it; every number except followers comes from the engine."""
+
+    class Meta:
+        model = SocialAccount
+        fields = (
+            "platform",
+            "handle",
+            "url",
+            "followers",
+            "engagement_rate",
+            "engagement_rate_by_views",
+            "er_sample_size",
+            "avg_likes",
+            "avg_comments",
+            "avg_views",
+            "last_post_at",
+            "metrics_updated_at",
+        )
+        read_only_fields = fields
+
+
+class AudienceShareSerializer(serializers.Serializer):
+    country = serializers.ChoiceField(choices=Country.choices)
+    share = StrictFloatField(min_value=0.0, max_value=1.0)
+
+
+class LanguageShareSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(choices=Language.choices)
+    share = StrictFloatField(min_value=0.0, max_value=1.0)
+
+
+def _share_fields(bands: Any) -> dict[str, serializers.FloatField]:
+    return {band.value: StrictFloatField(min_value=0.0, max_value=1.0, label=band.label) for band in bands}
+
+
+AgeSharesSerializer = type(
+    "AgeSharesSerializer", (serializers.Serializer,), {**_share_fields(AgeBand), "__doc__": "Shares per age band."}
+)
+GenderSharesSerializer = type(
+    "GenderSharesSerializer", (serializers.Serializer,), {**_share_fields(Gender), "__doc__": "Shares per gender."}
+)
+
+
+class AudienceSerializer(serializers.Serializer):
+    """Who follows the creator, as fractions (0.35 = 35 %). Ages and genders each add up to 1."""
+
+    ages = AgeSharesSerializer()
+    genders = GenderSharesSerializer()
+    countries = AudienceShareSerializer(many=True, max_length=len(Country.values))
+    languages = LanguageShareSerializer(many=True, max_length=len(Language.values))
+    source = serializers.ChoiceField(choices=AudienceSource.choices, read_only=True)
+    as_of = serializers.DateField(read_only=True)
+
+    def to_representation(self, audience: Audience) -> dict:
+        return {
+            "ages": audience.age_shares(),
+            "genders": audience.gender_shares(),
+            "countries": [{"country": c.country, "share": c.share} for c in audience.countries.all()],
+            "languages": [
+                {"language": code, "share": share} for code, share in sorted((audience.language_shares or {}).items())
+            ],
+            "source": audience.source,
+            "as_of": audience.as_of.isoformat(),
+        }
+
+    def service_kwargs(self) -> dict[str, dict[str, float]]:
+        """The validated shares in the shape `audience_update` takes."""
+        data = self.validated_data
+        for key, name in (("countries", "country"), ("languages", "language")):
+            codes = [row[name] for row in data[key]]
+            if len(codes) != len(set(codes)):
+                raise serializers.ValidationError({key: [_("Name each %(name)s once.") % {"name": name}]})
+        return {
+            "ages": dict(data["ages"]),
+            "genders": dict(data["genders"]),
+            "countries": {row["country"]: row["share"] for row in data["countries"]},
+            "languages": {row["language"]: row["share"] for row in data["languages"]},
+        }
+
+
+class PublicOfferSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Offer
+        fields = ("id", "kind", "platform", "title", "deliverables", "price", "currency", "turnaround_days")
+        read_only_fields = fields
+
+
+class InfluencerDetailSerializer(InfluencerCardSerializer):
+    """A creator's profile: accounts with their metrics, audience and active rate card."""
+
+    bio = StrictCharField(read_only=True)
+    accounts = AccountSerializer(many=True, read_only=True)
+    audience = serializers.SerializerMethodField()
+    offers = PublicOfferSerializer(many=True, read_only=True, source="active_offers")
+
+    @extend_schema_field(AudienceSerializer(allow_null=True))
+    def get_audience(self, influencer: Influencer) -> dict | None:
+        from .selectors import audience_of
+
+        audience = audience_of(influencer)
+        return AudienceSerializer(audience).data if audience is not None else None
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+
+class FollowerPointSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    followers = StrictIntegerField()
+
+
+class FollowerSpikeSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    gain = StrictIntegerField(allow_null=True)
+    explained = StrictBooleanField()
+
+
+class FollowerSeriesSerializer(serializers.Serializer):
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    handle = StrictCharField()
+    points = FollowerPointSerializer(many=True)
+    spikes = FollowerSpikeSerializer(many=True)
+
+
+class EngagementPointSerializer(serializers.Serializer):
+    posted_at = serializers.DateTimeField()
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    account = StrictCharField(help_text=_("The account's handle."))
+    engagement = StrictIntegerField(
+        allow_null=True, help_text=_("By the platform's rule (docs/metrics.md); null when a count is hidden.")
+    )
+    engagement_rate = StrictFloatField(allow_null=True, help_text=_("Engagement / followers of the account."))
+    likes = StrictIntegerField(allow_null=True)
+    comments = StrictIntegerField(allow_null=True)
+    shares = StrictIntegerField(allow_null=True)
+    views = StrictIntegerField(allow_null=True)
+    is_sponsored = StrictBooleanField()
+    has_ad_disclosure = StrictBooleanField()
+    url = StrictCharField(allow_blank=True)
+
+
+# --- the creator's own records (/api/v1/me/…) ------------------------------------------------
+
+
+class MyProfileSerializer(InputSerializer):
+    handle = StrictCharField(read_only=True)
+    display_name = StrictCharField(max_length=120)
+    bio = StrictCharField(max_length=2000, allow_blank=True, required=False)
+    country = serializers.ChoiceField(choices=[("", "—"), *Country.choices], required=False)
+    city = StrictCharField(max_length=80, allow_blank=True, required=False)
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=Language.choices), max_length=len(Language.values), required=False
+    )
+    niches = NicheSlugsField(required=False)
+    is_active = StrictBooleanField(
+        required=False, help_text=_("False pauses the profile: brands no longer see or match it.")
+    )
+    avatar = serializers.SerializerMethodField(help_text=_("Upload a new picture on the profile page."))
+    status = serializers.ChoiceField(choices=ModerationStatus.choices, read_only=True)
+    status_reason = StrictCharField(read_only=True)
+    metrics = InfluencerMetricsSerializer(source="*", read_only=True)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_avatar(self, influencer: Influencer) -> str | None:
+        return influencer.avatar.url if influencer.avatar else None
+
+
+class MyAccountSerializer(serializers.Serializer):
+    """One of my social accounts. Followers are self-reported until imported metrics take over."""
+
+    id = StrictIntegerField(read_only=True)
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    handle = StrictCharField(max_length=100, help_text=_("As the platform shows it, without @."))
+    url = StrictCharField(max_length=300, allow_blank=True, required=False, help_text=_("Never fetched by Invloed."))
+    followers = StrictIntegerField(min_value=0, max_value=MAX_FOLLOWERS, required=False)
+    engagement_rate = StrictFloatField(read_only=True, allow_null=True)
+    engagement_rate_by_views = StrictFloatField(read_only=True, allow_null=True)
+    er_sample_size = StrictIntegerField(read_only=True)
+    avg_likes = StrictFloatField(read_only=True, allow_null=True)
+    avg_comments = StrictFloatField(read_only=True, allow_null=True)
+    avg_views = StrictFloatField(read_only=True, allow_null=True)
+    last_post_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    metrics_updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class MyOfferSerializer(serializers.Serializer):
+    """One line of my rate card."""
+
+    id = StrictIntegerField(read_only=True)
+    kind = serializers.ChoiceField(choices=WorkKind.choices)
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    title = StrictCharField(max_length=120)
+    deliverables = StrictCharField(max_length=2000, allow_blank=True, required=False)
+    price = MoneyField(whole_digits=7)
+    currency = serializers.ChoiceField(choices=Currency.choices, required=False)
+    turnaround_days = StrictIntegerField(min_value=1, max_value=365, required=False)
+    is_active = StrictBooleanField(required=False)
+    created_at = serializers.DateTimeField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
