@@ -220,6 +220,7 @@ class CollaborationMessageAdmin(ViewOnlyAdmin):
     list_select_related = ("collaboration__campaign", "collaboration__influencer", "author")
     search_fields = ("body", "collaboration__campaign__title", "collaboration__influencer__handle")
     date_hierarchy = "created_at"
+    ordering = ("-id",)  # newest first without sorting the table (no index on created_at)
     fields = ("collaboration", "author", "created_at", "body")
 
     @admin.display(description=_("Message"))

@@ -46,10 +46,10 @@ admin.site.site_header = _("Invloed moderation")
 admin.site.site_title = _("Invloed admin")
 admin.site.index_title = _("Moderation and data")
 
-ER_UNKNOWN = _("unknown (fewer than 3 recent posts)")
+ER_UNKNOWN = _("unknown")
 METRICS_HELP = _(
     "Written by the metrics engine from post metrics and follower history; read-only here. "
-    "Definitions: docs/metrics.md."
+    "ER is unknown with fewer than 3 usable posts in the last 180 days. Definitions: docs/metrics.md."
 )
 INFLUENCER_METRICS = (
     "total_followers",
@@ -231,6 +231,9 @@ class SocialAccountAdmin(MetricsDisplayMixin, admin.ModelAdmin):
     autocomplete_fields = ("influencer",)
     formfield_overrides = HTTPS_URL_FIELDS
     show_full_result_count = False
+    # The model's "-followers" has no index: sorting every account for each page took 0.7 s at
+    # 450k accounts. Newest first by primary key is instant; the followers column still sorts on click.
+    ordering = ("-id",)
     readonly_fields = (*ACCOUNT_METRICS, "related_rows", "created_at")
     fieldsets = (
         (None, {"fields": ("influencer", "platform", "handle", "url", "followers", "related_rows")}),
@@ -374,6 +377,7 @@ class EngineRunAdmin(ViewOnlyAdmin):
     list_filter = ("status", "kind")
     search_fields = ("scope", "error")
     date_hierarchy = "created_at"
+    ordering = ("-id",)  # newest first without sorting the table (no index on created_at)
     fields = (
         ("kind", "scope", "status"),
         ("progress_display", "done_chunks", "total_chunks"),
@@ -441,4 +445,5 @@ class NotificationAdmin(ViewOnlyAdmin):
     list_filter = ("verb", ("read_at", admin.EmptyFieldListFilter))
     search_fields = ("message", "user__username", "user__email")
     show_full_result_count = False
+    ordering = ("-id",)  # newest first without sorting the table (no index on created_at)
     fields = ("created_at", "user", "verb", "message", "url", "read_at")
