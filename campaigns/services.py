@@ -239,3 +239,35 @@ def _notify_other_party(*, collaboration: Collaboration, party: str) -> None:
     else:
         for member in BrandMember.objects.filter(brand_id=collaboration.campaign.brand_id).select_related("user"):
             notification_send(user=member.user, verb=verb, message=text)
+
+
+# --- Matching engine triggers (engine area) ------------------------------------------------------
+# Imported here, not at the top, so this section stays an append-only block of the shared module.
+from influencers.models import EngineRun  # noqa: E402
+from influencers.queueing import enqueue_on_commit  # noqa: E402
+from influencers.runs import run_create  # noqa: E402
+
+MATCHES_TASK = "campaigns.tasks.recompute_campaign_matches_task"
+
+
+def campaign_matches_request(*, campaign: Campaign, by: AbstractBaseUser | None = None) -> EngineRun:
+    """Mark the campaign's matches stale and queue their recompute on commit; returns the run to watch.
+
+    A run that is still queued for this campaign is reused, so repeated requests share one progress bar.
+    If the broker is down at commit time the flag stays and the periodic sweep re-enqueues it.
+    """
+    scope = f"campaign:{campaign.pk}"
+    with transaction.atomic():
+        now = timezone.now()
+        Campaign.objects.filter(pk=campaign.pk, matches_stale_since__isnull=True).update(matches_stale_since=now)
+        campaign.matches_stale_since = campaign.matches_stale_since or now
+        queued = (
+            EngineRun.objects.filter(kind=EngineRun.Kind.MATCHES_CAMPAIGN, scope=scope, status=EngineRun.Status.QUEUED)
+            .order_by("-created_at")
+            .first()
+        )
+        run = queued or run_create(kind=EngineRun.Kind.MATCHES_CAMPAIGN, scope=scope, by=by)
+        # Publish even for a reused run: its first publish may have been lost; a copy that finds
+        # the run already succeeded does nothing.
+        enqueue_on_commit(MATCHES_TASK, campaign_id=campaign.pk, run_id=run.pk)
+    return run

@@ -103,3 +103,45 @@ def influencer_moderate(*, influencer: Influencer, decision: str, reason: str, b
         message = f"{message} {reason}"
     notification_send(user=influencer.user, verb=f"moderation.{decision}", message=message)
     return influencer
+
+
+# --- Metrics engine triggers (engine area) -------------------------------------------------------
+# Imported here, not at the top, so this section stays an append-only block of the shared module.
+from .metrics import features_changed  # noqa: E402
+from .models import EngineRun  # noqa: E402
+from .queueing import enqueue_on_commit  # noqa: E402
+from .runs import run_create  # noqa: E402
+
+METRICS_TASK = "influencers.tasks.recompute_metrics_task"
+
+
+def influencer_metrics_request(
+    *,
+    influencer_ids: list[int] | set[int] | tuple[int, ...],
+    by: AbstractBaseUser | None = None,
+    refresh_matches: bool = True,
+) -> EngineRun | None:
+    """Mark these influencers' metrics stale and queue their recompute (then their matches) on commit.
+
+    The stale flag is written in the caller's transaction; if the broker is down at commit time the
+    publish is logged and skipped, and the periodic sweep re-enqueues the flagged influencers.
+    """
+    ids = sorted({int(pk) for pk in influencer_ids})
+    if not ids:
+        return None
+    with transaction.atomic():
+        Influencer.objects.filter(pk__in=ids, metrics_stale_since__isnull=True).update(
+            metrics_stale_since=timezone.now()
+        )
+        scope = f"influencer:{ids[0]}" if len(ids) == 1 else "influencers"
+        run = run_create(kind=EngineRun.Kind.METRICS_INCREMENTAL, scope=scope, by=by, detail={"influencers": len(ids)})
+        # Profile fields feed the matching feature cache directly, not only through the metrics.
+        transaction.on_commit(features_changed)
+        enqueue_on_commit(METRICS_TASK, run_id=run.pk, influencer_ids=ids, refresh_matches=refresh_matches)
+    return run
+
+
+def influencer_changed(*, influencer: Influencer, by: AbstractBaseUser | None = None) -> EngineRun | None:
+    """Something the engine reads changed (profile, accounts, audience, offers, imported metrics):
+    recompute this influencer's metrics, then its matches against the open campaigns."""
+    return influencer_metrics_request(influencer_ids=[influencer.pk], by=by)

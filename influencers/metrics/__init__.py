@@ -21,7 +21,15 @@ from .formulas import (
     influencer_tier,
     post_engagement,
 )
-from .recompute import FEATURE_VERSION_KEY, full_chunks, incremental_influencer_ids, recompute_metrics, recompute_scope
+from .recompute import (
+    FEATURE_VERSION_KEY,
+    Scope,
+    features_changed,
+    full_chunks,
+    incremental_influencer_ids,
+    recompute_metrics,
+    recompute_scope,
+)
 
 __all__ = [
     "ENGAGEMENT_FIELDS",
@@ -32,8 +40,10 @@ __all__ = [
     "AccountMetrics",
     "AccountSummary",
     "PostCounts",
+    "Scope",
     "account_metrics",
     "credibility",
+    "features_changed",
     "follower_growth",
     "full_chunks",
     "incremental_influencer_ids",

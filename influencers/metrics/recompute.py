@@ -485,11 +485,11 @@ def recompute_metrics(
     if run is not None:
         run_succeed(run, detail={"chunks": len(scopes), "full": full})
     if touched:
-        _features_changed()
+        features_changed()
     return touched
 
 
-def _features_changed() -> None:
+def features_changed() -> None:
     """Bump the version of derived data, so the matching engine's feature cache reloads (campaigns.matching)."""
     try:
         try:

@@ -19,7 +19,7 @@ from campaigns.matching import (
     recompute_open_campaigns,
 )
 from campaigns.models import Campaign, Match
-from influencers.metrics.recompute import _features_changed
+from influencers.metrics.recompute import features_changed
 from influencers.models import EngineRun, Influencer
 from influencers.taxonomy import ModerationStatus, Platform, WorkKind
 from tests.factories import (
@@ -315,7 +315,7 @@ def test_cached_features_are_reused_until_the_engine_bumps_the_version(settings)
         creator("b", er=0.05)
         recompute_campaign_matches(campaign_id=plain.pk)
         assert ranked(plain) == ["a"]  # served from the cached matrix
-        _features_changed()
+        features_changed()
         recompute_campaign_matches(campaign_id=plain.pk)
         assert ranked(plain) == ["b", "a"]
         # A suspension is honoured even before the cache reloads: winners are re-checked.

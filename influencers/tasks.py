@@ -1,0 +1,81 @@
+"""Metric tasks: thin, take ids, idempotent (a recompute run twice writes the same values).
+
+- recompute_metrics_task(run_id=None, account_ids=None, influencer_ids=None, full=False, refresh_matches=True)
+  incremental by default (beat, every 15 minutes); full=True fans one chunk task per id range out
+  to the workers (beat, nightly). After an incremental run it asks the matching engine to refresh
+  the open campaigns those influencers can affect.
+- recompute_metrics_chunk_task(run_id, lo, hi): one influencer id range of a full run.
+"""
+
+from __future__ import annotations
+
+from celery import group, shared_task
+from django.utils import timezone
+
+from .engine_tasks import EngineTask
+from .metrics import (
+    Scope,
+    features_changed,
+    full_chunks,
+    incremental_influencer_ids,
+    recompute_metrics,
+    recompute_scope,
+)
+from .models import EngineRun
+from .queueing import enqueue
+from .runs import run_advance, run_create, run_start, run_succeed
+
+MATCH_REFRESH_TASK = "campaigns.tasks.refresh_matches_for_influencers_task"
+
+
+def _run(run_id: int | None, *, kind: str, scope: str) -> EngineRun:
+    run = EngineRun.objects.filter(pk=run_id).first() if run_id else None
+    return run or run_create(kind=kind, scope=scope)
+
+
+@shared_task(base=EngineTask)
+def recompute_metrics_task(
+    *,
+    run_id: int | None = None,
+    account_ids: list[int] | None = None,
+    influencer_ids: list[int] | None = None,
+    full: bool = False,
+    refresh_matches: bool = True,
+) -> int:
+    if full:
+        run = _run(run_id, kind=EngineRun.Kind.METRICS_FULL, scope="all")
+        chunks = full_chunks()
+        run_start(run, total_chunks=len(chunks))
+        if not chunks:
+            run_succeed(run)
+            return 0
+        group(recompute_metrics_chunk_task.si(run_id=run.pk, lo=lo, hi=hi) for lo, hi in chunks).apply_async()
+        return 0
+    ids = set(influencer_ids or ())
+    if account_ids is not None or not ids:
+        ids |= set(incremental_influencer_ids(account_ids))
+    if not ids:
+        # Nothing changed since the last run: no run row, so beat does not fill the table with no-ops.
+        if run_id:
+            run = _run(run_id, kind=EngineRun.Kind.METRICS_INCREMENTAL, scope="incremental")
+            run_start(run, total_chunks=1)
+            run_succeed(run)
+        return 0
+    scope = f"influencer:{next(iter(ids))}" if len(ids) == 1 else "incremental"
+    run = _run(run_id, kind=EngineRun.Kind.METRICS_INCREMENTAL, scope=scope)
+    touched = recompute_metrics(influencer_ids=sorted(ids), run=run)
+    if refresh_matches:
+        enqueue(MATCH_REFRESH_TASK, influencer_ids=sorted(ids))
+    return touched
+
+
+@shared_task(base=EngineTask)
+def recompute_metrics_chunk_task(*, run_id: int, lo: int, hi: int) -> int:
+    run = EngineRun.objects.get(pk=run_id)
+    rows = recompute_scope(Scope(id_range=(lo, hi)), now=timezone.now(), started=run.started_at or timezone.now())
+    if rows:
+        features_changed()
+    run_advance(run, rows=rows)
+    if run.done_chunks >= run.total_chunks:
+        run_succeed(run)
+    return rows
