@@ -1,0 +1,132 @@
+"""Time a loaded bench data set and write bench/results/*.json and docs/benchmarks.md.
+
+    python -m bench run --scale 100000      (make bench SCALE=… runs generate + run)
+
+Order matters: the full metric recompute runs first (so every derived number is fresh), then
+matching, then the read paths, then the workloads that add posts (incremental recompute, import).
+Posts added by an earlier run are removed first, so a reused data set starts from the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+
+from .database import django_dsn
+from .measure import Measurement
+from .report import RESULTS_DIR, SMALLEST_DOCUMENTED_SCALE, judge, machine, markdown_table, write_json
+from .report import write_docs as write_docs_section
+from .web import API_URL, DISCOVERY_URL, endpoint_available, measure_listing
+from .workloads import (
+    measure_matching,
+    measure_metrics_full,
+    measure_metrics_incremental,
+    remove_bench_posts,
+)
+
+WEB_RUNS, WEB_WARMUP = 30, 3
+ENGINE_RUNS, HEAVY_RUNS = 5, 3
+
+
+def dataset_meta(dsn: str) -> dict:
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute("SELECT value FROM bench_meta WHERE key = 'dataset'").fetchone()
+    if row is None:
+        raise RuntimeError("No bench data set in this database: run `python -m bench generate --scale N` first.")
+    return row[0]
+
+
+def _quiet_settings() -> None:
+    """Production-like request handling: DEBUG off (no query log, no debug templates), test host allowed."""
+    from django.conf import settings
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+def _client():
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from .fixtures import BENCH_USERNAME
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=BENCH_USERNAME))
+    return client
+
+
+def queries_constant(name: str, scale: int, listing: list[Measurement]) -> Measurement:
+    """One line per listing: the query count of every scenario (result pages of 0–24 rows, deep pages)."""
+    counts = {m.name.split(":", 1)[1]: m.queries for m in listing if m.available}
+    measurement = Measurement(name=name, scale=scale, group="queries", available=bool(counts))
+    if counts:
+        measurement.queries = max(counts.values())
+        measurement.detail = {"queries": counts, "constant": len(set(counts.values())) == 1}
+    else:
+        measurement.detail = {"reason": "endpoint does not exist yet"}
+    return measurement
+
+
+def run(
+    *,
+    scale: int,
+    repeat: int | None = None,
+    output: str | None = None,
+    write_docs: bool = True,
+    log: Callable[[str], None] = print,
+) -> list[Measurement]:
+    _quiet_settings()
+    dsn = django_dsn()
+    dataset = dataset_meta(dsn)
+    if dataset.get("scale") != scale:
+        raise RuntimeError(f"The bench database holds SCALE={dataset.get('scale')}, not {scale}: regenerate it.")
+    web_runs, engine_runs, heavy_runs = (repeat, repeat, repeat) if repeat else (WEB_RUNS, ENGINE_RUNS, HEAVY_RUNS)
+    warmup = min(WEB_WARMUP, max(1, web_runs // 5))
+    info = machine(dsn)
+    removed = remove_bench_posts(dsn, dataset["max_post_id"])
+    if removed:
+        log(f"Removed posts of {removed:,} accounts added by an earlier run")
+    measurements: list[Measurement] = []
+
+    log("Metric recompute (full)")
+    measurements += measure_metrics_full(
+        scale=scale, runs=heavy_runs, first_run_s=dataset.get("timings_s", {}).get("engine_metrics_full")
+    )
+    log("Matching")
+    measurements += measure_matching(scale=scale, warmup=1, runs=engine_runs, heavy_runs=heavy_runs)
+    client = _client()
+    with psycopg.connect(dsn, autocommit=True) as floor_conn:
+        floor_conn.execute("SET TIME ZONE 'UTC'")  # what Django's connection does
+        for api, base in ((False, DISCOVERY_URL), (True, API_URL)):
+            log(f"{base} ({'available' if endpoint_available(base) else 'not available'})")
+            listing = measure_listing(
+                client=client, floor_conn=floor_conn, scale=scale, api=api, warmup=warmup, runs=web_runs
+            )
+            measurements += listing
+            measurements.append(queries_constant(f"queries:{'api' if api else 'discovery'}", scale, listing))
+    log("Metric recompute (incremental, 1 % of accounts with new posts)")
+    measurements.append(measure_metrics_incremental(scale=scale, dsn=dsn, warmup=1, runs=engine_runs))
+    log("Import")
+    measurements.append(measure_import(scale=scale, dsn=dsn, runs=heavy_runs))
+
+    for measurement in measurements:
+        judge(measurement)
+    meta = {"machine": info, "dataset": dataset}
+    target = Path(output) if output else RESULTS_DIR / "latest.json"
+    write_json(target, scale=scale, measurements=measurements, meta=meta)
+    table = markdown_table(scale=scale, measurements=measurements, meta=meta)
+    if write_docs and scale >= SMALLEST_DOCUMENTED_SCALE:
+        # The per-scale file keeps the 100k and 1M results side by side (latest.json is the last run).
+        write_json(RESULTS_DIR / f"scale-{scale}.json", scale=scale, measurements=measurements, meta=meta)
+        write_docs_section(scale=scale, table=table)
+    log(table)
+    log(f"Results: {target}")
+    return measurements
+
+
+def measure_import(*, scale: int, dsn: str, runs: int) -> Measurement:
+    from .importing import measure_import as measure
+
+    return measure(scale=scale, dsn=dsn, runs=runs)
