@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from influencers.services import moderation_decide, notification_send
+from influencers.errors import Conflict, DomainError, NotAllowed
+from influencers.models import Influencer, Niche
+from influencers.services import audit_record, moderation_decide, notification_send
+from influencers.taxonomy import ModerationStatus
 
-from .models import Brand, BrandMember
+from .models import Brand, BrandInvitation, BrandMember
+
+logger = logging.getLogger(__name__)
 
 
 def brand_moderate(*, brand: Brand, decision: str, reason: str, by: AbstractBaseUser) -> Brand:
@@ -21,3 +42,250 @@ def brand_moderate(*, brand: Brand, decision: str, reason: str, by: AbstractBase
     for member in BrandMember.objects.filter(brand=brand, role=BrandMember.Role.OWNER).select_related("user"):
         notification_send(user=member.user, verb=f"moderation.{decision}", message=message)
     return brand
+
+
+# --- Accounts: sign-up, team invitations and the brand profile -----------------------------------
+# Every abuse-prone entry point (creating accounts, sending invitation emails) is a function in this
+# section and nowhere else, so one rate limit can wrap them all.
+
+INVITATION_VALID_DAYS = 14
+BRAND_PROFILE_FIELDS = ("name", "website", "country", "description")
+
+
+def _user_create(*, username: str, email: str, password: str) -> AbstractBaseUser:
+    """A new login; username and email must be unused (case-insensitively), the password strong."""
+    user_model = get_user_model()
+    username = (username or "").strip()
+    email = user_model.objects.normalize_email((email or "").strip()).lower()
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise DomainError(_("This username is taken; choose another."), field="username")
+    if email and user_model.objects.filter(email__iexact=email).exists():
+        raise DomainError(
+            _("An account with this email address already exists: log in, or reset your password."), field="email"
+        )
+    user = user_model(username=username, email=email)
+    user.full_clean(exclude=["password"])
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def account_signup_influencer(
+    *, username: str, email: str, password: str, handle: str, display_name: str
+) -> Influencer:
+    """A creator signs up: a login and a pending profile that a moderator reviews."""
+    handle = (handle or "").strip().lstrip("@").lower()
+    if Influencer.objects.filter(handle=handle).exists():
+        raise DomainError(_("This handle is taken on Invloed; choose another."), field="handle")
+    try:
+        with transaction.atomic():
+            user = _user_create(username=username, email=email, password=password)
+            influencer = Influencer(
+                user=user, handle=handle, display_name=display_name.strip(), status=ModerationStatus.PENDING
+            )
+            influencer.full_clean()
+            influencer.save()
+            audit_record(actor=user, action="account.signup_influencer", target=influencer)
+    except IntegrityError as exc:
+        raise Conflict(_("This username or handle was just taken; choose another.")) from exc
+    return influencer
+
+
+def _brand_slug(name: str) -> str:
+    base = slugify(name)[:50] or "brand"
+    slug, number = base, 1
+    while Brand.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def account_signup_brand(
+    *, username: str, email: str, password: str, brand_name: str, website: str = "", country: str = ""
+) -> BrandMember:
+    """A brand signs up: a login, a pending brand that a moderator reviews, and its owner membership."""
+    try:
+        with transaction.atomic():
+            user = _user_create(username=username, email=email, password=password)
+            brand = Brand(
+                name=(brand_name or "").strip(),
+                slug=_brand_slug(brand_name or ""),
+                website=(website or "").strip(),
+                country=country or "",
+                status=ModerationStatus.PENDING,
+            )
+            brand.full_clean()
+            brand.save()
+            member = BrandMember.objects.create(user=user, brand=brand, role=BrandMember.Role.OWNER)
+            audit_record(actor=user, action="account.signup_brand", target=brand)
+    except IntegrityError as exc:
+        raise Conflict(_("This username or brand was just taken; try again.")) from exc
+    return member
+
+
+def _require_owner(*, brand: Brand, by: AbstractBaseUser) -> None:
+    if not BrandMember.objects.filter(user_id=by.pk, brand=brand, role=BrandMember.Role.OWNER).exists():
+        raise NotAllowed(_("Only owners of %(brand)s can do this.") % {"brand": brand.name})
+
+
+def _token_hash(token: str) -> str:
+    # Only the hash is stored: a leaked database does not hand out working invitation links.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _invitation_email(*, address: str, brand_name: str, inviter: str, link: str) -> None:
+    body = _(
+        "%(inviter)s invited you to join %(brand)s on Invloed.\n\n"
+        "Open this link within %(days)d days to accept:\n%(link)s\n\n"
+        "If you did not expect this email, you can ignore it."
+    ) % {"inviter": inviter, "brand": brand_name, "days": INVITATION_VALID_DAYS, "link": link}
+    try:
+        send_mail(
+            subject=_("Join %(brand)s on Invloed") % {"brand": brand_name},
+            message=body,
+            from_email=None,
+            recipient_list=[address],
+        )
+    except OSError:
+        logger.exception("Could not email the invitation to %s", address)
+
+
+def brand_invitation_create(*, brand: Brand, email: str, by: AbstractBaseUser) -> BrandInvitation:
+    """An owner invites a teammate by email; the link in the email is the only copy of the token."""
+    _require_owner(brand=brand, by=by)
+    if brand.status in (ModerationStatus.REJECTED, ModerationStatus.SUSPENDED):
+        raise NotAllowed(_("A %(status)s brand cannot invite teammates.") % {"status": brand.get_status_display()})
+    email = get_user_model().objects.normalize_email((email or "").strip()).lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise DomainError(_("Enter a valid email address."), field="email") from exc
+    if BrandMember.objects.filter(brand=brand, user__email__iexact=email).exists():
+        raise Conflict(_("%(email)s is already on your team.") % {"email": email}, field="email")
+    now = timezone.now()
+    open_invitations = brand.invitations.filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True)
+    # An expired invitation no longer blocks a new one.
+    open_invitations.filter(created_at__lt=now - timedelta(days=INVITATION_VALID_DAYS)).update(revoked_at=now)
+    if open_invitations.exists():
+        raise Conflict(
+            _("An invitation to %(email)s is already open; revoke it first to send a new one.") % {"email": email},
+            field="email",
+        )
+    token = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            invitation = BrandInvitation.objects.create(
+                brand=brand, email=email, token=_token_hash(token), invited_by=by
+            )
+            audit_record(actor=by, action="brand.member_invited", target=brand, data={"email": email})
+    except IntegrityError as exc:
+        raise Conflict(_("An invitation to %(email)s is already open.") % {"email": email}, field="email") from exc
+    link = f"{settings.SITE_URL}{reverse('brand_invitation_accept', args=[token])}"
+    inviter = by.get_username()
+    transaction.on_commit(lambda: _invitation_email(address=email, brand_name=brand.name, inviter=inviter, link=link))
+    return invitation
+
+
+def brand_invitation_for_token(token: str) -> BrandInvitation | None:
+    """The open, unexpired invitation behind a link, or None."""
+    cutoff = timezone.now() - timedelta(days=INVITATION_VALID_DAYS)
+    return (
+        BrandInvitation.objects.filter(
+            token=_token_hash(token or ""), accepted_at__isnull=True, revoked_at__isnull=True, created_at__gte=cutoff
+        )
+        .select_related("brand")
+        .first()
+    )
+
+
+def _invitation_claim(*, invitation: BrandInvitation, user: AbstractBaseUser) -> BrandMember:
+    if Influencer.objects.filter(user_id=user.pk).exists():
+        raise DomainError(_("This is a creator account; creators cannot join a brand team. Use another account."))
+    if BrandMember.objects.filter(user_id=user.pk).exists():
+        raise DomainError(_("This account already works for a brand; one account belongs to one brand."))
+    claimed = BrandInvitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(accepted_at=timezone.now())
+    if not claimed:
+        raise Conflict(_("This invitation was just used or revoked."))
+    member = BrandMember.objects.create(user=user, brand=invitation.brand, role=BrandMember.Role.MEMBER)
+    audit_record(actor=user, action="brand.member_joined", target=invitation.brand, data={"email": invitation.email})
+    if invitation.invited_by is not None:
+        notification_send(
+            user=invitation.invited_by,
+            verb="brand.member_joined",
+            message=_("%(user)s accepted your invitation and joined %(brand)s.")
+            % {"user": user.get_username(), "brand": invitation.brand.name},
+            url=reverse("brand:team"),
+        )
+    return member
+
+
+def brand_invitation_accept(*, token: str, user: AbstractBaseUser) -> BrandMember:
+    """A logged-in user joins the brand through an invitation link."""
+    invitation = brand_invitation_for_token(token)
+    if invitation is None:
+        raise DomainError(_("This invitation link is invalid, expired or already used. Ask for a new one."))
+    with transaction.atomic():
+        return _invitation_claim(invitation=invitation, user=user)
+
+
+def brand_invitation_accept_new_user(*, token: str, username: str, password: str) -> BrandMember:
+    """Someone without an account joins the brand: a login with the invited email, then the membership."""
+    invitation = brand_invitation_for_token(token)
+    if invitation is None:
+        raise DomainError(_("This invitation link is invalid, expired or already used. Ask for a new one."))
+    try:
+        with transaction.atomic():
+            user = _user_create(username=username, email=invitation.email, password=password)
+            return _invitation_claim(invitation=invitation, user=user)
+    except IntegrityError as exc:
+        raise Conflict(_("This username was just taken; choose another."), field="username") from exc
+
+
+def brand_invitation_revoke(*, invitation: BrandInvitation, by: AbstractBaseUser) -> BrandInvitation:
+    _require_owner(brand=invitation.brand, by=by)
+    with transaction.atomic():
+        revoked = BrandInvitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        if not revoked:
+            raise Conflict(_("This invitation was already accepted or revoked."))
+        invitation.refresh_from_db()
+        audit_record(
+            actor=by, action="brand.invitation_revoked", target=invitation.brand, data={"email": invitation.email}
+        )
+    return invitation
+
+
+def brand_member_remove(*, member: BrandMember, by: AbstractBaseUser) -> None:
+    """An owner removes a teammate; owners themselves leave only through a moderator."""
+    _require_owner(brand=member.brand, by=by)
+    if member.role == BrandMember.Role.OWNER:
+        raise DomainError(_("Owners cannot be removed here; contact us to transfer ownership."))
+    with transaction.atomic():
+        audit_record(
+            actor=by, action="brand.member_removed", target=member.brand, data={"user": member.user.get_username()}
+        )
+        member.delete()
+
+
+def brand_profile_update(*, brand: Brand, by: AbstractBaseUser, fields: dict, niches: Iterable[Niche]) -> Brand:
+    """An owner edits the brand's public details."""
+    _require_owner(brand=brand, by=by)
+    unknown = set(fields) - set(BRAND_PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable brand fields: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Brand.objects.select_for_update().get(pk=brand.pk)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save()
+        locked.industry_niches.set(niches)
+        audit_record(actor=by, action="brand.profile_updated", target=locked, data={"fields": sorted(fields)})
+    return locked

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from brands import account_urls, account_views
+
 from . import views
 
 urlpatterns = [
@@ -10,7 +12,14 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Account pages first: their login view (role-aware landing) replaces the stock one.
+    path("accounts/", include("brands.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("account/", account_views.account_settings, name="account"),
+    path("notifications/", include(account_urls.notification_patterns)),
+    path("me/", include("influencers.me_urls")),
+    path("brand/campaigns/", include("campaigns.urls")),
+    path("brand/", include("brands.urls")),
 ]
 
 if settings.DEBUG:

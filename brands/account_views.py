@@ -1,0 +1,216 @@
+"""Account pages: sign-up (creator or brand), login with a role-aware landing page, the account
+settings page, team invitation links and in-app notifications.
+
+Sign-up and invitations call the services in brands/services.py ("Accounts" section) and nothing
+else, so a rate limit wraps them in one place.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from influencers.errors import DomainError
+from influencers.forms import add_service_error
+from influencers.models import Influencer, Notification
+from influencers.services import notification_mark_read
+
+from .forms import SIGNUP_FIELD_MAP, BrandSignupForm, InfluencerSignupForm, InvitationSignupForm
+from .models import BrandMember
+from .services import (
+    account_signup_brand,
+    account_signup_influencer,
+    brand_invitation_accept,
+    brand_invitation_accept_new_user,
+    brand_invitation_for_token,
+)
+
+# Sign-ups and invitation logins use the plain backend: axes only guards password logins.
+LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+NOTIFICATIONS_PAGE_SIZE = 30
+
+
+def home_for(user) -> str:
+    """Where a user lands after logging in: their own area."""
+    if Influencer.objects.filter(user_id=user.pk).exists():
+        return reverse("me:dashboard")
+    if BrandMember.objects.filter(user_id=user.pk).exists():
+        return reverse("brand:dashboard")
+    if user.is_staff:
+        return reverse("admin:index")
+    return reverse("home")
+
+
+class RoleLoginView(LoginView):
+    """Django's login, landing creators on /me/ and brands on /brand/ unless ?next= says otherwise."""
+
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return home_for(self.request.user)
+
+
+@require_safe
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(home_for(request.user))
+    return render(request, "accounts/signup.html")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup_influencer(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(home_for(request.user))
+    form = InfluencerSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            influencer = account_signup_influencer(
+                username=data["username"],
+                email=data["email"],
+                password=data["password1"],
+                handle=data["handle"],
+                display_name=data["display_name"],
+            )
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error, SIGNUP_FIELD_MAP)
+        else:
+            login(request, influencer.user, backend=LOGIN_BACKEND)
+            messages.success(
+                request,
+                _("Welcome! A moderator reviews your profile; meanwhile, complete it so brands find you."),
+            )
+            return redirect("me:dashboard")
+    return render(request, "accounts/signup_form.html", {"form": form, "role": "influencer"})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup_brand(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(home_for(request.user))
+    form = BrandSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = account_signup_brand(
+                username=data["username"],
+                email=data["email"],
+                password=data["password1"],
+                brand_name=data["brand_name"],
+                website=data["website"],
+                country=data["country"],
+            )
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error, SIGNUP_FIELD_MAP)
+        else:
+            login(request, member.user, backend=LOGIN_BACKEND)
+            messages.success(
+                request,
+                _("Welcome! A moderator reviews your brand; you can prepare campaigns as drafts meanwhile."),
+            )
+            return redirect("brand:dashboard")
+    return render(request, "accounts/signup_form.html", {"form": form, "role": "brand"})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in a team invitation: join with the current account, or create one."""
+    invitation = brand_invitation_for_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = None if request.user.is_authenticated else InvitationSignupForm(request.POST or None, email=invitation.email)
+    joined = False
+    if request.method == "POST" and form is None:
+        try:
+            brand_invitation_accept(token=token, user=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            joined = True
+    elif request.method == "POST" and form.is_valid():
+        try:
+            member = brand_invitation_accept_new_user(
+                token=token, username=form.cleaned_data["username"], password=form.cleaned_data["password1"]
+            )
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error, SIGNUP_FIELD_MAP)
+        else:
+            login(request, member.user, backend=LOGIN_BACKEND)
+            joined = True
+    if joined:
+        messages.success(request, _("You joined %(brand)s.") % {"brand": invitation.brand.name})
+        return redirect("brand:dashboard")
+    return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+@login_required
+@require_safe
+def account_settings(request: HttpRequest) -> HttpResponse:
+    """Who I am here: role, moderation status with the moderator's reason, and account links."""
+    user = request.user
+    influencer = Influencer.objects.filter(user=user).first()
+    membership = BrandMember.objects.select_related("brand").filter(user=user).first()
+    return render(
+        request,
+        "accounts/settings.html",
+        {"influencer": influencer, "membership": membership, "account_user": user},
+    )
+
+
+def _notification_fallback_url(request: HttpRequest) -> str:
+    """Where a notification without its own link leads: the user's collaborations or campaigns."""
+    if Influencer.objects.filter(user=request.user).exists():
+        return reverse("me:collaborations")
+    if BrandMember.objects.filter(user=request.user).exists():
+        return reverse("campaigns:list")
+    return reverse("account")
+
+
+@login_required
+@require_safe
+def notifications(request: HttpRequest) -> HttpResponse:
+    rows = Notification.objects.filter(user=request.user).order_by("-created_at")
+    page = Paginator(rows, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "fallback_url": _notification_fallback_url(request), "account_url": reverse("account")},
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = Notification.objects.filter(user=request.user, pk=pk).first()
+    if notification is None:
+        raise Http404
+    notification_mark_read(user=request.user, notification_id=notification.pk)
+    if request.htmx:
+        notification.refresh_from_db()
+        return render(
+            request,
+            "notifications/list.html#notification",
+            {
+                "notification": notification,
+                "fallback_url": _notification_fallback_url(request),
+                "account_url": reverse("account"),
+            },
+        )
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = notification_mark_read(user=request.user)
+    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    return redirect("notifications:list")

@@ -1,0 +1,145 @@
+"""The brand's own pages (/brand/): dashboard, team and brand profile.
+
+Every view runs behind `brand_member_required`, which finds the user's one brand: someone without
+a brand gets 404 (the pages do not exist for them), never 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from campaigns.selectors import brand_attention, campaigns_for_brand
+from influencers.errors import DomainError
+from influencers.forms import add_service_error
+
+from .forms import BrandProfileForm, TeamInviteForm
+from .models import BrandInvitation, BrandMember
+from .services import (
+    BRAND_PROFILE_FIELDS,
+    INVITATION_VALID_DAYS,
+    brand_invitation_create,
+    brand_invitation_revoke,
+    brand_member_remove,
+    brand_profile_update,
+)
+
+View = Callable[..., HttpResponse]
+
+
+def brand_member_required(view: View) -> View:
+    """Log in first; then the user's brand membership is request.membership (404 without one)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        membership = BrandMember.objects.select_related("brand").filter(user=request.user).first()
+        if membership is None:
+            raise Http404(_("This page is for brand accounts."))
+        request.membership = membership
+        request.brand = membership.brand
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+@brand_member_required
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    campaigns = campaigns_for_brand(brand_id=request.brand.pk)
+    return render(
+        request,
+        "brands/dashboard.html",
+        {
+            "brand": request.brand,
+            "membership": request.membership,
+            "attention": brand_attention(brand_id=request.brand.pk),
+            "recent_campaigns": campaigns[:5],
+            "notifications": request.user.notifications.filter(read_at__isnull=True)[:5],
+        },
+    )
+
+
+def _team_context(request: HttpRequest, form: TeamInviteForm) -> dict:
+    brand = request.brand
+    return {
+        "brand": brand,
+        "membership": request.membership,
+        "is_owner": request.membership.role == BrandMember.Role.OWNER,
+        "members": brand.members.select_related("user").order_by("role", "user__username"),
+        "invitations": brand.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).select_related(
+            "invited_by"
+        ),
+        "valid_days": INVITATION_VALID_DAYS,
+        "form": form,
+    }
+
+
+@brand_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def team(request: HttpRequest) -> HttpResponse:
+    form = TeamInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = brand_invitation_create(brand=request.brand, email=form.cleaned_data["email"], by=request.user)
+        except DomainError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            return redirect("brand:team")
+    return render(request, "brands/team.html", _team_context(request, form))
+
+
+@brand_member_required
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(BrandInvitation.objects.filter(brand=request.brand), pk=pk)
+    try:
+        brand_invitation_revoke(invitation=invitation, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Invitation to %(email)s revoked.") % {"email": invitation.email})
+    return redirect("brand:team")
+
+
+@brand_member_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(request.brand.members.select_related("user", "brand"), pk=pk)
+    try:
+        brand_member_remove(member=member, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(user)s was removed from the team.") % {"user": member.user.get_username()})
+    return redirect("brand:team")
+
+
+@brand_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    is_owner = request.membership.role == BrandMember.Role.OWNER
+    form = BrandProfileForm(request.POST or None, instance=request.brand)
+    if not is_owner:
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST" and is_owner and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in BRAND_PROFILE_FIELDS}
+        try:
+            brand_profile_update(
+                brand=request.brand, by=request.user, fields=fields, niches=form.cleaned_data["industry_niches"]
+            )
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Brand details saved."))
+            return redirect("brand:profile")
+    return render(request, "brands/profile.html", {"form": form, "brand": request.brand, "is_owner": is_owner})

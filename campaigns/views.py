@@ -1,0 +1,368 @@
+"""The brand's campaign pages (/brand/campaigns/): list, create/edit, detail tabs and actions.
+
+Every object is looked up inside the user's brand (campaigns.selectors), so another brand's
+campaign, collaboration or deliverable is a 404. Writes go through campaigns/services.py; a
+DomainError becomes a message on the page or next to the field it names.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from brands.views import brand_member_required
+from influencers.errors import DomainError
+from influencers.forms import add_service_error
+from influencers.taxonomy import WorkKind
+
+from . import selectors
+from .forms import AnswerForm, CampaignForm, CancelForm, ReviewForm, WinnersForm
+from .models import Campaign, Collaboration
+from .services import (
+    CAMPAIGN_ACTION_SERVICES,
+    CAMPAIGN_ACTIONS,
+    EDITABLE_CAMPAIGN_STATUSES,
+    campaign_cancel,
+    campaign_create,
+    campaign_update,
+    collaboration_act,
+    collaboration_message_add,
+    deliverable_review,
+    giveaway_winners_record,
+)
+
+Status = Collaboration.Status
+PAGE_SIZE = 25
+
+# The people tab: which collaboration statuses each list shows.
+PEOPLE_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("invited", "Invited", (Status.INVITED,)),
+    ("working", "Accepted", (Status.ACCEPTED, Status.CONTENT_SUBMITTED, Status.REVISION_REQUESTED, Status.APPROVED)),
+    ("completed", "Completed", (Status.COMPLETED,)),
+    ("closed", "Declined, withdrawn or cancelled", (Status.DECLINED, Status.WITHDRAWN, Status.CANCELLED)),
+)
+
+
+def _campaign(request: HttpRequest, pk: int) -> Campaign:
+    return selectors.campaign_for_brand(brand_id=request.brand.pk, pk=pk)
+
+
+def _recommendations_url(campaign: Campaign) -> str | None:
+    """The recommendations tab (discovery area) once its page exists."""
+    for name in ("recommendations:list", "campaigns:recommendations"):
+        try:
+            return reverse(name, kwargs={"pk": campaign.pk})
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _tabs(campaign: Campaign, active: str) -> list[dict]:
+    tabs = [
+        ("overview", _("Overview"), reverse("campaigns:detail", args=[campaign.pk])),
+        ("applications", _("Applications"), reverse("campaigns:applications", args=[campaign.pk])),
+        ("people", _("Creators"), reverse("campaigns:people", args=[campaign.pk])),
+        ("deliverables", _("Deliverables"), reverse("campaigns:deliverables", args=[campaign.pk])),
+        ("report", _("Report"), reverse("campaigns:report", args=[campaign.pk])),
+    ]
+    if url := _recommendations_url(campaign):
+        tabs.insert(1, ("recommendations", _("Recommendations"), url))
+    return [{"key": key, "label": label, "url": url, "active": key == active} for key, label, url in tabs]
+
+
+def _page(request: HttpRequest, campaign: Campaign, template: str, active: str, context: dict) -> HttpResponse:
+    return render(request, template, {"campaign": campaign, "tabs": _tabs(campaign, active), **context})
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Return to the page the form was on (a local path only), else to `default`."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+@brand_member_required
+@require_safe
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in Campaign.Status.values:
+        status = ""
+    campaigns = selectors.campaigns_for_brand(brand_id=request.brand.pk, status=status)
+    page = Paginator(campaigns, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "campaigns/list.html",
+        {"page": page, "status": status, "statuses": Campaign.Status.choices, "brand": request.brand},
+    )
+
+
+@brand_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def campaign_create_view(request: HttpRequest) -> HttpResponse:
+    form = CampaignForm(request.POST or None, instance=Campaign(brand=request.brand))
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = campaign_create(
+                by=request.user, fields=form.campaign_fields(), niches=form.cleaned_data["niches"]
+            )
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Draft saved. Publish it when you are ready."))
+            return redirect("campaigns:detail", pk=campaign.pk)
+    return render(request, "campaigns/form.html", {"form": form, "kinds": WorkKind.choices})
+
+
+@brand_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    if campaign.status not in EDITABLE_CAMPAIGN_STATUSES:
+        messages.error(
+            request,
+            _("A campaign that is %(status)s can no longer be edited.")
+            % {"status": campaign.get_status_display().lower()},
+        )
+        return redirect("campaigns:detail", pk=campaign.pk)
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign_update(
+                campaign=campaign, by=request.user, fields=form.campaign_fields(), niches=form.cleaned_data["niches"]
+            )
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Campaign saved."))
+            return redirect("campaigns:detail", pk=campaign.pk)
+    return render(request, "campaigns/form.html", {"form": form, "campaign": campaign, "kinds": WorkKind.choices})
+
+
+@brand_member_required
+@require_safe
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    counts = dict(campaign.collaborations.values_list("status").annotate(n=Count("pk")))
+    actions = [name for name, (sources, _target) in CAMPAIGN_ACTIONS.items() if campaign.status in sources]
+    return _page(
+        request,
+        campaign,
+        "campaigns/detail.html",
+        "overview",
+        {
+            "counts": [(label, counts.get(value, 0)) for value, label in Status.choices if counts.get(value)],
+            "actions": actions,
+            "editable": campaign.status in EDITABLE_CAMPAIGN_STATUSES,
+            "niches": campaign.niches.all(),
+            "cancel_form": CancelForm(),
+            "recommendations_url": _recommendations_url(campaign),
+        },
+    )
+
+
+@brand_member_required
+@require_POST
+def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    if action not in CAMPAIGN_ACTION_SERVICES:
+        raise Http404
+    done = {
+        "publish": _("Campaign published. Matching creators are being computed."),
+        "pause": _("Campaign paused: no new applications or invitations until you resume it."),
+        "resume": _("Campaign resumed."),
+        "close": _("Campaign closed."),
+        "cancel": _("Campaign cancelled."),
+    }
+    try:
+        if action == "cancel":
+            form = CancelForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(" ".join(form.errors.get("reason", [])))
+            campaign_cancel(campaign=campaign, by=request.user, reason=form.cleaned_data["reason"])
+        else:
+            CAMPAIGN_ACTION_SERVICES[action](campaign=campaign, by=request.user)
+    except (DomainError, ValidationError) as error:
+        text = error.message if isinstance(error, DomainError) else " ".join(error.messages)
+        messages.error(request, text)
+    else:
+        messages.success(request, done[action])
+    return redirect("campaigns:detail", pk=campaign.pk)
+
+
+@brand_member_required
+@require_safe
+def applications(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    inbox = selectors.applications_inbox(campaign=campaign)
+    page = Paginator(inbox, PAGE_SIZE).get_page(request.GET.get("page"))
+    return _page(request, campaign, "campaigns/applications.html", "applications", {"page": page})
+
+
+@brand_member_required
+@require_safe
+def people(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    collaborations = list(selectors.collaborations_of_campaign(campaign=campaign))
+    groups = [
+        {"key": key, "label": _(label), "rows": [c for c in collaborations if c.status in statuses]}
+        for key, label, statuses in PEOPLE_GROUPS
+    ]
+    return _page(request, campaign, "campaigns/people.html", "people", {"groups": groups})
+
+
+@brand_member_required
+@require_safe
+def deliverables(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    rows = list(selectors.deliverables_of_campaign(campaign=campaign))
+    periods: dict = {}
+    if campaign.kind == WorkKind.AMBASSADORSHIP:
+        for deliverable in rows:
+            periods.setdefault(deliverable.period, []).append(deliverable)
+    context = {
+        "deliverables": rows,
+        "periods": sorted(periods.items(), key=lambda item: (item[0] is None, item[0])),
+        "review_form": ReviewForm(),
+        "winners_form": WinnersForm(campaign=campaign) if campaign.kind == WorkKind.GIVEAWAY else None,
+    }
+    return _page(request, campaign, "campaigns/deliverables.html", "deliverables", context)
+
+
+@brand_member_required
+@require_safe
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    return _page(
+        request, campaign, "campaigns/report.html", "report", {"report": selectors.campaign_report(campaign=campaign)}
+    )
+
+
+@brand_member_required
+@require_safe
+def collaboration_detail(request: HttpRequest, pk: int, collaboration_pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    collaboration = selectors.collaboration_for_brand(campaign=campaign, pk=collaboration_pk)
+    return _page(
+        request,
+        campaign,
+        "campaigns/collaboration.html",
+        "people",
+        {
+            "collaboration": collaboration,
+            "actions": selectors.collaboration_actions(collaboration, Collaboration.Party.BRAND),
+            "next_step": selectors.collaboration_next_step(collaboration, Collaboration.Party.BRAND),
+            "answer_form": AnswerForm(),
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+def _answer_row(
+    request: HttpRequest, campaign: Campaign, collaboration: Collaboration, form: AnswerForm
+) -> HttpResponse:
+    """The applications inbox row after an htmx answer (the row shows the outcome or the error)."""
+    return render(
+        request,
+        "campaigns/applications.html#application",
+        {"campaign": campaign, "collaboration": collaboration, "form": form},
+    )
+
+
+@brand_member_required
+@require_POST
+def collaboration_action(request: HttpRequest, pk: int, collaboration_pk: int, action: str) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    collaboration = selectors.collaboration_for_brand(campaign=campaign, pk=collaboration_pk)
+    form = AnswerForm(request.POST)
+    done = {
+        "accept": _("Accepted: @%(handle)s can start."),
+        "decline": _("Declined @%(handle)s."),
+        "withdraw": _("Invitation to @%(handle)s withdrawn."),
+        "cancel": _("Collaboration with @%(handle)s cancelled."),
+        "complete": _("Collaboration with @%(handle)s completed."),
+    }
+    if action not in done:
+        raise Http404
+    if form.is_valid():
+        try:
+            collaboration = collaboration_act(
+                collaboration=collaboration,
+                action=action,
+                by=request.user,
+                message=form.cleaned_data["message"],
+                agreed_fee=form.cleaned_data["agreed_fee"],
+            )
+        except DomainError as error:
+            add_service_error(form, error)
+    if request.htmx:
+        return _answer_row(request, campaign, collaboration, form)
+    if form.errors:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        messages.success(request, done[action] % {"handle": collaboration.influencer.handle})
+    return _back(request, reverse("campaigns:collaboration", args=[campaign.pk, collaboration.pk]))
+
+
+@brand_member_required
+@require_POST
+def collaboration_message(request: HttpRequest, pk: int, collaboration_pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    collaboration = selectors.collaboration_for_brand(campaign=campaign, pk=collaboration_pk)
+    try:
+        collaboration_message_add(collaboration=collaboration, by=request.user, body=request.POST.get("message", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Message sent."))
+    return redirect("campaigns:collaboration", pk=campaign.pk, collaboration_pk=collaboration.pk)
+
+
+@brand_member_required
+@require_POST
+def deliverable_review_view(request: HttpRequest, pk: int, deliverable_pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    deliverable = selectors.deliverable_for_brand(campaign=campaign, pk=deliverable_pk)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            deliverable_review(
+                deliverable=deliverable, by=request.user, approve=approve, comment=form.cleaned_data["comment"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Approved.") if approve else _("Revision requested; the creator is notified."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return _back(request, reverse("campaigns:deliverables", args=[campaign.pk]))
+
+
+@brand_member_required
+@require_POST
+def giveaway_winners(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    form = WinnersForm(request.POST, campaign=campaign)
+    if form.is_valid():
+        try:
+            giveaway_winners_record(campaign=campaign, by=request.user, announced_in=form.cleaned_data["announced_in"])
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Winners recorded as announced."))
+    else:
+        messages.error(request, _("Choose creators from the list."))
+    return redirect("campaigns:deliverables", pk=campaign.pk)

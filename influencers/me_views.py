@@ -1,0 +1,467 @@
+"""The creator's own pages (/me/): dashboard, profile, accounts, audience, rate card, and their work.
+
+The creator's area is a composition layer: it reads campaigns (opportunities, invitations,
+collaborations) through campaigns.selectors and writes through campaigns.services, while no domain
+module of this app imports campaigns (docs/decisions.md). Every object is looked up inside the
+logged-in creator's own rows, so somebody else's id is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from campaigns import selectors as campaign_selectors
+from campaigns.models import Collaboration, Deliverable
+from campaigns.services import (
+    SUBMITTABLE_STATUSES,
+    DisclosureMissing,
+    collaboration_act,
+    collaboration_apply,
+    collaboration_message_add,
+    deliverable_submit,
+)
+
+from .errors import DomainError
+from .forms import (
+    ApplyForm,
+    AudienceForm,
+    DeliverableSubmitForm,
+    OfferForm,
+    ProfileForm,
+    ReplyForm,
+    SocialAccountForm,
+    add_service_error,
+)
+from .models import Audience, Influencer, Offer, SocialAccount
+from .services import (
+    audience_update,
+    influencer_profile_update,
+    offer_delete,
+    offer_save,
+    social_account_delete,
+    social_account_save,
+)
+from .taxonomy import AD_DISCLOSURE_MARKERS, ModerationStatus
+
+View = Callable[..., HttpResponse]
+Party = Collaboration.Party
+PAGE_SIZE = 25
+
+
+def influencer_required(view: View) -> View:
+    """Log in first; then the user's creator profile is request.influencer (404 without one)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        influencer = Influencer.objects.filter(user=request.user).first()
+        if influencer is None:
+            raise Http404(_("This page is for creator accounts."))
+        request.influencer = influencer
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def _next_steps(influencer: Influencer, attention: dict[str, int]) -> list[dict]:
+    """The checklist on the dashboard: what would make the profile complete and the work move."""
+    has_accounts = influencer.accounts.exists()
+    steps = [
+        {
+            "done": influencer.status == ModerationStatus.APPROVED,
+            "text": _("A moderator approves your profile (brands see you only after that)."),
+            "url": reverse("account"),
+        },
+        {
+            "done": bool(influencer.bio and influencer.niches.exists()),
+            "text": _("Write a bio and choose your niches."),
+            "url": reverse("me:profile"),
+        },
+        {"done": has_accounts, "text": _("Add your social accounts."), "url": reverse("me:accounts")},
+        {
+            "done": Audience.objects.filter(influencer=influencer).exists(),
+            "text": _("Describe your audience."),
+            "url": reverse("me:audience"),
+        },
+        {
+            "done": influencer.offers.active().exists(),
+            "text": _("Add at least one active offer to your rate card."),
+            "url": reverse("me:offers"),
+        },
+    ]
+    if attention["invitations"]:
+        steps.append(
+            {
+                "done": False,
+                "text": _("Answer your invitations (%(n)d).") % {"n": attention["invitations"]},
+                "url": reverse("me:invitations"),
+            }
+        )
+    if attention["to_submit"]:
+        steps.append(
+            {
+                "done": False,
+                "text": _("Submit your content (%(n)d due).") % {"n": attention["to_submit"]},
+                "url": reverse("me:collaborations"),
+            }
+        )
+    return steps
+
+
+@influencer_required
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    influencer = request.influencer
+    attention = campaign_selectors.influencer_attention(influencer=influencer)
+    return render(
+        request,
+        "influencers/me/dashboard.html",
+        {
+            "influencer": influencer,
+            "accounts": influencer.accounts.order_by("-followers"),
+            "attention": attention,
+            "steps": _next_steps(influencer, attention),
+            "notifications": request.user.notifications.filter(read_at__isnull=True)[:5],
+        },
+    )
+
+
+@influencer_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    influencer = request.influencer
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=influencer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            influencer_profile_update(
+                influencer=influencer,
+                by=request.user,
+                fields=form.profile_fields(),
+                niches=form.cleaned_data["niches"],
+                avatar=form.cleaned_data.get("avatar") or None,
+                remove_avatar=form.cleaned_data.get("avatar") is False,
+            )
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Profile saved."))
+            return redirect("me:profile")
+    # A failed save must not show the rejected values as if they were stored.
+    influencer.refresh_from_db()
+    return render(request, "influencers/me/profile.html", {"form": form, "influencer": influencer})
+
+
+def _account_save(request: HttpRequest, form: SocialAccountForm, account: SocialAccount | None) -> bool:
+    try:
+        social_account_save(
+            influencer=request.influencer, by=request.user, fields=form.account_fields(), account=account
+        )
+    except (DomainError, ValidationError) as error:
+        add_service_error(form, error)
+        return False
+    return True
+
+
+@influencer_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def accounts(request: HttpRequest) -> HttpResponse:
+    form = SocialAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _account_save(request, form, None):
+        messages.success(request, _("Account added."))
+        return redirect("me:accounts")
+    return render(
+        request,
+        "influencers/me/accounts.html",
+        {"form": form, "accounts": request.influencer.accounts.order_by("platform", "handle")},
+    )
+
+
+@influencer_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(request.influencer.accounts, pk=pk)
+    form = SocialAccountForm(request.POST or None, account=account)
+    if request.method == "POST" and form.is_valid() and _account_save(request, form, account):
+        messages.success(request, _("Account saved."))
+        return redirect("me:accounts")
+    return render(request, "influencers/me/account_form.html", {"form": form, "account": account})
+
+
+@influencer_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    account = get_object_or_404(request.influencer.accounts.select_related("influencer"), pk=pk)
+    if request.method == "POST":
+        social_account_delete(account=account, by=request.user)
+        messages.success(request, _("Account %(account)s removed.") % {"account": account})
+        return redirect("me:accounts")
+    return render(
+        request,
+        "influencers/me/confirm_delete.html",
+        {
+            "object": account,
+            "cancel_url": reverse("me:accounts"),
+            "warning": _("Its imported posts and follower history are removed too."),
+        },
+    )
+
+
+@influencer_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def audience(request: HttpRequest) -> HttpResponse:
+    current = Audience.objects.filter(influencer=request.influencer).prefetch_related("countries").first()
+    form = AudienceForm(request.POST or None, audience=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            audience_update(influencer=request.influencer, by=request.user, **form.shares())
+        except (DomainError, ValidationError) as error:
+            add_service_error(
+                form,
+                error,
+                {"ages": "age_13_17", "genders": "gender_female", "countries": "country_1", "languages": "language_1"},
+            )
+        else:
+            messages.success(request, _("Audience saved."))
+            return redirect("me:audience")
+    return render(request, "influencers/me/audience.html", {"form": form, "audience": current})
+
+
+@influencer_required
+@require_safe
+def offers(request: HttpRequest) -> HttpResponse:
+    return render(request, "influencers/me/offers.html", {"offers": request.influencer.offers.all()})
+
+
+@influencer_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def offer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    offer = get_object_or_404(request.influencer.offers, pk=pk) if pk else None
+    form = OfferForm(request.POST or None, instance=offer or Offer(influencer=request.influencer))
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer_save(influencer=request.influencer, by=request.user, fields=form.offer_fields(), offer=offer)
+        except (DomainError, ValidationError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Offer saved."))
+            return redirect("me:offers")
+    return render(request, "influencers/me/offer_form.html", {"form": form, "offer": offer})
+
+
+@influencer_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def offer_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(request.influencer.offers.select_related("influencer"), pk=pk)
+    if request.method == "POST":
+        offer_delete(offer=offer, by=request.user)
+        messages.success(request, _("Offer “%(title)s” removed.") % {"title": offer.title})
+        return redirect("me:offers")
+    return render(
+        request,
+        "influencers/me/confirm_delete.html",
+        {
+            "object": offer,
+            "cancel_url": reverse("me:offers"),
+            "warning": _("Collaborations that used it keep their agreed fee."),
+        },
+    )
+
+
+@influencer_required
+@require_safe
+def opportunities(request: HttpRequest) -> HttpResponse:
+    recommended, others = campaign_selectors.opportunities_for_influencer(influencer=request.influencer)
+    return render(
+        request,
+        "influencers/me/opportunities.html",
+        {"recommended": recommended, "others": others, "influencer": request.influencer},
+    )
+
+
+@influencer_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def opportunity(request: HttpRequest, pk: int) -> HttpResponse:
+    influencer = request.influencer
+    campaign = campaign_selectors.campaign_for_influencer(influencer=influencer, pk=pk)
+    collaboration = Collaboration.objects.filter(campaign=campaign, influencer=influencer).first()
+    form = ApplyForm(request.POST or None, influencer=influencer, kind=campaign.kind)
+    if request.method == "POST" and collaboration is None and form.is_valid():
+        try:
+            collaboration = collaboration_apply(
+                campaign=campaign,
+                influencer=influencer,
+                by=request.user,
+                message=form.cleaned_data["message"],
+                proposed_fee=form.cleaned_data["proposed_fee"],
+                offer=form.cleaned_data["offer"],
+            )
+        except DomainError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Application sent. You will get a notification when the brand answers."))
+            return redirect("me:collaboration", pk=collaboration.pk)
+    return render(
+        request,
+        "influencers/me/opportunity.html",
+        {
+            "campaign": campaign,
+            "collaboration": collaboration,
+            "form": form,
+            "can_apply": collaboration is None
+            and influencer.status == ModerationStatus.APPROVED
+            and campaign.is_open
+            and campaign.visibility == campaign.Visibility.PUBLIC,
+            "influencer": influencer,
+        },
+    )
+
+
+@influencer_required
+@require_safe
+def invitations(request: HttpRequest) -> HttpResponse:
+    rows = campaign_selectors.invitations_for_influencer(influencer=request.influencer)
+    return render(request, "influencers/me/invitations.html", {"invitations": rows, "form": ReplyForm()})
+
+
+@influencer_required
+@require_safe
+def collaborations(request: HttpRequest) -> HttpResponse:
+    rows = campaign_selectors.collaborations_for_influencer(influencer=request.influencer)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for collaboration in page:
+        collaboration.next_step = campaign_selectors.collaboration_next_step(collaboration, Party.INFLUENCER)
+    return render(request, "influencers/me/collaborations.html", {"page": page})
+
+
+@influencer_required
+@require_safe
+def collaboration(request: HttpRequest, pk: int) -> HttpResponse:
+    item = campaign_selectors.collaboration_for_influencer(influencer=request.influencer, pk=pk)
+    return render(
+        request,
+        "influencers/me/collaboration.html",
+        {
+            "collaboration": item,
+            "campaign": item.campaign,
+            "actions": campaign_selectors.collaboration_actions(item, Party.INFLUENCER),
+            "can_submit": item.status in SUBMITTABLE_STATUSES,
+            "next_step": campaign_selectors.collaboration_next_step(item, Party.INFLUENCER),
+            "form": ReplyForm(),
+        },
+    )
+
+
+# The creator's buttons: the status each sets (the service checks it is theirs to press).
+CREATOR_ACTIONS = {"accept", "decline", "withdraw", "cancel"}
+
+
+@influencer_required
+@require_POST
+def collaboration_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    item = campaign_selectors.collaboration_for_influencer(influencer=request.influencer, pk=pk)
+    if action not in CREATOR_ACTIONS:
+        raise Http404
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("me:collaboration", pk=item.pk)
+    try:
+        item = collaboration_act(
+            collaboration=item, action=action, by=request.user, message=form.cleaned_data["message"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("“%(title)s” is now: %(status)s.")
+            % {"title": item.campaign.title, "status": item.get_status_display().lower()},
+        )
+    if request.POST.get("next") == "invitations":
+        return redirect("me:invitations")
+    return redirect("me:collaboration", pk=item.pk)
+
+
+@influencer_required
+@require_POST
+def collaboration_message(request: HttpRequest, pk: int) -> HttpResponse:
+    item = campaign_selectors.collaboration_for_influencer(influencer=request.influencer, pk=pk)
+    try:
+        collaboration_message_add(collaboration=item, by=request.user, body=request.POST.get("message", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Message sent."))
+    return redirect("me:collaboration", pk=item.pk)
+
+
+@influencer_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def deliverable_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = campaign_selectors.collaboration_for_influencer(influencer=request.influencer, pk=pk)
+    open_deliverables = [
+        d
+        for d in item.deliverables.all()
+        if d.status in (Deliverable.Status.PENDING, Deliverable.Status.REVISION_REQUESTED)
+    ]
+    chosen = None
+    wanted = request.POST.get("deliverable") or request.GET.get("deliverable")
+    if wanted:
+        chosen = next((d for d in open_deliverables if str(d.pk) == wanted), None)
+        if chosen is None:
+            raise Http404
+    form = DeliverableSubmitForm(request.POST or None)
+    warned = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            deliverable = deliverable_submit(
+                collaboration=item,
+                by=request.user,
+                url=form.cleaned_data["submitted_url"],
+                draft_text=form.cleaned_data["draft_text"],
+                deliverable=chosen,
+                confirm_without_disclosure=form.cleaned_data["confirm_without_disclosure"],
+            )
+        except DisclosureMissing as error:
+            warned = True
+            add_service_error(form, error)
+        except DomainError as error:
+            add_service_error(form, error)
+        else:
+            if deliverable.has_ad_disclosure:
+                messages.success(
+                    request,
+                    _("Submitted for review (ad disclosure found: %(marker)s).")
+                    % {"marker": deliverable.disclosure_found},
+                )
+            else:
+                messages.warning(
+                    request, _("Submitted for review without an ad disclosure in the text, as you confirmed.")
+                )
+            return redirect("me:collaboration", pk=item.pk)
+    return render(
+        request,
+        "influencers/me/submit.html",
+        {
+            "collaboration": item,
+            "campaign": item.campaign,
+            "form": form,
+            "warned": warned or bool(form.data.get("confirm_without_disclosure")),
+            "deliverable": chosen,
+            "open_deliverables": open_deliverables,
+            "markers": list(AD_DISCLOSURE_MARKERS),
+            "can_submit": item.status in SUBMITTABLE_STATUSES,
+        },
+    )
