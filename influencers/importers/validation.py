@@ -1,0 +1,290 @@
+"""Row validation: raw values in, typed values out, or messages that say what is wrong with which column.
+
+The column lists below are the public import format (docs/import.md). Counts left empty mean "hidden
+by the platform" (stored as NULL, never 0), as the metric definitions require.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Audience, AudienceSource
+from ..taxonomy import AGE_FIELDS, GENDER_FIELDS, SHARE_SUM_TOLERANCE, Country, Language, Platform, PostFormat
+
+MAX_COUNT = 10**12
+# Times may run a little ahead across machines; a post "from the future" beyond this is a mistake.
+FUTURE_TOLERANCE = dt.timedelta(hours=1)
+
+POST_COLUMNS = (
+    "platform", "account", "external_id", "posted_at", "format", "caption", "url",
+    "likes", "comments", "shares", "views", "saves", "is_sponsored", "has_ad_disclosure",
+)  # fmt: skip
+SNAPSHOT_COLUMNS = ("platform", "account", "date", "followers")
+AUDIENCE_COLUMNS = (
+    *("influencer", "as_of", "source"),
+    *AGE_FIELDS.values(),
+    *GENDER_FIELDS.values(),
+    *("countries", "languages"),
+)
+COLUMNS = {"posts": POST_COLUMNS, "snapshots": SNAPSHOT_COLUMNS, "audience": AUDIENCE_COLUMNS}
+
+
+# Membership tests run once per row: frozensets, not the enum's (rebuilt-on-access) value lists.
+PLATFORMS = frozenset(Platform.values)
+FORMATS = frozenset(PostFormat.values)
+SOURCES = frozenset(AudienceSource.values)
+
+
+class Invalid(ValueError):
+    """One column's value is wrong; the message says how."""
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: object) -> str:
+    return value if type(value) is str else "" if value is None else str(value)
+
+
+def _shown(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def platform(value: object) -> str:
+    text = _text(value).strip().lower()
+    if text not in PLATFORMS:
+        raise Invalid(_("must be one of %(choices)s") % {"choices": ", ".join(Platform.values)})
+    return text
+
+
+def handle(value: object) -> str:
+    text = _text(value).strip().lstrip("@").lower()
+    if not text or len(text) > 100:
+        raise Invalid(_("must be the account handle (1–100 characters)"))
+    return text
+
+
+def external_id(value: object) -> str:
+    text = _text(value).strip()
+    if not text or len(text) > 100:
+        raise Invalid(_("must be the platform's id of the post (1–100 characters)"))
+    return text
+
+
+def moment(value: object) -> dt.datetime:
+    text = _text(value).strip()
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise Invalid(_("must be a date and time like 2025-03-01T14:30:00Z")) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)  # documented: times without a zone are UTC
+    if parsed > dt.datetime.now(dt.UTC) + FUTURE_TOLERANCE:
+        raise Invalid(_("is in the future"))
+    return parsed
+
+
+def day(value: object) -> dt.date:
+    text = str(value or "").strip()
+    try:
+        parsed = dt.date.fromisoformat(text)
+    except ValueError:
+        raise Invalid(_("must be a date like 2025-03-01")) from None
+    if parsed > timezone.localdate() + dt.timedelta(days=1):
+        raise Invalid(_("is in the future"))
+    return parsed
+
+
+def count(value: object) -> int | None:
+    """A whole number >= 0, or empty (hidden by the platform)."""
+    if type(value) is str and value.isdigit():  # the common case, kept fast
+        number = int(value)
+        if number > MAX_COUNT:
+            raise Invalid(_("must be between 0 and 1,000,000,000,000"))
+        return number
+    if _blank(value):
+        return None
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise Invalid(_("must be a whole number of 0 or more, or empty when the platform hides it"))
+    try:
+        number = int(value) if isinstance(value, int | float) else int(str(value).strip())
+    except ValueError:
+        raise Invalid(_("must be a whole number of 0 or more, or empty when the platform hides it")) from None
+    if number < 0 or number > MAX_COUNT:
+        raise Invalid(_("must be between 0 and 1,000,000,000,000"))
+    return number
+
+
+def required_count(value: object) -> int:
+    number = count(value)
+    if number is None:
+        raise Invalid(_("is required (a whole number of 0 or more)"))
+    return number
+
+
+TRUE = frozenset({"1", "true", "yes", "y", "t"})
+FALSE = frozenset({"", "0", "false", "no", "n", "f"})
+
+
+def flag(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).strip().lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise Invalid(_("must be true or false (or empty for false)"))
+
+
+def post_format(value: object) -> str:
+    text = _text(value).strip().lower() or PostFormat.IMAGE.value
+    if text not in FORMATS:
+        raise Invalid(_("must be one of %(choices)s") % {"choices": ", ".join(PostFormat.values)})
+    return text
+
+
+def url(value: object) -> str:
+    text = _text(value).strip()
+    if text and (len(text) > 500 or not text.startswith(("https://", "http://"))):
+        raise Invalid(_("must be an http(s) address of at most 500 characters"))
+    return text
+
+
+def caption(value: object) -> str:
+    text = _text(value)
+    if len(text) > 5000:
+        raise Invalid(_("must be at most 5,000 characters"))
+    return text
+
+
+def share(value: object) -> float:
+    if _blank(value):
+        return 0.0
+    try:
+        number = float(value) if not isinstance(value, bool) else None
+    except ValueError:
+        number = None
+    if number is None or not 0.0 <= number <= 1.0:
+        raise Invalid(_("must be a fraction between 0 and 1 (0.35 for 35 %)"))
+    return number
+
+
+def share_map(value: object, vocabulary: list[str], *, upper: bool) -> dict[str, float]:
+    """{"NL": 0.6} from a JSON object, or from "NL:0.6;BE:0.3" in a CSV cell."""
+    if _blank(value):
+        return {}
+    if isinstance(value, dict):
+        items = list(value.items())
+    else:
+        items = []
+        for part in str(value).split(";"):
+            if part.strip():
+                code, _sep, amount = part.partition(":")
+                items.append((code, amount))
+    result: dict[str, float] = {}
+    for code, amount in items:
+        key = str(code).strip().upper() if upper else str(code).strip().lower()
+        if key not in vocabulary:
+            raise Invalid(_("has an unknown code “%(code)s”") % {"code": _shown(code)})
+        result[key] = share(amount)
+    if sum(result.values()) > 1.0 + SHARE_SUM_TOLERANCE:
+        raise Invalid(_("shares add up to more than 100 %"))
+    return result
+
+
+def source(value: object) -> str:
+    text = _text(value).strip().lower() or AudienceSource.IMPORT.value
+    if text not in SOURCES:
+        raise Invalid(_("must be one of %(choices)s") % {"choices": ", ".join(AudienceSource.values)})
+    return text
+
+
+POST_PARSERS: tuple[Callable[[object], object], ...] = (
+    platform, handle, external_id, moment, post_format, caption, url, count, count, count, count, count, flag, flag,
+)  # fmt: skip
+SNAPSHOT_PARSERS: tuple[Callable[[object], object], ...] = (platform, handle, day, required_count)
+
+
+def _parse(raw: dict[str, object], columns: tuple[str, ...], parsers: tuple, errors: list[str]) -> tuple:
+    values = []
+    for column, parse in zip(columns, parsers, strict=True):
+        value = raw.get(column)
+        try:
+            values.append(parse(value))
+        except Invalid as problem:
+            shown = "" if _blank(value) else _(" (got “%(value)s”)") % {"value": _shown(value)}
+            errors.append(f"{column} {problem}{shown}")
+            values.append(None)
+    return tuple(values)
+
+
+def unknown_columns(kind: str, names: Iterable[object]) -> list[str]:
+    """A message when a record (or a CSV header) has columns the format does not know."""
+    columns = COLUMNS[kind]
+    unknown = sorted(str(name) for name in names if name not in columns)
+    if not unknown:
+        return []
+    message = _("unknown column(s) %(names)s; the columns are %(columns)s")
+    return [message % {"names": ", ".join(unknown), "columns": ", ".join(columns)}]
+
+
+_PAIRS = {
+    "posts": tuple(zip(POST_COLUMNS, POST_PARSERS, strict=True)),
+    "snapshots": tuple(zip(SNAPSHOT_COLUMNS, SNAPSHOT_PARSERS, strict=True)),
+}
+
+
+def validate(kind: str, raw: dict[str, object]) -> tuple[tuple | None, list[str]]:
+    """Typed values for one record, or None and the messages (one per wrong column).
+
+    Column names are checked by the provider (once per CSV header, per object in JSON).
+    """
+    if "__error__" in raw:
+        return None, [str(raw["__error__"])]
+    if kind == "audience":
+        errors: list[str] = []
+        values = _audience(raw, errors)
+        return (None, errors) if errors else (values, [])
+    get = raw.get
+    try:
+        # One try around the whole row keeps the common (valid) case fast; a row with a problem is
+        # parsed again column by column to say exactly what is wrong.
+        return tuple([parse(get(column)) for column, parse in _PAIRS[kind]]), []
+    except Invalid:
+        errors = []
+        columns, parsers = zip(*_PAIRS[kind], strict=True)
+        _parse(raw, columns, parsers, errors)
+        return None, errors
+
+
+def _audience(raw: dict[str, object], errors: list[str]) -> tuple:
+    columns = ("influencer", "as_of", "source", *AGE_FIELDS.values(), *GENDER_FIELDS.values())
+    parsers = (handle, day, source, *[share] * (len(AGE_FIELDS) + len(GENDER_FIELDS)))
+    values = _parse(raw, columns, parsers, errors)
+    countries = languages = {}
+    try:
+        countries = share_map(raw.get("countries"), Country.values, upper=True)
+    except Invalid as problem:
+        errors.append(f"countries {problem}")
+    try:
+        languages = share_map(raw.get("languages"), Language.values, upper=False)
+    except Invalid as problem:
+        errors.append(f"languages {problem}")
+    if errors:
+        return ()
+    fields = dict(zip(columns[3:], values[3:], strict=True))
+    # The model's own rules: each dimension's shares add up to 100 % (±2 points).
+    try:
+        Audience(as_of=values[1], source=values[2], language_shares=languages, **fields).clean()
+    except ValidationError as problem:
+        errors.extend(message for messages in problem.message_dict.values() for message in messages)
+        return ()
+    return (*values, countries, languages)
