@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import OperationalError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
@@ -207,3 +209,33 @@ def test_the_beat_schedule_names_registered_tasks() -> None:
     assert {entry["task"] for entry in schedule.values()} <= set(app.tasks)
     assert schedule["metrics-full-nightly"]["kwargs"] == {"full": True}
     assert schedule["metrics-incremental"]["schedule"] == dt.timedelta(minutes=15)
+
+
+def test_recompute_metrics_command_runs_the_engine_synchronously() -> None:
+    anna = creator("anna")
+    out, err = io.StringIO(), io.StringIO()
+    call_command("recompute_metrics", "--full", stdout=out, stderr=err)
+    anna.refresh_from_db()
+    assert anna.engagement_rate == pytest.approx(620 / 20_000)
+    run = EngineRun.objects.get(kind=EngineRun.Kind.METRICS_FULL)
+    assert run.status == EngineRun.Status.SUCCEEDED
+    assert "2 rows written in 1 chunk(s)" in out.getvalue()
+    assert "chunks" in err.getvalue()  # the progress bar
+    out = io.StringIO()
+    call_command("recompute_metrics", stdout=out, stderr=io.StringIO())
+    assert "0 rows written" in out.getvalue()
+
+
+def test_recompute_matches_command() -> None:
+    creator("anna")
+    campaign = open_campaign()
+    out = io.StringIO()
+    call_command("recompute_matches", "--campaign", str(campaign.pk), stdout=out)
+    assert f"1 matches stored for campaign {campaign.pk}" in out.getvalue()
+    out = io.StringIO()
+    call_command("recompute_matches", "--all-open", stdout=out, stderr=io.StringIO())
+    assert "1 matches stored for 1 open campaign(s)" in out.getvalue()
+    with pytest.raises(CommandError, match="no campaign with id 999999"):
+        call_command("recompute_matches", "--campaign", "999999")
+    with pytest.raises(CommandError):
+        call_command("recompute_matches")
