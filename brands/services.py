@@ -26,7 +26,7 @@ from influencers.models import Influencer, Niche
 from influencers.services import audit_record, moderation_decide, notification_send
 from influencers.taxonomy import ModerationStatus
 
-from .models import Brand, BrandInvitation, BrandMember
+from .models import Brand, BrandInvitation, BrandMember, Shortlist, ShortlistEntry
 
 logger = logging.getLogger(__name__)
 
@@ -289,3 +289,97 @@ def brand_profile_update(*, brand: Brand, by: AbstractBaseUser, fields: dict, ni
         locked.industry_niches.set(niches)
         audit_record(actor=by, action="brand.profile_updated", target=locked, data={"fields": sorted(fields)})
     return locked
+
+
+# --- Shortlists: a brand's saved lists of creators (discovery) -----------------------------------
+# Any member of the brand may change its lists; the views look lists up inside the user's brand
+# (brands.selectors), and these services check membership again so no other caller can skip it.
+
+
+def _require_brand_member(*, brand_id: int, by: AbstractBaseUser) -> None:
+    if not by.is_authenticated or not BrandMember.objects.filter(user=by, brand_id=brand_id).exists():
+        raise NotAllowed(_("Only members of this brand can change its shortlists."))
+
+
+def _shortlist_name(*, brand_id: int, name: str, exclude_pk: int | None = None) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError(_("Give the shortlist a name."), field="name")
+    if len(name) > Shortlist._meta.get_field("name").max_length:
+        raise DomainError(_("Keep the name under 120 characters."), field="name")
+    taken = Shortlist.objects.filter(brand_id=brand_id, name__iexact=name).exclude(pk=exclude_pk)
+    if taken.exists():
+        raise DomainError(_("You already have a shortlist called “%(name)s”.") % {"name": name}, field="name")
+    return name
+
+
+def shortlist_create(*, brand: Brand, name: str, by: AbstractBaseUser) -> Shortlist:
+    _require_brand_member(brand_id=brand.pk, by=by)
+    shortlist = Shortlist(brand=brand, name=_shortlist_name(brand_id=brand.pk, name=name), created_by=by)
+    shortlist.full_clean()
+    try:
+        with transaction.atomic():
+            shortlist.save()
+    except IntegrityError as exc:  # a teammate created the same name a moment ago
+        raise Conflict(_("You already have a shortlist called “%(name)s”.") % {"name": shortlist.name}) from exc
+    return shortlist
+
+
+def shortlist_rename(*, shortlist: Shortlist, name: str, by: AbstractBaseUser) -> Shortlist:
+    _require_brand_member(brand_id=shortlist.brand_id, by=by)
+    shortlist.name = _shortlist_name(brand_id=shortlist.brand_id, name=name, exclude_pk=shortlist.pk)
+    shortlist.full_clean()
+    try:
+        with transaction.atomic():
+            shortlist.save(update_fields=["name", "updated_at"])
+    except IntegrityError as exc:
+        raise Conflict(_("You already have a shortlist called “%(name)s”.") % {"name": shortlist.name}) from exc
+    return shortlist
+
+
+def shortlist_delete(*, shortlist: Shortlist, by: AbstractBaseUser) -> None:
+    _require_brand_member(brand_id=shortlist.brand_id, by=by)
+    with transaction.atomic():
+        audit_record(
+            actor=by,
+            action="shortlist.deleted",
+            target=shortlist.brand,
+            data={"shortlist": shortlist.name, "entries": shortlist.entries.count()},
+        )
+        shortlist.delete()
+
+
+def shortlist_entry_add(
+    *, shortlist: Shortlist, influencer: Influencer, by: AbstractBaseUser, note: str = ""
+) -> tuple[ShortlistEntry, bool]:
+    """Put a creator on a list; adding one that is already there keeps the entry (and says so)."""
+    _require_brand_member(brand_id=shortlist.brand_id, by=by)
+    if not influencer.is_visible_to_brands:
+        raise DomainError(_("This creator cannot be added right now."))
+    existing = ShortlistEntry.objects.filter(shortlist=shortlist, influencer=influencer).first()
+    if existing is not None:
+        return existing, False
+    entry = ShortlistEntry(shortlist=shortlist, influencer=influencer, note=(note or "").strip(), added_by=by)
+    entry.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+            Shortlist.objects.filter(pk=shortlist.pk).update(updated_at=timezone.now())
+    except IntegrityError:  # added by a teammate at the same moment: the entry exists, which is the goal
+        return ShortlistEntry.objects.get(shortlist=shortlist, influencer=influencer), False
+    return entry, True
+
+
+def shortlist_entry_remove(*, entry: ShortlistEntry, by: AbstractBaseUser) -> None:
+    _require_brand_member(brand_id=entry.shortlist.brand_id, by=by)
+    with transaction.atomic():
+        entry.delete()
+        Shortlist.objects.filter(pk=entry.shortlist_id).update(updated_at=timezone.now())
+
+
+def shortlist_entry_note(*, entry: ShortlistEntry, note: str, by: AbstractBaseUser) -> ShortlistEntry:
+    _require_brand_member(brand_id=entry.shortlist.brand_id, by=by)
+    entry.note = (note or "").strip()
+    entry.full_clean(validate_unique=False)
+    entry.save(update_fields=["note"])
+    return entry

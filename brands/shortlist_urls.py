@@ -1,4 +1,4 @@
-"""The brand's shortlists and the creator comparison, mounted at /brand/ (namespace "shortlists")."""
+"""The brand's shortlists, mounted at /brand/ (namespace "shortlists")."""
 
 from django.urls import path
 
@@ -15,5 +15,4 @@ urlpatterns = [
     path("shortlists/<int:pk>/export.csv", views.shortlist_export, name="export"),
     path("shortlists/<int:pk>/entries/<int:entry_pk>/note/", views.entry_note, name="entry_note"),
     path("shortlists/<int:pk>/entries/<int:entry_pk>/remove/", views.entry_remove, name="entry_remove"),
-    path("compare/", views.compare, name="compare"),
 ]

@@ -1,4 +1,4 @@
-"""Shortlists (/brand/shortlists/) and the side-by-side comparison of creators (/brand/compare/).
+"""Shortlists (/brand/shortlists/): list, create, rename, delete, entries with notes, CSV export.
 
 Lists are looked up inside the user's brand, so another brand's list is a 404. Writes go through
 brands/services.py; their DomainErrors become messages next to the field they name.
@@ -22,19 +22,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from influencers.errors import DomainError
 from influencers.models import Influencer
-from influencers.selectors import influencers_for_compare
-from influencers.views import brand_or_staff_required
 
 from .models import Shortlist, ShortlistEntry
-from .selectors import (
-    COMPARE_MAX,
-    COMPARE_MIN,
-    brand_shortlists,
-    compare_columns,
-    compare_handles,
-    shortlist_entries,
-    shortlist_for_brand,
-)
+from .selectors import brand_shortlists, shortlist_entries, shortlist_for_brand
 from .services import (
     shortlist_create,
     shortlist_delete,
@@ -109,7 +99,7 @@ def _detail_page(request: HttpRequest, shortlist: Shortlist, rename_form: Shortl
             "shortlist": shortlist,
             "entries": entries,
             "rename_form": rename_form,
-            "compare_max": COMPARE_MAX,
+            "compare_max": 4,
         },
         status=400 if rename_form.errors else 200,
     )
@@ -274,7 +264,7 @@ def _export_rows(request: HttpRequest, shortlist: Shortlist) -> Iterator[list[ob
             influencer.country,
             csv_safe(influencer.city),
             csv_safe(", ".join(niche.name for niche in influencer.niches.all())),
-            "" if entry.cheapest_offer_price is None else entry.cheapest_offer_price,
+            "" if entry.cheapest_offer_price is None else f"{entry.cheapest_offer_price:.2f}",
             csv_safe(entry.note),
             entry.added_at.date().isoformat(),
             csv_safe(entry.added_by.get_username()) if entry.added_by else "",
@@ -297,50 +287,3 @@ def shortlist_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     filename = f"shortlist-{slugify(shortlist.name) or shortlist.pk}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-# --- compare ------------------------------------------------------------------------------------
-
-
-@require_safe
-@brand_or_staff_required
-def compare(request: HttpRequest) -> HttpResponse:
-    handles = compare_handles(request.GET.getlist("h"))
-    problems = []
-    if len(handles) > COMPARE_MAX:
-        problems.append(_("Compare at most %(max)d creators; showing the first %(max)d.") % {"max": COMPARE_MAX})
-        handles = handles[:COMPARE_MAX]
-    influencers = influencers_for_compare(handles=handles)
-    found = {influencer.handle for influencer in influencers}
-    missing = [handle for handle in handles if handle not in found]
-    if missing:
-        problems.append(_("Not found: %(handles)s.") % {"handles": ", ".join(f"@{h}" for h in missing)})
-    if len(influencers) < COMPARE_MIN:
-        problems.append(_("Choose at least %(min)d creators to compare.") % {"min": COMPARE_MIN})
-    brand = request.brand
-    campaigns, campaign = [], None
-    if brand is not None:
-        model = brand.campaigns.model
-        campaigns = list(
-            brand.campaigns.exclude(status__in=[model.Status.CANCELLED, model.Status.COMPLETED]).order_by("-created_at")
-        )
-        chosen = request.GET.get("campaign", "")
-        campaign = next((c for c in campaigns if str(c.pk) == chosen), None)
-    columns = compare_columns(influencers=influencers, campaign=campaign)
-    best_cpe = min((c.cost_per_engagement for c in columns if c.cost_per_engagement is not None), default=None)
-    best_reach = max((c.reach_in_target for c in columns if c.reach_in_target), default=None)
-    return render(
-        request,
-        "influencers/compare.html",
-        {
-            "columns": columns,
-            "handles": [influencer.handle for influencer in influencers],
-            "problems": problems,
-            "campaigns": campaigns,
-            "campaign": campaign,
-            "best_cpe": best_cpe,
-            "best_reach": best_reach,
-            "can_add": len(influencers) < COMPARE_MAX,
-            "brand": brand,
-        },
-    )

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/recommendations/progress/", views.recommendation_progress, name="progress"),
     path("<int:pk>/recommendations/recompute/", views.recommendation_recompute, name="recompute"),
     path("invite/<str:handle>/", views.invite, name="invite"),
+    path("compare/", views.compare, name="compare"),
 ]

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,37 +23,20 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from brands.views import brand_member_required
 from influencers.errors import Conflict, DomainError, NotAllowed
 from influencers.forms import add_service_error
-from influencers.models import EngineRun, Influencer, Niche, Offer
+from influencers.models import Influencer, Offer
+from influencers.selectors import influencers_for_compare
+from influencers.views import brand_or_staff_required
 
+from . import recommendation_selectors as selectors
 from . import services
 from .models import Campaign, Collaboration, Match
 
 PAGE_SIZE = 25
 INVITABLE_STATUSES = (Campaign.Status.OPEN, Campaign.Status.IN_PROGRESS)
-RUNNING_STATUSES = (EngineRun.Status.QUEUED, EngineRun.Status.RUNNING)
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
     return get_object_or_404(Campaign.objects.filter(brand_id=request.brand.pk).select_related("brand"), pk=pk)
-
-
-def latest_run(campaign: Campaign) -> EngineRun | None:
-    """The newest matching run for this campaign (scope "campaign:<id>")."""
-    return EngineRun.objects.filter(scope=f"campaign:{campaign.pk}").order_by("-created_at", "-pk").first()
-
-
-def _matches(campaign: Campaign, after: int) -> QuerySet[Match]:
-    return (
-        Match.objects.filter(campaign=campaign, rank__gt=after)
-        .select_related("influencer")
-        .prefetch_related(Prefetch("influencer__niches", queryset=Niche.objects.only("slug", "name")))
-        .order_by("rank")
-    )
-
-
-def _recompute_service():
-    """The engine's "recompute this campaign's matches" service, when the engine provides one."""
-    return getattr(services, "campaign_matches_request", None)
 
 
 @brand_member_required
@@ -64,14 +47,10 @@ def recommendation_list(request: HttpRequest, pk: int) -> HttpResponse:
         after = max(0, int(request.GET.get("after", "0")))
     except ValueError:
         after = 0
-    rows = list(_matches(campaign, after)[: PAGE_SIZE + 1])
+    rows = list(selectors.campaign_matches(campaign=campaign, after_rank=after)[: PAGE_SIZE + 1])
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    statuses = dict(
-        Collaboration.objects.filter(campaign=campaign, influencer_id__in=[m.influencer_id for m in rows]).values_list(
-            "influencer_id", "status"
-        )
-    )
+    statuses = selectors.collaboration_statuses(campaign=campaign, influencer_ids=[m.influencer_id for m in rows])
     status_labels = dict(Collaboration.Status.choices)
     items = [
         {
@@ -81,7 +60,7 @@ def recommendation_list(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for match in rows
     ]
-    run = latest_run(campaign)
+    run = selectors.latest_run(campaign)
     context = {
         "campaign": campaign,
         "items": items,
@@ -89,8 +68,7 @@ def recommendation_list(request: HttpRequest, pk: int) -> HttpResponse:
         "next_after": rows[-1].rank if has_more and rows else None,
         "is_first_page": after == 0,
         "run": run,
-        "run_active": run is not None and run.status in RUNNING_STATUSES,
-        "can_recompute": _recompute_service() is not None,
+        "run_active": run is not None and run.status in selectors.RUNNING_STATUSES,
         "can_invite": campaign.status in INVITABLE_STATUSES,
     }
     return render(request, "campaigns/recommendations.html", context)
@@ -101,8 +79,8 @@ def recommendation_list(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendation_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress partial, polled every 2 s while a run is queued or running; the poll stops when it ends."""
     campaign = _campaign(request, pk)
-    run = latest_run(campaign)
-    active = run is not None and run.status in RUNNING_STATUSES
+    run = selectors.latest_run(campaign)
+    active = run is not None and run.status in selectors.RUNNING_STATUSES
     response = render(
         request,
         "campaigns/recommendations.html#progress",
@@ -118,16 +96,12 @@ def recommendation_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def recommendation_recompute(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    service = _recompute_service()
-    if service is None:
-        messages.error(request, _("Recomputing is not available yet; the engine refreshes matches on its schedule."))
+    try:
+        services.campaign_matches_request(campaign=campaign, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
     else:
-        try:
-            service(campaign=campaign, by=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Recomputing the recommendations; this page updates when it is done."))
+        messages.success(request, _("Recomputing the recommendations; this page updates when it is done."))
     return redirect("recommendations:list", pk=campaign.pk)
 
 
@@ -229,3 +203,52 @@ def invite(request: HttpRequest, handle: str) -> HttpResponse:
         "has_campaigns": campaigns.exists(),
     }
     return render(request, "campaigns/recommendations_invite.html", context, status=status)
+
+
+# --- compare ------------------------------------------------------------------------------------
+
+
+@require_safe
+@brand_or_staff_required
+def compare(request: HttpRequest) -> HttpResponse:
+    """2–4 creators side by side; with one of the brand's campaigns, the engine's numbers for it."""
+    handles = selectors.compare_handles(request.GET.getlist("h"))
+    problems = []
+    if len(handles) > selectors.COMPARE_MAX:
+        problems.append(
+            _("Compare at most %(max)d creators; showing the first %(max)d.") % {"max": selectors.COMPARE_MAX}
+        )
+        handles = handles[: selectors.COMPARE_MAX]
+    influencers = influencers_for_compare(handles=handles)
+    found = {influencer.handle for influencer in influencers}
+    missing = [handle for handle in handles if handle not in found]
+    if missing:
+        problems.append(_("Not found: %(handles)s.") % {"handles": ", ".join(f"@{h}" for h in missing)})
+    if len(influencers) < selectors.COMPARE_MIN:
+        problems.append(_("Choose at least %(min)d creators to compare.") % {"min": selectors.COMPARE_MIN})
+    brand = request.brand
+    campaigns: list[Campaign] = []
+    campaign = None
+    if brand is not None:
+        campaigns = list(
+            Campaign.objects.filter(brand=brand)
+            .exclude(status__in=[Campaign.Status.CANCELLED, Campaign.Status.COMPLETED])
+            .prefetch_related("niches")
+            .order_by("-created_at")
+        )
+        campaign = next((c for c in campaigns if str(c.pk) == request.GET.get("campaign", "")), None)
+    columns = selectors.compare_columns(influencers=influencers, campaign=campaign)
+    best_cpe = min((c.cost_per_engagement for c in columns if c.cost_per_engagement is not None), default=None)
+    best_reach = max((c.reach for c in columns if c.reach), default=None)
+    context = {
+        "columns": columns,
+        "handles": [influencer.handle for influencer in influencers],
+        "problems": problems,
+        "campaigns": campaigns,
+        "campaign": campaign,
+        "best_cpe": best_cpe,
+        "best_reach": best_reach,
+        "can_add": len(influencers) < selectors.COMPARE_MAX,
+        "brand": brand,
+    }
+    return render(request, "influencers/compare.html", context)

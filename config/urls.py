@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from brands import account_urls, account_views
+from influencers import views as influencer_views
 
 from . import views
 
@@ -18,7 +19,11 @@ urlpatterns = [
     path("account/", account_views.account_settings, name="account"),
     path("notifications/", include(account_urls.notification_patterns)),
     path("me/", include("influencers.me_urls")),
+    path("influencers/", include("influencers.urls")),
+    path("metrics/", influencer_views.metric_definitions, name="metrics"),
+    path("brand/campaigns/", include("campaigns.recommendation_urls")),
     path("brand/campaigns/", include("campaigns.urls")),
+    path("brand/", include("brands.shortlist_urls")),
     path("brand/", include("brands.urls")),
 ]
 

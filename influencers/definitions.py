@@ -99,27 +99,38 @@ DEFINITIONS: dict[str, Definition] = {
         "reach_in_target": (
             "estimated-reach-in-target",
             _("Estimated reach in target"),
-            _("Followers × the share of the audience inside the campaign's target ages, genders and countries."),
+            _(
+                "Followers on the campaign's platforms × the share of the audience inside its target ages, "
+                "genders and countries."
+            ),
         ),
         "target_share": (
             "estimated-reach-in-target",
             _("Audience in target"),
             _("Share in target ages × share in target genders × share in target countries (each 100 % if unset)."),
         ),
+        "campaign_cost": (
+            "cost-per-engagement",
+            _("Cost for the campaign"),
+            _("The offer's price × the campaign's posts (sponsored posts) or months (ambassadorships)."),
+        ),
         "expected_engagements": (
             "cost-per-engagement",
             _("Expected engagements"),
-            _("Followers × engagement rate of the account the offer is for: the engagement one post can expect."),
+            _(
+                "Followers × engagement rate of the largest account on the campaign's platforms (or the offer's "
+                "platform), × the number of posts: the engagement the work can expect."
+            ),
         ),
         "cpe": (
             "cost-per-engagement",
             _("Cost per engagement"),
-            _("Price ÷ expected engagements of one post."),
+            _("Cost ÷ expected engagements."),
         ),
         "cpm": (
             "cpm",
             _("CPM"),
-            _("Price ÷ estimated reach in target × 1,000: the cost of reaching a thousand people in the target."),
+            _("Cost ÷ estimated reach in target × 1,000: the cost of reaching a thousand people in the target."),
         ),
         "match_score": (
             "match-score",

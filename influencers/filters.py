@@ -117,7 +117,9 @@ class DiscoveryForm(forms.Form):
         data = super().clean()
         for low, high in self.RANGES:
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                # An upside-down range means neither end can be trusted: apply neither.
                 self.add_error(high, _("The maximum is below the minimum."))
+                data.pop(low, None)
         for choices, minimum, message in self.SHARES:
             if data.get(minimum) is not None and not data.get(choices):
                 self.add_error(minimum, message)

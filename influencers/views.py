@@ -187,13 +187,11 @@ def metrics_document() -> SafeString | None:
 @require_safe
 def metric_definitions(request: HttpRequest) -> HttpResponse:
     """Public: every number Invloed shows, defined (docs/metrics.md), plus the short glossary the pages use."""
-    glossary = {}
-    for definition in DEFINITIONS.values():
-        glossary.setdefault(definition.anchor, definition)
     document = metrics_document()
-    present = set() if document is None else {anchor for anchor in glossary if f'id="{anchor}"' in document}
-    return render(
-        request,
-        "metrics.html",
-        {"document": document, "glossary": list(glossary.values()), "anchors_in_document": present},
-    )
+    glossary, seen = [], set()
+    for definition in DEFINITIONS.values():
+        in_document = document is not None and f'id="{definition.anchor}"' in document
+        # An anchor the document lacks lands on its first glossary entry (ids must stay unique).
+        glossary.append({"definition": definition, "anchor_here": not in_document and definition.anchor not in seen})
+        seen.add(definition.anchor)
+    return render(request, "metrics.html", {"document": document, "glossary": glossary})

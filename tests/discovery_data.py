@@ -57,8 +57,7 @@ def creator(
         credibility_score=credibility,
         credibility_reasons=[],
         follower_growth_30d=growth,
-        metrics_updated_at=timezone.now() - dt.timedelta(hours=2),
-        **fields,
+        **{"metrics_updated_at": timezone.now() - dt.timedelta(hours=2), **fields},
     )
     SocialAccountFactory(
         influencer=influencer,
