@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.urls.resolvers import URLPattern
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -27,6 +28,7 @@ from .admin_base import (
     format_percent,
     related_count,
 )
+from .import_admin import import_urls
 from .models import (
     Audience,
     AudienceCountry,
@@ -388,6 +390,10 @@ class EngineRunAdmin(ViewOnlyAdmin):
         "detail",
     )
     readonly_fields = ("progress_display", "duration_display")
+
+    def get_urls(self) -> list[URLPattern]:
+        # The metrics upload (import_admin.py) lives next to the runs it records.
+        return import_urls(self) + super().get_urls()
 
     @admin.display(description=_("Progress"))
     def progress_display(self, obj: EngineRun) -> str:

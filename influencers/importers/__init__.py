@@ -82,6 +82,7 @@ def metrics_import(
             )
     except ImportFailed as failed:
         run_fail(run, error=str(failed), detail={"errors": [str(e) for e in failed.errors]})
+        failed.run = run
         raise
     except Exception as exc:
         run_fail(run, error=f"{type(exc).__name__}: {exc}")

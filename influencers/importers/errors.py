@@ -27,6 +27,7 @@ class ImportFailed(DomainError):
     def __init__(self, errors: list[RowError], *, truncated: bool = False) -> None:
         self.errors = errors
         self.truncated = truncated
+        self.run = None  # the failed EngineRun, set by metrics_import
         lines = [str(error) for error in errors]
         if truncated:
             lines.append(_("… and more: fix these first, then import again."))

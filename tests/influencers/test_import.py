@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils import timezone
 from influencers.importers import ImportFailed, metrics_import
 from influencers.importers.writers import BatchWriter, CopyWriter, writer_for_connection
 from influencers.models import Audience, EngineRun, FollowerSnapshot, Influencer, Post, SocialAccount
-from tests.factories import InfluencerFactory, PostFactory, SocialAccountFactory
+from tests.factories import InfluencerFactory, PostFactory, SocialAccountFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -286,3 +287,47 @@ def test_a_large_import_streams_through_copy_and_is_idempotent(anna: Influencer)
     assert run_import(text).written == {"posts": 30_000}
     assert run_import(text).written == {"posts": 0}
     assert Post.objects.count() == 30_000
+
+
+# --- the admin upload ----------------------------------------------------------------------------
+
+IMPORT_URL = "/admin/influencers/enginerun/import/"
+
+
+def upload(name: str, text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+def test_admin_upload_imports_and_shows_the_run(client, anna: Influencer) -> None:
+    client.force_login(StaffFactory())
+    changelist = client.get("/admin/influencers/enginerun/")
+    assert IMPORT_URL in changelist.content.decode()
+    page = client.get(IMPORT_URL)
+    assert page.status_code == 200
+    assert "external_id" in page.content.decode()
+    response = client.post(IMPORT_URL, {"file": upload("posts.csv", POSTS_CSV), "kind": ""}, follow=True)
+    run = EngineRun.objects.get(kind=EngineRun.Kind.IMPORT)
+    assert response.redirect_chain[-1][0] == f"/admin/influencers/enginerun/{run.pk}/change/"
+    assert "Imported posts.csv. posts: 4 rows, 4 new or changed." in response.content.decode()
+    assert Post.objects.count() == 4
+    assert run.triggered_by.is_staff
+
+
+def test_admin_upload_lists_row_errors_and_writes_nothing(client, anna: Influencer) -> None:
+    client.force_login(StaffFactory())
+    response = client.post(IMPORT_URL, {"file": upload("posts.csv", POSTS_CSV.replace("p4,", "p4;"))})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "nothing was written" in body
+    assert "Row 5: posted_at must be a date and time" in body
+    failed = EngineRun.objects.get(kind=EngineRun.Kind.IMPORT)
+    assert failed.status == EngineRun.Status.FAILED
+    assert f"/admin/influencers/enginerun/{failed.pk}/change/" in body
+    assert not Post.objects.exists()
+    wrong = client.post(IMPORT_URL, {"file": upload("posts.xlsx", "x")})
+    assert "Upload a .csv, .json or .jsonl file." in wrong.content.decode()
+
+
+def test_admin_upload_needs_the_permission_to_add_posts(client) -> None:
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(IMPORT_URL).status_code == 403
