@@ -21,6 +21,9 @@ from .database import DEFAULT_URL, check_disposable, recreate
 
 def _setup_django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
+    # Work the app enqueues (e.g. the recompute after an import) goes to the bench's own Redis
+    # database and is not run in-process: the harness times each engine step on its own.
+    os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_CELERY_BROKER_URL", "redis://127.0.0.1:6379/7")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")  # settings need it without a secret key; run.py turns DEBUG off
     import django
@@ -51,8 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         help="all: keep the existing database when it already holds this scale and seed (skips the load)",
     )
     parser.add_argument("--repeat", type=int, default=None, help="timed repetitions per measurement")
-    parser.add_argument("--output", default=None, help="results JSON (default bench/results/latest.json)")
-    parser.add_argument("--no-docs", action="store_true", help="do not rewrite the bench section of docs/benchmarks.md")
+    parser.add_argument("--output", default=None, help="write only this results JSON (no per-scale file, no docs)")
+    parser.add_argument("--results-dir", default=None, help="where latest.json and scale-N.json go (bench/results)")
+    parser.add_argument("--docs", default=None, help="the Markdown file with the bench section (docs/benchmarks.md)")
+    parser.add_argument("--no-docs", action="store_true", help="do not rewrite the bench section of the docs")
     args = parser.parse_args(argv)
     check_disposable(args.database_url)
     started = time.perf_counter()
@@ -73,7 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("all", "run"):
         from .run import run
 
-        run(scale=args.scale, repeat=args.repeat, output=args.output, write_docs=not args.no_docs)
+        run(
+            scale=args.scale,
+            repeat=args.repeat,
+            output=args.output,
+            results_dir=args.results_dir,
+            docs=args.docs,
+            write_docs=not args.no_docs and not args.output,
+        )
     print(f"Done in {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -164,9 +164,10 @@ def _detail_text(item: Measurement) -> str:
     return ""
 
 
-def write_docs(*, scale: int, table: str) -> None:
+def write_docs(*, scale: int, table: str, path: Path | None = None) -> None:
     """Replace (or add) this scale's block inside the bench section; other sections stay untouched."""
-    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
+    path = path or DOCS
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
     if SECTION_START not in text:
         text = text.rstrip("\n") + f"\n\n{SECTION_START}\n{SECTION_END}\n"
     start_marker, end_marker = f"<!-- bench:results:{scale}:start -->", f"<!-- bench:results:{scale}:end -->"
@@ -175,4 +176,4 @@ def write_docs(*, scale: int, table: str) -> None:
         text = re.sub(re.escape(start_marker) + r".*?" + re.escape(end_marker), lambda _m: block, text, flags=re.S)
     else:
         text = text.replace(SECTION_END, f"{block}\n\n{SECTION_END}", 1)
-    DOCS.write_text(text)
+    path.write_text(text)

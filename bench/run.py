@@ -9,16 +9,18 @@ Posts added by an earlier run are removed first, so a reused data set starts fro
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
 
 from .database import django_dsn
+from .importing import measure_import
 from .measure import Measurement
 from .report import RESULTS_DIR, SMALLEST_DOCUMENTED_SCALE, judge, machine, markdown_table, write_json
 from .report import write_docs as write_docs_section
-from .web import API_URL, DISCOVERY_URL, endpoint_available, measure_listing
+from .web import API_URL, DISCOVERY_URL, endpoint_available, measure_listing, queries_by_page_size
 from .workloads import (
     measure_matching,
     measure_metrics_full,
@@ -74,6 +76,8 @@ def run(
     scale: int,
     repeat: int | None = None,
     output: str | None = None,
+    results_dir: str | None = None,
+    docs: str | None = None,
     write_docs: bool = True,
     log: Callable[[str], None] = print,
 ) -> list[Measurement]:
@@ -105,28 +109,42 @@ def run(
                 client=client, floor_conn=floor_conn, scale=scale, api=api, warmup=warmup, runs=web_runs
             )
             measurements += listing
-            measurements.append(queries_constant(f"queries:{'api' if api else 'discovery'}", scale, listing))
+            line = queries_constant(f"queries:{'api' if api else 'discovery'}", scale, listing)
+            if api and line.available:
+                line.detail["queries"].update(queries_by_page_size(client, base))
+                line.queries = max(line.detail["queries"].values())
+                line.detail["constant"] = len(set(line.detail["queries"].values())) == 1
+            measurements.append(line)
     log("Metric recompute (incremental, 1 % of accounts with new posts)")
     measurements.append(measure_metrics_incremental(scale=scale, dsn=dsn, warmup=1, runs=engine_runs))
     log("Import")
-    measurements.append(measure_import(scale=scale, dsn=dsn, runs=heavy_runs))
+    measurements += measure_import(scale=scale, dsn=dsn, runs=heavy_runs)
 
     for measurement in measurements:
         judge(measurement)
     meta = {"machine": info, "dataset": dataset}
-    target = Path(output) if output else RESULTS_DIR / "latest.json"
+    folder = Path(results_dir) if results_dir else RESULTS_DIR
+    target = Path(output) if output else folder / "latest.json"
     write_json(target, scale=scale, measurements=measurements, meta=meta)
     table = markdown_table(scale=scale, measurements=measurements, meta=meta)
     if write_docs and scale >= SMALLEST_DOCUMENTED_SCALE:
         # The per-scale file keeps the 100k and 1M results side by side (latest.json is the last run).
-        write_json(RESULTS_DIR / f"scale-{scale}.json", scale=scale, measurements=measurements, meta=meta)
-        write_docs_section(scale=scale, table=table)
+        write_json(folder / f"scale-{scale}.json", scale=scale, measurements=measurements, meta=meta)
+        write_docs_section(scale=scale, table=table, path=Path(docs) if docs else None)
+    purge_bench_queue()
     log(table)
     log(f"Results: {target}")
     return measurements
 
 
-def measure_import(*, scale: int, dsn: str, runs: int) -> Measurement:
-    from .importing import measure_import as measure
+def purge_bench_queue() -> None:
+    """Drop the tasks the measured code enqueued (the bench's own Redis database; no worker reads it)."""
+    from django.conf import settings
 
-    return measure(scale=scale, dsn=dsn, runs=runs)
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith("redis://"):
+        return
+    import redis
+
+    with contextlib.suppress(redis.RedisError):
+        redis.Redis.from_url(url, socket_connect_timeout=2).flushdb()

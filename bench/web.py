@@ -200,3 +200,13 @@ def measure_listing(
         measurement.detail.update(scenario=scenario.description, page=page)
         results.append(measurement)
     return results
+
+
+def queries_by_page_size(client: Client, base: str, sizes: tuple[int, ...] = (5, 24, 100)) -> dict[str, int]:
+    """SQL queries of the unfiltered list at several page sizes (must not grow with the page)."""
+    counts = {}
+    for size in sizes:
+        with CaptureQueriesContext(connection) as captured:
+            _get(client, f"{base}?page_size={size}", api=True)
+        counts[f"page_size={size}"] = len(captured.captured_queries)
+    return counts
