@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from argparse import ArgumentParser
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from campaigns import demo
+from campaigns.matching import recompute_open_campaigns
+from influencers.metrics import recompute_metrics
 
 
 class Command(BaseCommand):
@@ -50,7 +53,18 @@ class Command(BaseCommand):
         with tqdm(total=count, unit="influencer", disable=options["verbosity"] == 0) as bar:
             result = demo.seed_demo(influencers=count, seed=options["seed"], progress=bar.update)
         self._report(result)
+        if result.written:
+            self._run_engine()
         self.stdout.write(demo.demo_logins_text())
+
+    def _run_engine(self) -> None:
+        # The demo shows derived numbers at once: the same engine code the workers run, synchronously.
+        started = time.perf_counter()
+        rows = recompute_metrics(full=True)
+        matches = recompute_open_campaigns()
+        self.stdout.write(
+            f"Engine: {rows:,} metric rows written, {matches:,} matches stored ({time.perf_counter() - started:.1f} s)."
+        )
 
     def _report(self, result: demo.SeedResult) -> None:
         if not result.written:
