@@ -34,20 +34,22 @@ Determinism and idempotency:
 
 from __future__ import annotations
 
+import base64
 import bisect
 import datetime as dt
-import json
 import math
 import random
+import re
 import string
 import time
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import islice, pairwise
+from functools import cache, cached_property
+from itertools import chain, islice, pairwise
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -95,6 +97,7 @@ DEFAULT_INFLUENCERS = 300
 DEFAULT_SEED = 42
 MIN_INFLUENCERS = 20  # one layout block: every tier and moderation status, and both demo creators
 BATCH_INFLUENCERS = 500  # influencers generated and written per transaction (bounds memory)
+LARGE_LOAD = 20_000  # new influencers from which a PostgreSQL load checks bulk foreign keys once, at the end
 ROWS_PER_INSERT = 5000
 HISTORY_DAYS = 90
 # Only the first influencers are "claimed" community members that take part in campaigns; beyond
@@ -600,6 +603,20 @@ class DemoContext:
     def days_ago(self, days: float) -> dt.datetime:
         return self.now - dt.timedelta(days=days)
 
+    @cached_property
+    def history_days(self) -> list[dt.date]:
+        """The days of the follower history: the last 90, ending with demo today."""
+        return [self.today - dt.timedelta(days=HISTORY_DAYS - 1 - n) for n in range(HISTORY_DAYS)]
+
+    @cached_property
+    def posting_slots(self) -> list[tuple[dt.datetime, int]]:
+        """Each posting hour (07:00–23:00) of the 90 days before demo today, with its Unix time."""
+        slots = []
+        for n in range(HISTORY_DAYS):
+            day = self.today - dt.timedelta(days=HISTORY_DAYS - n)
+            slots.extend(self.at(day, 7 + hour) for hour in range(POSTING_HOURS))
+        return [(slot, int(slot.timestamp())) for slot in slots]
+
 
 @dataclass
 class SeedResult:
@@ -757,41 +774,52 @@ def _seeding_lock() -> Iterator[None]:
 
 
 def append_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """Insert rows that cannot collide with existing ones (children of rows created in this batch).
+    """Insert rows whose natural keys were checked to be free (see _write_influencer_batch).
 
-    PostgreSQL gets COPY, an order of magnitude faster than INSERT for millions of posts and
-    snapshots; other databases get batched INSERTs. Values are written as given: unlike
-    bulk_create, auto_now_add columns take the (deterministic) times passed in.
+    PostgreSQL gets binary COPY, an order of magnitude faster than INSERT for millions of posts and
+    snapshots; other databases get batched INSERTs. Values are written as given, so auto_now_add
+    columns take the (deterministic) times passed in; columns not given get the model default, so
+    a field added to a model later does not break the generator.
     """
     fields = [model._meta.get_field(name) for name in columns]
-    table = connection.ops.quote_name(model._meta.db_table)
+    given = {f.attname for f in fields}
+    rest = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in given]
+    now = timezone.now()
+    defaults = tuple(
+        now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default() for f in rest
+    )
+    fields += rest
+    table = model._meta.db_table
     column_list = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            json_columns = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
-            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+            cursor.execute(
+                "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+                "WHERE a.attrelid = %s::regclass AND a.attnum > 0",
+                [table],
+            )
+            types = dict(cursor.fetchall())
+            copy_sql = f"COPY {connection.ops.quote_name(table)} ({column_list}) FROM STDIN (FORMAT BINARY)"
+            with cursor.cursor.copy(copy_sql) as copy:
+                copy.set_types([types[f.column] for f in fields])
                 for row in rows:
-                    if json_columns:
-                        row = list(row)
-                        for i in json_columns:
-                            row[i] = json.dumps(row[i])
-                    copy.write_row(row)
+                    copy.write_row((*row, *defaults))
                     written += 1
             return written
-        sql = f"INSERT INTO {table} ({column_list}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+        placeholders = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {connection.ops.quote_name(table)} ({column_list}) VALUES ({placeholders})"  # noqa: S608
         remaining = iter(rows)
         while chunk := list(islice(remaining, ROWS_PER_INSERT)):
             cursor.executemany(
-                sql, [[f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True)] for row in chunk]
+                sql,
+                [
+                    [f.get_db_prep_save(v, connection) for f, v in zip(fields, (*row, *defaults), strict=True)]
+                    for row in chunk
+                ],
             )
             written += len(chunk)
     return written
-
-
-def _bulk_create(model: type[models.Model], objs: list[models.Model]) -> None:
-    """Insert rows that have a natural key; rows that already exist are skipped."""
-    model.objects.bulk_create(objs, batch_size=ROWS_PER_INSERT, ignore_conflicts=True)
 
 
 def _audit_row(
@@ -942,10 +970,14 @@ def _swap_into(values: list[str], position: int, wanted: str) -> None:
 
 
 class HandleBook:
-    """Hands out unique influencer handles in index order (so they are deterministic per seed)."""
+    """Hands out unique influencer handles in index order (so they are deterministic per seed).
+
+    "." and "_" count as the same character, so the X and Twitch form of a handle (dots become
+    underscores there) is unique too.
+    """
 
     def __init__(self) -> None:
-        self.taken: set[str] = set()
+        self.taken: set[str] = set()  # handles with "." replaced by "_"
         self._layouts: dict[int, tuple[list[str], list[str]]] = {}
 
     def claim(self, rng: random.Random, index: int, first: str, last: str, niche: str, city: str) -> str:
@@ -956,12 +988,12 @@ class HandleBook:
             f"its{f}{s[:1]}", f"{f}.{_ascii(city)}", f"{f}{s}.{word}",
         )  # fmt: skip
         preferred = _clean_handle(rng.choice(styles))
-        for candidate in (preferred, *(_clean_handle(s) for s in styles)):
-            if candidate and candidate not in self.taken:
+        for candidate in chain((preferred,), map(_clean_handle, styles)):
+            if candidate and candidate.replace(".", "_") not in self.taken:
                 return self._take(candidate)
         for _ in range(20):
             candidate = _clean_handle(f"{preferred}{rng.randrange(2, 1000)}")
-            if candidate not in self.taken:
+            if candidate.replace(".", "_") not in self.taken:
                 return self._take(candidate)
         return self._take(_clean_handle(f"{preferred[:40]}_{index}"))
 
@@ -969,7 +1001,7 @@ class HandleBook:
         return self._take(handle)
 
     def _take(self, handle: str) -> str:
-        self.taken.add(handle)
+        self.taken.add(handle.replace(".", "_"))
         return handle
 
     def layout(self, seed: int, index: int) -> tuple[str, str]:
@@ -980,6 +1012,7 @@ class HandleBook:
         return tiers[index % BLOCK], statuses[index % BLOCK]
 
 
+NOT_IN_HANDLE = re.compile(r"[^a-z0-9._]")
 TRANSLITERATE = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ł": "l", "ı": "i", "đ": "d", "'": ""})
 
 
@@ -989,63 +1022,85 @@ def _ascii(text: str) -> str:
 
 
 def _clean_handle(raw: str) -> str:
-    handle = "".join(ch for ch in raw.lower() if ch.isascii() and (ch.isalnum() or ch in "._"))
-    return handle[:50].strip("._")
+    return NOT_IN_HANDLE.sub("", raw.lower())[:50].strip("._")
 
 
-def plan_influencer(ctx: DemoContext, index: int, book: HandleBook) -> InfluencerPlan:
+@dataclass(slots=True)
+class Identity:
+    """Who influencer number `index` is: enough to tell whether the profile exists already."""
+
+    index: int
+    handle: str
+    first_name: str
+    last_name: str
+    profile: CountryProfile
+    city: str
+    languages: list[str]
+    niches: list[str]
+    tier: str
+    status: str
+
+
+def influencer_identity(ctx: DemoContext, index: int, book: HandleBook) -> Identity:
     rng = random.Random(f"{ctx.seed}:influencer:{index}")  # noqa: S311 - demo data, not security
     tier, status = book.layout(ctx.seed, index)
     forced = FORCED_PLANS.get(index)
-    profile = COUNTRY_BY_CODE["NL"] if forced else _pick_country(rng)
-    female = rng.random() < 0.62
     if forced:
-        first, last, city, niches = forced.first_name, forced.last_name, forced.city, list(forced.niches)
-        languages = ["nl", "en"]
+        profile = COUNTRY_BY_CODE["NL"]
         handle = book.take_forced(forced.handle)
-    else:
-        first = rng.choice(profile.female if female else profile.male)
-        last = rng.choice(profile.last)
-        city = rng.choice(profile.cities)
-        languages = list(rng.choice(profile.languages))
-        niches = _pick_niches(rng)
-        handle = book.claim(rng, index, first, last, niches[0], city)
-    platforms = list(forced.platforms) if forced else _pick_platforms(rng, niches[0])
-    main_followers = _followers_in_tier(rng, tier)
-    accounts = [
-        _plan_account(rng, handle, platforms[0], main_followers, BLOCK_ODDITIES.get(index % BLOCK, _oddity(rng)))
-    ]
+        return Identity(
+            index, handle, forced.first_name, forced.last_name, profile, forced.city, ["nl", "en"],
+            list(forced.niches), tier, status,
+        )  # fmt: skip
+    profile = _pick_country(rng)
+    first = rng.choice(profile.female if rng.random() < 0.62 else profile.male)
+    last = rng.choice(profile.last)
+    city = rng.choice(profile.cities)
+    languages = list(rng.choice(profile.languages))
+    niches = _pick_niches(rng)
+    handle = book.claim(rng, index, first, last, niches[0], city)
+    return Identity(index, handle, first, last, profile, city, languages, niches, tier, status)
+
+
+def plan_influencer(ctx: DemoContext, who: Identity) -> InfluencerPlan:
+    """Everything about one influencer; its own random stream, so identities stay cheap to redo."""
+    rng = random.Random(f"{ctx.seed}:influencer:{who.index}:profile")  # noqa: S311 - demo data, not security
+    forced = FORCED_PLANS.get(who.index)
+    platforms = list(forced.platforms) if forced else _pick_platforms(rng, who.niches[0])
+    main_followers = _followers_in_tier(rng, who.tier)
+    oddity = BLOCK_ODDITIES.get(who.index % BLOCK) or _oddity(rng)
+    accounts = [_plan_account(rng, who.handle, platforms[0], main_followers, oddity)]
     accounts.extend(
-        _plan_account(rng, handle, platform, _secondary_followers(rng, main_followers), _oddity(rng))
+        _plan_account(rng, who.handle, platform, _secondary_followers(rng, main_followers), _oddity(rng))
         for platform in platforms[1:]
     )
-    joined_at, decisions = _moderation_history(ctx, rng, status)
+    joined_at, decisions = _moderation_history(ctx, rng, who.status)
     if forced:
         username = forced.username
-    elif status == ModerationStatus.PENDING or index < COMMUNITY_SIZE:
-        username = handle  # new sign-ups and the active community have their own login
+    elif who.status == ModerationStatus.PENDING or who.index < COMMUNITY_SIZE:
+        username = who.handle  # new sign-ups and the active community have their own login
     else:
-        username = handle if rng.random() < CLAIMED_SHARE_BEYOND_COMMUNITY else None
-    dutch = languages[0] == "nl"
+        username = who.handle if rng.random() < CLAIMED_SHARE_BEYOND_COMMUNITY else None
+    dutch = who.languages[0] == "nl"
     return InfluencerPlan(
-        index=index,
-        handle=handle,
-        first_name=first,
-        last_name=last,
-        bio=_bio(rng, niches, city, dutch),
-        country=profile.code,
-        city=city,
-        languages=languages,
-        niches=niches,
-        tier=tier,
-        status=status,
+        index=who.index,
+        handle=who.handle,
+        first_name=who.first_name,
+        last_name=who.last_name,
+        bio=_bio(rng, who.niches, who.city, dutch),
+        country=who.profile.code,
+        city=who.city,
+        languages=who.languages,
+        niches=who.niches,
+        tier=who.tier,
+        status=who.status,
         status_reason=decisions[-1][2] if decisions else "",
-        is_active=status != ModerationStatus.APPROVED or forced is not None or rng.random() > 0.03,
+        is_active=who.status != ModerationStatus.APPROVED or forced is not None or rng.random() > 0.03,
         joined_at=joined_at,
         decisions=decisions,
         username=username,
         accounts=accounts,
-        audience=_plan_audience(ctx, rng, profile, languages, niches, platforms[0]),
+        audience=_plan_audience(ctx, rng, who.profile, who.languages, who.niches, platforms[0]),
         offers=_plan_offers(rng, accounts, dutch, all_kinds=forced is not None),
     )
 
@@ -1302,45 +1357,56 @@ POST_COLUMNS = (
 )  # fmt: skip
 SNAPSHOT_COLUMNS = ("account_id", "date", "followers")
 POSTING_HOURS = 16  # posts go out between 07:00 and 23:00
+MINUTES = [dt.timedelta(minutes=m) for m in range(60)]
 CODE_ALPHABET = string.ascii_letters + string.digits + "-_"
 SPONSORING_BRANDS = tuple(spec.mention for spec in BRANDS if spec.status == APPROVED)
 
 
 def _code(rng: random.Random, serial: int, length: int) -> str:
     """A platform-style id: random characters, ending in the serial so ids never repeat per account."""
-    base = len(CODE_ALPHABET)
-    head = "".join(rng.choice(CODE_ALPHABET[:62]) for _ in range(length - 2))
-    return head + CODE_ALPHABET[serial // base % base] + CODE_ALPHABET[serial % base]
+    head = base64.urlsafe_b64encode(rng.randbytes(length)).decode()[: length - 2]
+    return head + CODE_ALPHABET[serial // 64 % 64] + CODE_ALPHABET[serial % 64]
 
 
 def account_posts(ctx: DemoContext, plan: InfluencerPlan, account: AccountPlan, account_id: int) -> Iterator[tuple]:
-    """The account's posts of the last 90 days, as rows in POST_COLUMNS order."""
+    """The account's posts of the last 90 days, as rows in POST_COLUMNS order.
+
+    This runs for millions of posts: draws use rng.random() and precomputed captions where the
+    nicer-reading helpers (choice, sample) would cost several times more.
+    """
     rng = random.Random(account.seed)  # noqa: S311 - demo data, not security
+    draw = rng.random
     formats, cumulative = PLATFORM_FORMATS[account.platform]
     language = "nl" if plan.writes_dutch else "en"
-    first_day = ctx.today - dt.timedelta(days=HISTORY_DAYS)
-    day_starts = [ctx.at(first_day + dt.timedelta(days=d), 7) for d in range(HISTORY_DAYS)]
+    captions = [_caption_variants(language, niche) for niche in plan.niches]
+    disclosed_prefixes, undisclosed_prefixes = _sponsor_prefixes(language)
     typical = account.followers * account.er
     hideable = account.platform in (Platform.INSTAGRAM, Platform.TIKTOK)
-    for serial, slot in enumerate(sorted(rng.sample(range(HISTORY_DAYS * POSTING_HOURS), account.posts))):
-        posted_at = day_starts[slot // POSTING_HOURS] + dt.timedelta(
-            hours=slot % POSTING_HOURS, minutes=rng.randrange(60)
-        )
-        post_format = formats[bisect.bisect(cumulative, rng.random())]
-        engagement = typical * rng.lognormvariate(0.0, 0.45)
-        if rng.random() < 0.03:  # the occasional post that takes off
-            engagement *= rng.uniform(3, 8)
+    slots = ctx.posting_slots
+    for serial, slot in enumerate(sorted(rng.sample(range(len(slots)), account.posts))):
+        minute = int(draw() * 60)
+        hour_start, hour_epoch = slots[slot]
+        posted_at = hour_start + MINUTES[minute]
+        post_format = formats[bisect.bisect(cumulative, draw())]
+        engagement = typical * math.exp(rng.gauss(0.0, 0.45))
+        if draw() < 0.03:  # the occasional post that takes off
+            engagement *= 3 + 5 * draw()
         likes, comments, shares, views, saves = _counts(
             rng, account.platform, post_format, engagement, account.followers
         )
-        if likes is not None and hideable and (account.hides_likes or rng.random() < 0.015):
+        if likes is not None and hideable and (account.hides_likes or draw() < 0.015):
             likes = None  # the creator hid the like count: missing data, never 0
-        sponsored = rng.random() < account.sponsored_share
-        disclosed = sponsored and rng.random() < account.disclose_share
-        external_id, url = _post_address(rng, account, post_format, posted_at, serial)
+        variants = captions[int(draw() * len(captions))]
+        caption = variants[int(draw() * len(variants))]
+        sponsored = draw() < account.sponsored_share
+        disclosed = sponsored and draw() < account.disclose_share
+        if sponsored:
+            prefixes = disclosed_prefixes if disclosed else undisclosed_prefixes
+            caption = prefixes[int(draw() * len(prefixes))] + caption
+        external_id, url = _post_address(rng, account, post_format, posted_at, hour_epoch + 60 * minute, serial)
         yield (
-            account_id, external_id, posted_at, post_format, _caption(rng, language, plan.niches, sponsored, disclosed),
-            url, likes, comments, shares, views, saves, sponsored, disclosed, ctx.written_at,
+            account_id, external_id, posted_at, post_format, caption, url, likes, comments, shares, views, saves,
+            sponsored, disclosed, ctx.written_at,
         )  # fmt: skip
 
 
@@ -1373,7 +1439,7 @@ def _counts(
 
 
 def _post_address(
-    rng: random.Random, account: AccountPlan, post_format: str, posted_at: dt.datetime, serial: int
+    rng: random.Random, account: AccountPlan, post_format: str, posted_at: dt.datetime, epoch: int, serial: int
 ) -> tuple[str, str]:
     """The post's id on the platform and its public URL, in each platform's own style."""
     platform, handle = account.platform, account.handle
@@ -1381,13 +1447,13 @@ def _post_address(
         code = _code(rng, serial, 11)
         return code, f"https://www.instagram.com/{'reel' if post_format == PostFormat.REEL else 'p'}/{code}/"
     if platform == Platform.TIKTOK:
-        video = (int(posted_at.timestamp()) << 32) | (rng.getrandbits(24) << 8) | serial
+        video = (epoch << 32) | (rng.getrandbits(24) << 8) | serial
         return str(video), f"https://www.tiktok.com/@{handle}/video/{video}"
     if platform == Platform.YOUTUBE:
         code = _code(rng, serial, 11)
         return code, f"https://www.youtube.com/watch?v={code}"
     if platform == Platform.X:
-        status = ((int(posted_at.timestamp() * 1000) - 1_288_834_974_657) << 22) | (rng.getrandbits(14) << 8) | serial
+        status = ((epoch * 1000 - 1_288_834_974_657) << 22) | (rng.getrandbits(14) << 8) | serial
         return str(status), f"https://x.com/{handle}/status/{status}"
     if platform == Platform.TWITCH:
         video = 2_000_000_000 + ((rng.getrandbits(20) << 8) | serial)
@@ -1398,21 +1464,33 @@ def _post_address(
     return f"episode-{serial + 1}", f"{account.url}/episode/{serial + 1}"
 
 
-def _caption(rng: random.Random, language: str, niches: list[str], sponsored: bool, disclosed: bool) -> str:
-    niche = niches[rng.randrange(len(niches))]
-    tags = " ".join(rng.sample(NICHE_HASHTAGS[niche], 2))
-    text = f"{rng.choice(CAPTION_OPENERS[language])} {rng.choice(CAPTION_TOPICS[language])}. {tags}"
-    if not sponsored:
-        return text
-    brand = rng.choice(SPONSORING_BRANDS)
-    if disclosed:
-        return f"{rng.choice(DISCLOSURES[language]).format(brand=brand)} · {text}"
-    return f"{UNDISCLOSED[language].format(brand=brand)} {text}"
+@cache
+def _caption_variants(language: str, niche: str) -> tuple[str, ...]:
+    """Every caption a creator in this niche writes: opener, topic and two of the niche's hashtags."""
+    tags = NICHE_HASHTAGS[niche]
+    return tuple(
+        f"{opener} {topic}. {first} {second}"
+        for opener in CAPTION_OPENERS[language]
+        for topic in CAPTION_TOPICS[language]
+        for first in tags
+        for second in tags
+        if first != second
+    )
+
+
+@cache
+def _sponsor_prefixes(language: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a paid post starts with: a disclosure naming the brand, or (against the rules) just thanks."""
+    disclosed = tuple(f"{text.format(brand=brand)} · " for text in DISCLOSURES[language] for brand in SPONSORING_BRANDS)
+    undisclosed = tuple(f"{UNDISCLOSED[language].format(brand=brand)} " for brand in SPONSORING_BRANDS)
+    return disclosed, undisclosed
 
 
 def follower_history(account: AccountPlan) -> list[int]:
     """Daily followers for the last 90 days, ending at today's count; spikes where planned."""
     rng = random.Random(account.seed + 1)  # noqa: S311 - demo data, not security
+    draw = rng.random
+    spread = account.noise * 3.46  # a uniform draw with this width has the standard deviation `noise`
     values = [0] * HISTORY_DAYS
     followers = float(account.followers)
     values[-1] = account.followers
@@ -1420,8 +1498,8 @@ def follower_history(account: AccountPlan) -> list[int]:
         if day == account.spike_day:
             followers /= 1 + account.spike
         else:
-            followers /= 1 + account.daily_growth + rng.gauss(0.0, account.noise)
-        values[day - 1] = max(0, round(followers))
+            followers /= 1 + account.daily_growth + (draw() - 0.5) * spread
+        values[day - 1] = int(followers + 0.5)
     return values
 
 
@@ -1431,181 +1509,178 @@ def follower_history(account: AccountPlan) -> list[int]:
 def _seed_influencers(
     ctx: DemoContext, result: SeedResult, *, progress: Callable[[int], None] | None, batch_size: int
 ) -> list[str]:
-    """Write influencers batch by batch; returns the handles of the community (first influencers)."""
+    """Write influencers batch by batch; returns the handles of the community (first influencers).
+
+    Each batch is one transaction, so an interrupted run keeps the finished batches; a large load
+    on PostgreSQL runs as one transaction instead (see _bulk_foreign_keys_checked_at_end).
+    """
+    large = connection.vendor == "postgresql" and ctx.influencers - Influencer.objects.count() >= LARGE_LOAD
     book = HandleBook()
     community: list[str] = []
-    for start in range(0, ctx.influencers, batch_size):
-        plans = [plan_influencer(ctx, index, book) for index in range(start, min(ctx.influencers, start + batch_size))]
-        community.extend(p.handle for p in plans if p.index < COMMUNITY_SIZE)
-        with transaction.atomic():
-            _write_influencer_batch(ctx, result, plans)
-        reset_queries()  # with DEBUG on, Django would keep every INSERT of the run in memory
-        if progress is not None:
-            progress(len(plans))
+    with transaction.atomic() if large else nullcontext(), _bulk_foreign_keys_checked_at_end(large):
+        for start in range(0, ctx.influencers, batch_size):
+            stop = min(ctx.influencers, start + batch_size)
+            identities = [influencer_identity(ctx, index, book) for index in range(start, stop)]
+            community.extend(who.handle for who in identities if who.index < COMMUNITY_SIZE)
+            with transaction.atomic():
+                _write_influencer_batch(ctx, result, identities)
+            reset_queries()  # with DEBUG on, Django would keep every INSERT of the run in memory
+            if progress is not None:
+                progress(len(identities))
     return community
 
 
-def _write_influencer_batch(ctx: DemoContext, result: SeedResult, plans: list[InfluencerPlan]) -> None:
-    existing = set(Influencer.objects.filter(handle__in=[p.handle for p in plans]).values_list("handle", flat=True))
-    plans = [p for p in plans if p.handle not in existing]
+@contextmanager
+def _bulk_foreign_keys_checked_at_end(enabled: bool) -> Iterator[None]:
+    """Check the foreign keys of posts and snapshots once, after the load, instead of per row.
+
+    PostgreSQL checks a foreign key with one trigger call per inserted row, about as much work as
+    writing the row; re-adding the constraint afterwards checks every row in one join (the
+    PostgreSQL manual's advice for populating a database, "Remove Foreign Key Constraints"). Both
+    happen inside the load's transaction: a failed or interrupted load rolls back with the
+    constraints in place. Meanwhile other sessions wait for the two tables.
+    """
+    if not enabled:
+        yield
+        return
+    tables = [Post._meta.db_table, FollowerSnapshot._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])",
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        for table, name, _ in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
+
+
+def _write_influencer_batch(ctx: DemoContext, result: SeedResult, identities: list[Identity]) -> None:
+    """Write the influencers of one batch that do not exist yet, with everything that hangs off them.
+
+    Natural keys are checked before writing (handle, username, platform + account handle), so the
+    rows can be streamed with COPY; the seeding lock keeps a second seeder out meanwhile.
+    """
+    handles = [who.handle for who in identities]
+    existing = set(Influencer.objects.filter(handle__in=handles).values_list("handle", flat=True))
+    plans = [plan_influencer(ctx, who) for who in identities if who.handle not in existing]
     if not plans:
         return
-    user_ids = _write_users(ctx, result, plans)
-    _bulk_create(Influencer, [_influencer_row(ctx, p, user_ids.get(p.index)) for p in plans])
+    user_ids = _write_users(result, plans)
+    append_rows(Influencer, INFLUENCER_COLUMNS, (_influencer_row(ctx, p, user_ids.get(p.index)) for p in plans))
     ids = dict(Influencer.objects.filter(handle__in=[p.handle for p in plans]).values_list("handle", "id"))
-    plans = [p for p in plans if p.handle in ids]
-    result.add("influencers", len(plans))
-    # created_at is auto_now_add, which bulk_create overrides with the clock; joined dates are data.
-    Influencer.objects.bulk_update(
-        [Influencer(pk=ids[p.handle], created_at=p.joined_at) for p in plans], ["created_at"], batch_size=1000
-    )
-    through = Influencer.niches.through
-    _bulk_create(
-        through, [through(influencer_id=ids[p.handle], niche_id=ctx.niche_ids[n]) for p in plans for n in p.niches]
+    result.add("influencers", len(ids))
+    append_rows(
+        Influencer.niches.through,
+        ("influencer_id", "niche_id"),
+        ((ids[p.handle], ctx.niche_ids[n]) for p in plans for n in p.niches),
     )
     account_ids = _write_accounts(ctx, result, plans, ids)
-    result.add(
-        "posts",
-        append_rows(
-            Post,
-            POST_COLUMNS,
-            (
-                row
-                for p in plans
-                for a in p.accounts
-                if (p.handle, a.platform) in account_ids
-                for row in account_posts(ctx, p, a, account_ids[p.handle, a.platform])
-            ),
-        ),
-    )
-    first_day = ctx.today - dt.timedelta(days=HISTORY_DAYS - 1)
-    days = [first_day + dt.timedelta(days=d) for d in range(HISTORY_DAYS)]
-    result.add(
-        "follower snapshots",
-        append_rows(
-            FollowerSnapshot,
-            SNAPSHOT_COLUMNS,
-            (
-                (account_ids[p.handle, a.platform], day, followers)
-                for p in plans
-                for a in p.accounts
-                if (p.handle, a.platform) in account_ids
-                for day, followers in zip(days, follower_history(a), strict=True)
-            ),
-        ),
-    )
+    accounts = [
+        (p, a, account_ids[p.handle, a.platform])
+        for p in plans
+        for a in p.accounts
+        if (p.handle, a.platform) in account_ids
+    ]
+    rows = (row for p, a, pk in accounts for row in account_posts(ctx, p, a, pk))
+    result.add("posts", append_rows(Post, POST_COLUMNS, rows))
+    days = ctx.history_days
+    rows = ((pk, day, n) for _, a, pk in accounts for day, n in zip(days, follower_history(a), strict=True))
+    result.add("follower snapshots", append_rows(FollowerSnapshot, SNAPSHOT_COLUMNS, rows))
     _write_audiences(result, plans, ids)
     _write_offers(result, plans, ids)
     _write_moderation_trail(ctx, result, plans, ids, user_ids)
 
 
-def _write_users(ctx: DemoContext, result: SeedResult, plans: list[InfluencerPlan]) -> dict[int, int]:
+USER_COLUMNS = ("username", "email", "first_name", "last_name", "password", "date_joined", "is_active")
+
+
+def _write_users(result: SeedResult, plans: list[InfluencerPlan]) -> dict[int, int]:
     """Logins for the profiles that have one; a username someone else already uses is never reused."""
     demo_usernames = {forced.username for forced in FORCED_PLANS.values()}
     wanted = {p.username: p for p in plans if p.username}
     taken = dict(User.objects.filter(username__in=list(wanted)).values_list("username", "id"))
-    linked = set(Influencer.objects.filter(user_id__in=list(taken.values())).values_list("user_id", flat=True))
-    users = [
-        User(
-            username=p.username,
-            email=f"{p.username}@example.com",
-            first_name=p.first_name,
-            last_name=p.last_name,
-            # Demo profiles cannot log in (only the documented demo logins can).
-            password=f"{UNUSABLE_PASSWORD_PREFIX}demo{p.index}",
-            date_joined=p.joined_at,
+    new = [p for name, p in wanted.items() if name not in taken]
+    rows = (
+        # Demo profiles cannot log in (only the documented demo logins can).
+        (
+            p.username,
+            f"{p.username}@example.com",
+            p.first_name,
+            p.last_name,
+            f"{UNUSABLE_PASSWORD_PREFIX}demo{p.index}",
+            p.joined_at,
+            True,
         )
-        for username, p in wanted.items()
-        if username not in taken
-    ]
-    _bulk_create(User, users)
-    result.add("users", len(users))
-    ids = dict(User.objects.filter(username__in=[u.username for u in users]).values_list("username", "id"))
-    # The demo creators' logins exist already (demo_logins_ensure) and get linked unless taken.
+        for p in new
+    )
+    result.add("users", append_rows(User, USER_COLUMNS, rows))
+    ids = dict(User.objects.filter(username__in=[p.username for p in new]).values_list("username", "id"))
+    # The demo creators' logins exist already (demo_logins_ensure): linked unless they have a profile.
+    linked = set(Influencer.objects.filter(user_id__in=list(taken.values())).values_list("user_id", flat=True))
     ids.update({name: pk for name, pk in taken.items() if name in demo_usernames and pk not in linked})
     return {wanted[name].index: pk for name, pk in ids.items()}
 
 
-def _influencer_row(ctx: DemoContext, plan: InfluencerPlan, user_id: int | None) -> Influencer:
-    return Influencer(
-        user_id=user_id,
-        handle=plan.handle,
-        display_name=plan.display_name,
-        bio=plan.bio,
-        country=plan.country,
-        city=plan.city,
-        languages=plan.languages,
-        is_active=plan.is_active,
-        status=plan.status,
-        status_reason=plan.status_reason,
-        moderated_at=plan.moderated_at,
-        # New rows feed the engine: flagged stale as an import would, so the sweep computes them.
-        metrics_stale_since=ctx.now,
-    )
+INFLUENCER_COLUMNS = (
+    "user_id", "handle", "display_name", "bio", "country", "city", "languages", "is_active", "status",
+    "status_reason", "moderated_at", "metrics_stale_since", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _influencer_row(ctx: DemoContext, plan: InfluencerPlan, user_id: int | None) -> tuple:
+    return (
+        user_id, plan.handle, plan.display_name, plan.bio, plan.country, plan.city, plan.languages, plan.is_active,
+        plan.status, plan.status_reason, plan.moderated_at,
+        # New rows feed the engine: flagged stale as after an import, so the engine computes them.
+        ctx.now,
+        plan.joined_at, ctx.written_at,
+    )  # fmt: skip
+
+
+ACCOUNT_COLUMNS = ("influencer_id", "platform", "handle", "url", "followers", "posts_changed_at", "created_at")
 
 
 def _write_accounts(
     ctx: DemoContext, result: SeedResult, plans: list[InfluencerPlan], ids: dict[str, int]
 ) -> dict[tuple[str, str], int]:
-    _bulk_create(
-        SocialAccount,
-        [
-            SocialAccount(
-                influencer_id=ids[p.handle],
-                platform=a.platform,
-                handle=a.handle,
-                url=a.url,
-                followers=a.followers,
-                posts_changed_at=ctx.now,
-            )
-            for p in plans
-            for a in p.accounts
-        ],
+    """The accounts, except where another profile already has that handle on that platform."""
+    planned = [(p, a) for p in plans for a in p.accounts]
+    taken = set(
+        SocialAccount.objects.filter(handle__in={a.handle for _, a in planned}).values_list("platform", "handle")
     )
-    handles = {v: k for k, v in ids.items()}
-    rows = SocialAccount.objects.filter(influencer_id__in=list(ids.values())).values_list(
-        "influencer_id", "platform", "handle", "id"
+    planned = [(p, a) for p, a in planned if (a.platform, a.handle) not in taken]
+    rows = ((ids[p.handle], a.platform, a.handle, a.url, a.followers, ctx.now, p.joined_at) for p, a in planned)
+    result.add("social accounts", append_rows(SocialAccount, ACCOUNT_COLUMNS, rows))
+    handles = {pk: handle for handle, pk in ids.items()}
+    created = SocialAccount.objects.filter(influencer_id__in=list(ids.values())).values_list(
+        "influencer_id", "platform", "id"
     )
-    planned = {(p.handle, a.platform): a.handle for p in plans for a in p.accounts}
-    # An account handle someone else already had on that platform was skipped: no posts for it.
-    account_ids = {
-        (handles[inf], platform): pk
-        for inf, platform, handle, pk in rows
-        if planned.get((handles[inf], platform)) == handle
-    }
-    result.add("social accounts", len(account_ids))
-    return account_ids
+    return {(handles[influencer_id], platform): pk for influencer_id, platform, pk in created}
+
+
+AUDIENCE_COLUMNS = (
+    "influencer_id", *AGE_FIELDS.values(), "gender_female", "gender_male", "gender_other", "language_shares",
+    "source", "as_of",
+)  # fmt: skip
 
 
 def _write_audiences(result: SeedResult, plans: list[InfluencerPlan], ids: dict[str, int]) -> None:
-    audiences = []
-    for p in plans:
-        a = p.audience
-        audience = Audience(
-            influencer_id=ids[p.handle],
-            gender_female=a.female,
-            gender_male=a.male,
-            gender_other=a.other,
-            language_shares=a.languages,
-            source=a.source,
-            as_of=a.as_of,
-        )
-        for field_name, share in zip(AGE_FIELDS.values(), a.ages, strict=True):
-            setattr(audience, field_name, share)
-        audiences.append(audience)
-    _bulk_create(Audience, audiences)
+    rows = (
+        (ids[p.handle], *a.ages, a.female, a.male, a.other, a.languages, a.source, a.as_of)
+        for p in plans
+        for a in (p.audience,)
+    )
+    result.add("audiences", append_rows(Audience, AUDIENCE_COLUMNS, rows))
     audience_ids = dict(
         Audience.objects.filter(influencer_id__in=list(ids.values())).values_list("influencer_id", "id")
     )
-    _bulk_create(
-        AudienceCountry,
-        [
-            AudienceCountry(audience_id=audience_ids[ids[p.handle]], country=code, share=share)
-            for p in plans
-            for code, share in p.audience.countries
-        ],
-    )
-    result.add("audiences", len(audience_ids))
+    rows = ((audience_ids[ids[p.handle]], code, share) for p in plans for code, share in p.audience.countries)
+    append_rows(AudienceCountry, ("audience_id", "country", "share"), rows)
 
 
 OFFER_COLUMNS = (

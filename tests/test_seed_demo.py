@@ -286,3 +286,27 @@ def test_if_empty_seeds_an_empty_database() -> None:
 def test_too_few_influencers_is_refused() -> None:
     with pytest.raises(CommandError, match="at least 20"):
         call_command("seed_demo", influencers=5, stdout=StringIO())
+
+
+@pytest.mark.postgres
+def test_a_large_load_checks_the_bulk_foreign_keys_once_and_keeps_them(monkeypatch) -> None:
+    from django.db import connection
+
+    def foreign_keys() -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE contype = 'f' AND conrelid IN (%s::regclass, %s::regclass) ORDER BY 1, 2",
+                [Post._meta.db_table, FollowerSnapshot._meta.db_table],
+            )
+            return cursor.fetchall()
+
+    before = foreign_keys()
+    monkeypatch.setattr(demo, "LARGE_LOAD", 10)  # take the large-load path with a small demo
+
+    seed(influencers=20)
+
+    assert foreign_keys() == before
+    assert len(before) == 2
+    assert Post.objects.count() > 0
+    assert FollowerSnapshot.objects.filter(account__influencer__handle="sanne.bakker").count() == 2 * demo.HISTORY_DAYS
