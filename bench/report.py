@@ -78,12 +78,15 @@ def machine(dsn: str) -> dict[str, Any]:
             memory_kb = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
     except (OSError, StopIteration, ValueError):
         pass
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
-    except OSError:
-        commit = ""
+    # BENCH_COMMIT names the commit when the harness runs from an exported tree (no .git there).
+    commit = os.environ.get("BENCH_COMMIT", "")
+    if not commit:
+        try:
+            commit = subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+            ).stdout.strip()
+        except OSError:
+            commit = ""
     return {
         "cpus": os.cpu_count(),
         "memory_gb": round(memory_kb / 1024 / 1024, 1),
