@@ -7,15 +7,16 @@ deliverables; and the demo logins (see DEMO_LOGINS).
 
 Why rows are written directly in bulk instead of through the services: the services write one row
 per call, each with its own transaction, audit row, notification and engine trigger. That is right
-for a person clicking a button and hopeless for 100,000 influencers with ~20 million posts and
-snapshots (hours instead of minutes). The generator therefore writes rows in bulk (ORM bulk_create
-for tables with a natural key, PostgreSQL COPY for the append-only bulk tables), and leaves every
-row in the state a service would have left it: moderation decisions carry a reason, a moderated_at
-and a `moderation.*` audit row by the demo moderator; collaborations only ever take legal edges of
-`Collaboration.TRANSITIONS`, each step with its audit row, message and notification; campaigns pass
-`full_clean()` (Campaign.clean and the check constraints). Derived numbers (tier, engagement,
-credibility, growth, matches) are not written here: rows are flagged stale and the engines compute
-them afterwards, exactly as after an import.
+for a person clicking a button and hopeless for 100,000 influencers with ~7 million posts and ~16
+million follower snapshots (hours instead of minutes). The generator therefore checks natural keys
+per batch and streams the new rows in (binary COPY on PostgreSQL, batched INSERTs elsewhere), and
+leaves every row in the state a service would have left it: moderation decisions carry a reason, a
+moderated_at and a `moderation.*` audit row by the demo moderator; collaborations only ever take
+legal edges of `Collaboration.TRANSITIONS`, each step with its audit row, message and notification;
+brands and campaigns pass `full_clean()` (Campaign.clean holds the kind-specific rules; the check
+constraints are enforced by the database). Derived numbers (tier, engagement, credibility, growth,
+matches) are not written here: rows are flagged stale, and the command runs the engines afterwards,
+exactly as after an import.
 
 Determinism and idempotency:
 - Everything random comes from `random.Random` seeded with (--seed, influencer index, ...), so the
@@ -24,10 +25,11 @@ Determinism and idempotency:
   `EngineRun` row (kind import, scope "demo"). Later runs reuse it, so a rerun produces the same
   rows even on another day.
 - Natural keys decide what exists: influencer handle, username, (platform, account handle), brand
-  slug, campaign title per brand, shortlist name per brand. Each batch runs in one transaction, and
-  a row that already exists keeps its whole subtree (accounts, posts, snapshots, audience, offers;
-  collaborations of an existing campaign), so running twice writes nothing the second time and an
-  interrupted run resumes where it stopped.
+  slug, campaign title per brand, shortlist name per brand. A row that already exists keeps its
+  whole subtree (accounts, posts, snapshots, audience, offers; collaborations of an existing
+  campaign), so running twice writes nothing the second time. Each batch of influencers is one
+  transaction, so an interrupted run resumes where it stopped; a large PostgreSQL load is one
+  transaction (see _bulk_foreign_keys_checked_at_end).
 - Bookkeeping timestamps that have a meaning in the product (joined, moderated, collaboration steps,
   messages) are set from the anchor; `updated_at` columns record when the rows were written.
 """
@@ -809,17 +811,25 @@ def append_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
             return written
         placeholders = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {connection.ops.quote_name(table)} ({column_list}) VALUES ({placeholders})"  # noqa: S608
+        # Only these types need the backend's conversion; ints, floats, strings and booleans pass as they are.
+        converters = [f.get_db_prep_save if f.get_internal_type() in ADAPTED_TYPES else None for f in fields]
         remaining = iter(rows)
         while chunk := list(islice(remaining, ROWS_PER_INSERT)):
-            cursor.executemany(
-                sql,
+            params = [
                 [
-                    [f.get_db_prep_save(v, connection) for f, v in zip(fields, (*row, *defaults), strict=True)]
-                    for row in chunk
-                ],
-            )
+                    v if convert is None or v is None else convert(v, connection)
+                    for convert, v in zip(converters, (*row, *defaults), strict=True)
+                ]
+                for row in chunk
+            ]
+            cursor.executemany(sql, params)
             written += len(chunk)
     return written
+
+
+ADAPTED_TYPES = frozenset(
+    {"DateTimeField", "DateField", "TimeField", "DecimalField", "JSONField", "DurationField", "UUIDField"}
+)
 
 
 def _audit_row(
@@ -1847,7 +1857,7 @@ def _brand(ctx: DemoContext, result: SeedResult, spec: BrandSpec, logins: dict) 
             moderated_at=decided_at,
             verified=spec.verified,
         )
-        brand.full_clean()
+        brand.full_clean(validate_constraints=False)  # the database enforces them on insert
         brand.save()
         brand.industry_niches.set([ctx.niche_ids[slug] for slug in spec.niches])
         Brand.objects.filter(pk=brand.pk).update(created_at=created_at)
@@ -2032,7 +2042,9 @@ def _campaign(
         campaign.moderated_at = min(campaign.moderated_at, ctx.days_ago(0.5))
     if layout.status == STATUS.OPEN:
         campaign.matches_stale_since = ctx.now  # published: the matching engine ranks creators for it
-    campaign.full_clean()
+    # Campaign.clean() holds the kind-specific rules; the check constraints are enforced by the
+    # database on insert (validating them here would cost one query each).
+    campaign.full_clean(validate_constraints=False)
     campaign.save()
     campaign.niches.set([ctx.niche_ids[slug] for slug in spec.niches[:2]])
     Campaign.objects.filter(pk=campaign.pk).update(created_at=created_at)
