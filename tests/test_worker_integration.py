@@ -50,12 +50,21 @@ def _close_worker_connection(**kwargs: object) -> None:
     connection.close()
 
 
+def _forget_connections(app: Celery) -> None:
+    # Eager apply_async in earlier tests created the producer pools for the old (empty) broker URL;
+    # drop them so they are rebuilt for the URL set here (Celery has no public reset for this).
+    app.pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def celery_app() -> Iterator[Celery]:
     """The project's own app (tasks, routing, retries), pointed at the test broker, not eager."""
     conf = invloed_app.conf
     saved = {key: conf[key] for key in ("broker_url", "task_always_eager", "result_backend")}
     conf.update(broker_url=redis_url(), task_always_eager=False, result_backend=None)
+    _forget_connections(invloed_app)
     invloed_app.loader.import_default_modules()
     with invloed_app.connection_for_write() as conn:
         conn.default_channel.queue_purge("celery")  # nothing left over from another run
@@ -63,7 +72,7 @@ def celery_app() -> Iterator[Celery]:
     yield invloed_app
     task_postrun.disconnect(_close_worker_connection)
     conf.update(saved)
-    invloed_app.pool.force_close_all()
+    _forget_connections(invloed_app)
 
 
 @pytest.fixture(scope="session")
