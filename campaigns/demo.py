@@ -577,7 +577,8 @@ COLLABORATION_STATES: dict[str, tuple[str, ...]] = {
     STATUS.COMPLETED: ("completed", "completed", "declined", "completed", "withdrawn"),
     STATUS.CANCELLED: ("cancelled", "declined", "withdrawn"),
 }
-SEASONS = {"nl": ("voorjaar", "zomer", "najaar", "winter"), "en": ("spring", "summer", "autumn", "winter")}
+# Indexed by (month % 12) // 3: December–February is winter. Dutch forms fit "…campagne".
+SEASONS = {"nl": ("winter", "voorjaars", "zomer", "najaars"), "en": ("winter", "spring", "summer", "autumn")}
 
 
 # --- Context: the anchor, the moderator, content types ----------------------------------------
@@ -1173,7 +1174,9 @@ def _oddity(rng: random.Random) -> str | None:
 
 def _plan_account(rng: random.Random, handle: str, platform: str, followers: int, oddity: str | None) -> AccountPlan:
     tier = tier_for_followers(followers)
-    er = benchmark_er(platform, tier) * rng.lognormvariate(0.0, 0.35)
+    # Centred so the engine's ER (mean of the latest posts, viral ones included) lands around the
+    # tier benchmark for a typical account.
+    er = benchmark_er(platform, tier) * rng.lognormvariate(-0.2, 0.35)
     spike_day, spike = None, 0.0
     if oddity == "bought":  # a jump in followers, and engagement that stays behind
         spike_day, spike = rng.randrange(10, HISTORY_DAYS - 3), rng.uniform(0.15, 0.5)
