@@ -13,9 +13,9 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from config.api_pagination import ApiCursorPagination
+from config.api_views import ApiView
 from influencers.models import Influencer
 from influencers.serializers import niches_for
 
@@ -53,7 +53,7 @@ def _brand_response(membership: BrandMember) -> Response:
     return Response(BrandSerializer(brand, context={"role": membership.role}).data)
 
 
-class MyBrandApi(APIView):
+class MyBrandApi(ApiView):
     @extend_schema(operation_id="brands_me_retrieve", responses=BrandSerializer)
     def get(self, request: Request) -> Response:
         return _brand_response(my_membership(request))
@@ -77,7 +77,9 @@ def _shortlist(request: Request, pk: int) -> Shortlist:
     return get_object_or_404(brand_shortlists(brand_id=my_membership(request).brand_id), pk=pk)
 
 
-class ShortlistListApi(APIView):
+class ShortlistListApi(ApiView):
+    pagination_class = ApiCursorPagination
+
     @extend_schema(operation_id="shortlists_list", responses=ShortlistSerializer(many=True))
     def get(self, request: Request) -> Response:
         paginator = ApiCursorPagination()
@@ -94,7 +96,7 @@ class ShortlistListApi(APIView):
         return Response(ShortlistSerializer(_shortlist(request, shortlist.pk)).data, status=status.HTTP_201_CREATED)
 
 
-class ShortlistDetailApi(APIView):
+class ShortlistDetailApi(ApiView):
     @extend_schema(operation_id="shortlists_retrieve", responses=ShortlistSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(ShortlistSerializer(_shortlist(request, pk)).data)
@@ -114,7 +116,9 @@ class ShortlistDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ShortlistEntryListApi(APIView):
+class ShortlistEntryListApi(ApiView):
+    pagination_class = ApiCursorPagination
+
     @extend_schema(operation_id="shortlists_entries_list", responses=ShortlistEntrySerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         paginator = ApiCursorPagination()
@@ -149,7 +153,7 @@ def _entry(request: Request, pk: int, entry_pk: int) -> ShortlistEntry:
     return entry
 
 
-class ShortlistEntryDetailApi(APIView):
+class ShortlistEntryDetailApi(ApiView):
     @extend_schema(operation_id="shortlists_entries_retrieve", responses=ShortlistEntrySerializer)
     def get(self, request: Request, pk: int, entry_pk: int) -> Response:
         return Response(ShortlistEntrySerializer(_entry(request, pk, entry_pk)).data)

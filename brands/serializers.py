@@ -6,18 +6,17 @@ Status, verification and moderation notes are output only: moderators set them i
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api_fields import StrictBooleanField, StrictCharField, StrictFloatField, StrictIntegerField
-from influencers.serializers import InputSerializer, NicheSlugsField, NullIfBlankChoiceField
+from influencers.serializers import NicheSlugsField, NullIfBlankChoiceField
 from influencers.taxonomy import Country, ModerationStatus, Platform, Tier
 
 from .models import BrandMember
 
 
-class BrandSerializer(InputSerializer):
+class BrandSerializer(serializers.Serializer):
     """The caller's brand. Owners may change name, website, country, description and niches."""
 
     id = StrictIntegerField(read_only=True)
@@ -66,7 +65,7 @@ class ShortlistEntrySerializer(serializers.Serializer):
     added_by = serializers.SerializerMethodField()
     added_at = serializers.DateTimeField(read_only=True)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_added_by(self, entry: object) -> str | None:
         user = getattr(entry, "added_by", None)
         return user.get_username() if user is not None else None

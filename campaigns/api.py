@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from brands.models import BrandMember
 from config.api_pagination import ApiCursorPagination
+from config.api_views import ApiView
+from influencers.api import run_reference
 from influencers.models import EngineRun, Influencer, Offer
 from influencers.serializers import niches_for
 
@@ -41,6 +41,7 @@ from .serializers import (
     InviteSerializer,
     MatchSerializer,
     MessageCreateSerializer,
+    OpportunitiesSerializer,
     ReviewSerializer,
     RevisionSerializer,
     RunRefSerializer,
@@ -62,6 +63,7 @@ from .services import (
 )
 
 Party = Collaboration.Party
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def caller(request: Request) -> Caller:
     return request._invloed_caller
 
 
-def _paginated(view: APIView, request: Request, queryset: QuerySet, serializer_class: type, **context) -> Response:
+def _paginated(view: ApiView, request: Request, queryset: QuerySet, serializer_class: type, **context) -> Response:
     paginator = ApiCursorPagination()
     page = paginator.paginate_queryset(queryset, request, view=view)
     data = serializer_class(page, many=True, context={"request": request, **context}).data
@@ -127,7 +129,9 @@ def _campaign_fields(data: dict) -> dict:
     return {name: value for name, value in data.items() if name in CAMPAIGN_FIELDS}
 
 
-class CampaignListApi(APIView):
+class CampaignListApi(ApiView):
+    pagination_class = ApiCursorPagination
+
     @extend_schema(
         operation_id="campaigns_list",
         parameters=[OpenApiParameter("status", str, enum=Campaign.Status.values, description="Only this status.")],
@@ -156,7 +160,7 @@ class CampaignListApi(APIView):
         return Response(CampaignSerializer(_campaign_queryset().get(pk=campaign.pk)).data, status=201)
 
 
-class CampaignDetailApi(APIView):
+class CampaignDetailApi(ApiView):
     @extend_schema(operation_id="campaigns_retrieve", responses=CampaignSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(CampaignSerializer(_visible_campaign(request, pk)).data)
@@ -173,11 +177,11 @@ class CampaignDetailApi(APIView):
         return Response(CampaignSerializer(_campaign_queryset().get(pk=campaign.pk)).data)
 
 
-def _campaign_action_view(action: str) -> type[APIView]:
+def _campaign_action_view(action: str) -> type[ApiView]:
     """POST /campaigns/{id}/<action>/ for publish, pause, resume and close (cancel takes a reason)."""
     service = CAMPAIGN_ACTION_SERVICES[action]
 
-    class CampaignActionApi(APIView):
+    class CampaignActionApi(ApiView):
         @extend_schema(operation_id=f"campaigns_{action}", request=None, responses=CampaignSerializer)
         def post(self, request: Request, pk: int) -> Response:
             campaign = get_object_or_404(_managed_campaigns(request), pk=pk)
@@ -194,7 +198,7 @@ CAMPAIGN_ACTION_VIEWS = {
 }
 
 
-class CampaignCancelApi(APIView):
+class CampaignCancelApi(ApiView):
     """Call the campaign off: open invitations, applications and unsubmitted work are cancelled."""
 
     @extend_schema(operation_id="campaigns_cancel", request=CampaignCancelSerializer, responses=CampaignSerializer)
@@ -206,8 +210,10 @@ class CampaignCancelApi(APIView):
         return Response(CampaignSerializer(_campaign_queryset().get(pk=campaign.pk)).data)
 
 
-class CampaignMatchListApi(APIView):
+class CampaignMatchListApi(ApiView):
     """The stored recommendations, best first; each with its components and explanation."""
+
+    pagination_class = ApiCursorPagination
 
     cursor_ordering = ("rank",)
 
@@ -220,12 +226,7 @@ class CampaignMatchListApi(APIView):
         return _paginated(self, request, matches, MatchSerializer)
 
 
-def run_reference(run: EngineRun, request: Request) -> dict:
-    url = request.build_absolute_uri(reverse("api:run-detail", args=[run.pk]))
-    return {"run_id": run.pk, "status": run.status, "url": url}
-
-
-class CampaignMatchRecomputeApi(APIView):
+class CampaignMatchRecomputeApi(ApiView):
     """Queue a recompute of this campaign's matches; poll the run for progress."""
 
     @extend_schema(operation_id="campaigns_matches_recompute", request=None, responses={202: RunRefSerializer})
@@ -256,7 +257,7 @@ def _visible_runs(request: Request) -> QuerySet[EngineRun]:
     return EngineRun.objects.filter(visible)
 
 
-class RunDetailApi(APIView):
+class RunDetailApi(ApiView):
     @extend_schema(operation_id="runs_retrieve", responses=EngineRunSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(EngineRunSerializer(get_object_or_404(_visible_runs(request), pk=pk)).data)
@@ -292,12 +293,14 @@ def _detail_response(request: Request, pk: int, status_code: int = 200) -> Respo
     return Response(CollaborationDetailSerializer(collaboration, context=context).data, status=status_code)
 
 
-class CollaborationListApi(APIView):
+class CollaborationListApi(ApiView):
+    pagination_class = ApiCursorPagination
+
     @extend_schema(
         operation_id="collaborations_list",
         parameters=[
             OpenApiParameter("status", str, enum=Collaboration.Status.values, description="Only this status."),
-            OpenApiParameter("campaign", int, description="Only this campaign's collaborations."),
+            OpenApiParameter("campaign", ID_SCHEMA, description="Only this campaign's collaborations."),
         ],
         responses=CollaborationSerializer(many=True),
     )
@@ -310,13 +313,13 @@ class CollaborationListApi(APIView):
             collaborations = collaborations.filter(status=wanted)
         campaign = request.query_params.get("campaign")
         if campaign is not None:
-            if not (campaign.isascii() and campaign.isdigit() and len(campaign) <= 18):
+            if not (campaign.isascii() and campaign.isdigit() and len(campaign) <= 18 and int(campaign) >= 1):
                 raise ValidationError({"campaign": [_("Give a campaign id (a whole number).")]})
             collaborations = collaborations.filter(campaign_id=int(campaign))
         return _paginated(self, request, collaborations, CollaborationSerializer, party_of=caller(request).party_of)
 
 
-class CollaborationDetailApi(APIView):
+class CollaborationDetailApi(ApiView):
     @extend_schema(operation_id="collaborations_retrieve", responses=CollaborationDetailSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return _detail_response(request, pk)
@@ -331,7 +334,7 @@ def _offer(pk: int | None, influencer: Influencer) -> Offer | None:
     return offer
 
 
-class CampaignInviteApi(APIView):
+class CampaignInviteApi(ApiView):
     """Invite a creator (by handle) to one of your brand's published campaigns."""
 
     @extend_schema(
@@ -356,7 +359,7 @@ class CampaignInviteApi(APIView):
         return _detail_response(request, collaboration.pk, status.HTTP_201_CREATED)
 
 
-class CampaignApplyApi(APIView):
+class CampaignApplyApi(ApiView):
     """Apply with your creator profile to an open, public campaign."""
 
     @extend_schema(
@@ -381,10 +384,10 @@ class CampaignApplyApi(APIView):
         return _detail_response(request, collaboration.pk, status.HTTP_201_CREATED)
 
 
-def _collaboration_action_view(action: str) -> type[APIView]:
+def _collaboration_action_view(action: str) -> type[ApiView]:
     """POST /collaborations/{id}/<action>/: the status machine decides whether the caller may."""
 
-    class CollaborationActionApi(APIView):
+    class CollaborationActionApi(ApiView):
         @extend_schema(
             operation_id=f"collaborations_{action}",
             request=CollaborationActionSerializer,
@@ -418,7 +421,7 @@ def _collaboration_action_view(action: str) -> type[APIView]:
 COLLABORATION_ACTION_VIEWS = {action: _collaboration_action_view(action) for action in COLLABORATION_ACTIONS}
 
 
-class CollaborationMessageApi(APIView):
+class CollaborationMessageApi(ApiView):
     """Send a message to the other side of the collaboration."""
 
     @extend_schema(
@@ -434,7 +437,7 @@ class CollaborationMessageApi(APIView):
         return _detail_response(request, pk, status.HTTP_201_CREATED)
 
 
-class CollaborationSubmitApi(APIView):
+class CollaborationSubmitApi(ApiView):
     """Hand in content (creator): a link and optional draft text, checked for an ad disclosure."""
 
     @extend_schema(
@@ -468,7 +471,7 @@ def _deliverable(request: Request, pk: int, deliverable_pk: int) -> Deliverable:
     return deliverable
 
 
-class DeliverableApproveApi(APIView):
+class DeliverableApproveApi(ApiView):
     """Approve submitted content (brand)."""
 
     @extend_schema(operation_id="deliverables_approve", request=ReviewSerializer, responses=DeliverableSerializer)
@@ -482,7 +485,7 @@ class DeliverableApproveApi(APIView):
         return Response(DeliverableSerializer(reviewed).data)
 
 
-class DeliverableRevisionApi(APIView):
+class DeliverableRevisionApi(ApiView):
     """Ask for a revision of submitted content (brand), saying what needs to change."""
 
     @extend_schema(
@@ -498,13 +501,13 @@ class DeliverableRevisionApi(APIView):
         return Response(DeliverableSerializer(reviewed).data)
 
 
-class MyOpportunitiesApi(APIView):
-    """Open public campaigns recommended for my creator profile, best first (at most 50)."""
+class MyOpportunitiesApi(ApiView):
+    """Open public campaigns for my creator profile: the engine's recommendations, then others."""
 
-    @extend_schema(operation_id="me_opportunities_list", responses=CampaignSerializer(many=True))
+    @extend_schema(operation_id="me_opportunities_retrieve", responses=OpportunitiesSerializer)
     def get(self, request: Request) -> Response:
         who = caller(request)
         if who.influencer is None:
             raise NotFound(_("This is for creator accounts: this account has no creator profile."))
-        campaigns = selectors.opportunities_for_influencer(influencer=who.influencer)
-        return Response(CampaignSerializer(campaigns, many=True).data)
+        recommended, others = selectors.opportunities_for_influencer(influencer=who.influencer)
+        return Response(OpportunitiesSerializer({"recommended": recommended, "others": others}).data)

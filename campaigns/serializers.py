@@ -10,13 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api_fields import MoneyField, StrictBooleanField, StrictCharField, StrictFloatField, StrictIntegerField
 from influencers.models import EngineRun
-from influencers.serializers import MAX_FOLLOWERS, InputSerializer, NicheSlugsField, NullIfBlankChoiceField
+from influencers.serializers import MAX_FOLLOWERS, NicheSlugsField, NullIfBlankChoiceField
 from influencers.taxonomy import (
     AgeBand,
     Country,
@@ -45,7 +44,7 @@ class BrandRefSerializer(serializers.Serializer):
     name = StrictCharField(read_only=True)
 
 
-class CampaignSerializer(InputSerializer):
+class CampaignSerializer(serializers.Serializer):
     """A campaign with the terms of its kind. Only the chosen kind's terms are kept on save."""
 
     id = StrictIntegerField(read_only=True)
@@ -97,6 +96,19 @@ class CampaignSerializer(InputSerializer):
     matches_computed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+
+
+class OpportunitySerializer(CampaignSerializer):
+    """An open campaign for the creator; recommended ones carry the engine's score and reason."""
+
+    match_score = StrictFloatField(read_only=True, allow_null=True, default=None)
+    match_explanation = StrictCharField(read_only=True, allow_null=True, default=None)
+    match_reach = StrictIntegerField(read_only=True, allow_null=True, default=None)
+
+
+class OpportunitiesSerializer(serializers.Serializer):
+    recommended = OpportunitySerializer(many=True, help_text=_("Best first, by the matching engine."))
+    others = OpportunitySerializer(many=True, help_text=_("Other open campaigns in your niches or platforms."))
 
 
 class CampaignCancelSerializer(serializers.Serializer):
@@ -225,6 +237,8 @@ class CollaborationSerializer(serializers.ModelSerializer):
 
 
 class DeliverableSerializer(serializers.ModelSerializer):
+    submitted_url = StrictCharField(read_only=True, help_text=_("Empty until the creator submits."))
+
     class Meta:
         model = Deliverable
         fields = (
@@ -253,7 +267,7 @@ class MessageSerializer(serializers.ModelSerializer):
         fields = ("id", "author", "body", "created_at")
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"type": "string", "nullable": True})
     def get_author(self, message: CollaborationMessage) -> str | None:
         return message.author.get_username() if message.author is not None else None
 

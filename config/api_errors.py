@@ -17,6 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -92,6 +93,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
+@csrf_exempt  # answers every method with 404; a CSRF 403 page here would be HTML, not the error shape
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any /api/v1/ address that matches no endpoint (also in DEBUG, where Django would answer HTML)."""
     body = error_body(status_code=404, code="not_found", detail=_("No API endpoint at this address."))
@@ -152,8 +154,25 @@ def _error_response(code: str) -> dict:
     return response
 
 
+BLANK_STRING = {"type": "string", "maxLength": 0}
+
+
+def _blank_alternatives_as_any_of(node: Any) -> None:
+    """drf-spectacular writes "pattern, or empty" as oneOf; "" matches both branches, so it must be anyOf."""
+    if isinstance(node, dict):
+        alternatives = node.get("oneOf")
+        if isinstance(alternatives, list) and BLANK_STRING in alternatives:
+            node["anyOf"] = node.pop("oneOf")
+        for value in node.values():
+            _blank_alternatives_as_any_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            _blank_alternatives_as_any_of(value)
+
+
 def add_error_responses(result: dict, generator: Any, request: Any, public: bool) -> dict:
     """drf-spectacular postprocessing hook: every operation documents the errors it can answer."""
+    _blank_alternatives_as_any_of(result)
     result.setdefault("components", {}).setdefault("schemas", {})[ERROR_COMPONENT] = ERROR_SCHEMA
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():

@@ -12,12 +12,30 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+# Text without NUL (no database stores it); required text also needs one non-space character. The
+# same patterns go into the schema (RegexValidator -> "pattern"), so both say the same thing.
+ANY_TEXT = r"^[^\x00]*$"
+NON_BLANK_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
 
 class StrictCharField(serializers.CharField):
+    """A JSON string, taken as sent (not trimmed), so its length means what the schema says."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+        if not self.read_only:
+            pattern = ANY_TEXT if self.allow_blank else NON_BLANK_TEXT
+            message = (
+                _("Use text without control character NUL.") if self.allow_blank else _("This field may not be blank.")
+            )
+            self.validators.append(RegexValidator(pattern, message))
+
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
@@ -61,6 +79,10 @@ def MoneyField(*, whole_digits: int = 8, **kwargs: Any) -> serializers.Field:
         default_error_messages = {
             "invalid_amount": _("Give an amount like “350.00”: digits, at most two decimals, from 0 to %(max)s.")
         }
+
+        def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+            # DRF's DecimalField reads "" as null; here "" is just not an amount.
+            return serializers.Field.validate_empty_values(self, data)
 
         def to_internal_value(self, data: Any) -> Decimal:
             # re.search with ^…$ accepts exactly what the schema's pattern accepts (jsonschema does the same).

@@ -22,7 +22,7 @@ _INTEGER = re.compile(r"^-?[0-9]{1,18}$")
 def page_size_from(request: Request, *, default: int = DEFAULT_PAGE_SIZE) -> int:
     """The page_size the client asked for; a clear 400 when it is not a whole number from 1 to 100."""
     raw = request.query_params.get("page_size")
-    if raw is None or raw == "":
+    if raw is None:
         return default
     if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         raise ValidationError({"page_size": [_("Use a whole number from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}]})
@@ -55,6 +55,8 @@ class ApiCursorPagination(CursorPagination):
         return tuple(getattr(view, "cursor_ordering", self.ordering))
 
     def decode_cursor(self, request: Request) -> Cursor | None:
+        if request.query_params.get(self.cursor_query_param) == "":
+            raise ValidationError({self.cursor_query_param: [_("Give a cursor, or leave the parameter out.")]})
         cursor = super().decode_cursor(request)
         if cursor is not None and cursor.position is not None and not _INTEGER.match(cursor.position):
             raise NotFound(self.invalid_cursor_message)

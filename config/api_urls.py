@@ -60,6 +60,7 @@ urlpatterns = [
     path("me/offers/", influencers_api.MyOfferListApi.as_view(), name="me-offer-list"),
     path("me/offers/<id:pk>/", influencers_api.MyOfferDetailApi.as_view(), name="me-offer-detail"),
     path("me/opportunities/", campaigns_api.MyOpportunitiesApi.as_view(), name="me-opportunities"),
+    path("metrics/imports/", influencers_api.MetricsImportApi.as_view(), name="metrics-import"),
     # The caller's brand and shortlists
     path("brands/me/", brands_api.MyBrandApi.as_view(), name="brand-me"),
     path("shortlists/", brands_api.ShortlistListApi.as_view(), name="shortlist-list"),
@@ -111,5 +112,5 @@ urlpatterns = [
         name="deliverable-request-revision",
     ),
     # Anything else under /api/v1/: the JSON 404
-    re_path(r"^.*$", api_not_found),
+    re_path(r"^[\s\S]*$", api_not_found),
 ]

@@ -251,7 +251,8 @@ SPECTACULAR_SETTINGS = {
         "CollaborationStatusEnum": "campaigns.models.Collaboration.Status",
         "DeliverableStatusEnum": "campaigns.models.Deliverable.Status",
         "EngineRunStatusEnum": "influencers.models.EngineRun.Status",
-        "NicheEnum": "influencers.serializers.niche_choices",
+        # Read from the database when the schema is generated (never at import time).
+        "NicheEnum": "influencers.serializers.niche_slugs",
     },
 }
 

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from brands import account_urls, account_views
+from brands import account_urls, account_views, token_views
 from influencers import views as influencer_views
 
 from . import views
@@ -17,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("brands.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/", account_views.account_settings, name="account"),
+    path("account/api-token/", token_views.api_token, name="api_token"),
     path("notifications/", include(account_urls.notification_patterns)),
     path("me/", include("influencers.me_urls")),
     path("influencers/", include("influencers.urls")),
@@ -25,6 +27,9 @@ urlpatterns = [
     path("brand/campaigns/", include("campaigns.urls")),
     path("brand/", include("brands.shortlist_urls")),
     path("brand/", include("brands.urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 if settings.DEBUG:

@@ -6,25 +6,33 @@ validate types with a serializer and call the same filters, selectors and servic
 
 from __future__ import annotations
 
+import json
+from io import BytesIO
 from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from rest_framework.utils.urls import replace_query_param
-from rest_framework.views import APIView
 
 from config.api_filters import FilterSetSchema, filterset_parameters, query_strictness_check
 from config.api_pagination import ApiCursorPagination, page_size_from, page_size_parameter
+from config.api_parsers import StrictJSONParser
+from config.api_views import ApiView
 
 from .filters import InfluencerFilter
-from .models import Audience, Influencer, Offer, SocialAccount
+from .import_admin import IMPORT_PERMISSION
+from .importers import ImportFailed, format_from_name, metrics_import
+from .models import Audience, EngineRun, Influencer, Offer, SocialAccount
 from .selectors import (
     PAGE_SIZE,
     Cursor,
@@ -41,12 +49,15 @@ from .serializers import (
     AudienceSerializer,
     EngagementPointSerializer,
     FollowerSeriesSerializer,
+    ImportDocumentSerializer,
+    ImportResultSerializer,
+    ImportUploadSerializer,
     InfluencerDetailSerializer,
     InfluencerPageSerializer,
     MyAccountSerializer,
     MyOfferSerializer,
     MyProfileSerializer,
-    niche_choices,
+    niche_slugs,
     niches_for,
 )
 from .services import (
@@ -104,14 +115,12 @@ def _full_fields(instance: Any, names: tuple[str, ...], changes: dict) -> dict:
 _PAGE_SIZE_HELP = f"Results per page (1–100, default {PAGE_SIZE})."
 
 
-class InfluencerListApi(APIView):
+class InfluencerListApi(ApiView):
     """Creators brands may see, filtered and sorted exactly like the discovery page."""
 
     permission_classes = [IsAuthenticated, BrandOrStaff]
     schema = FilterSetSchema()
-    filter_parameters = staticmethod(
-        filterset_parameters(InfluencerFilter, dynamic_choices={"niches": lambda: [s for s, _n in niche_choices()]})
-    )
+    filter_parameters = staticmethod(filterset_parameters(InfluencerFilter, dynamic_choices={"niches": niche_slugs}))
 
     @extend_schema(
         operation_id="influencers_list",
@@ -155,7 +164,7 @@ def _visible_profile(handle: str) -> Influencer:
     return influencer
 
 
-class InfluencerDetailApi(APIView):
+class InfluencerDetailApi(ApiView):
     permission_classes = [IsAuthenticated, BrandOrStaff]
 
     @extend_schema(operation_id="influencers_retrieve", responses=InfluencerDetailSerializer)
@@ -163,7 +172,7 @@ class InfluencerDetailApi(APIView):
         return Response(InfluencerDetailSerializer(_visible_profile(handle), context={"request": request}).data)
 
 
-class InfluencerFollowerHistoryApi(APIView):
+class InfluencerFollowerHistoryApi(ApiView):
     """Daily followers per account over the last year, with detected spikes (the profile's chart)."""
 
     permission_classes = [IsAuthenticated, BrandOrStaff]
@@ -200,7 +209,7 @@ class InfluencerFollowerHistoryApi(APIView):
         return Response(FollowerSeriesSerializer(series, many=True).data)
 
 
-class InfluencerEngagementApi(APIView):
+class InfluencerEngagementApi(ApiView):
     """Engagement of each post of the last 180 days (newest first, at most 120), for the chart."""
 
     permission_classes = [IsAuthenticated, BrandOrStaff]
@@ -234,7 +243,7 @@ class InfluencerEngagementApi(APIView):
 # --- the creator's own profile, accounts, audience and offers --------------------------------
 
 
-class MyProfileApi(APIView):
+class MyProfileApi(ApiView):
     @extend_schema(operation_id="me_profile_retrieve", responses=MyProfileSerializer)
     def get(self, request: Request) -> Response:
         influencer = my_influencer(request)
@@ -260,7 +269,7 @@ def _with_niches(influencer: Influencer) -> Influencer:
     return Influencer.objects.prefetch_related("niches").get(pk=influencer.pk)
 
 
-class MyAccountListApi(APIView):
+class MyAccountListApi(ApiView):
     pagination_class = ApiCursorPagination
 
     @extend_schema(operation_id="me_accounts_list", responses=MyAccountSerializer(many=True))
@@ -282,7 +291,7 @@ class MyAccountListApi(APIView):
         return Response(MyAccountSerializer(account).data, status=status.HTTP_201_CREATED)
 
 
-class MyAccountDetailApi(APIView):
+class MyAccountDetailApi(ApiView):
     def _account(self, request: Request, pk: int) -> SocialAccount:
         return get_object_or_404(my_influencer(request).accounts.select_related("influencer"), pk=pk)
 
@@ -311,7 +320,7 @@ class MyAccountDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MyAudienceApi(APIView):
+class MyAudienceApi(ApiView):
     """My audience breakdown; PUT replaces it (the engine recomputes my matches afterwards)."""
 
     @extend_schema(operation_id="me_audience_retrieve", responses=AudienceSerializer)
@@ -335,7 +344,7 @@ def _my_offers(request: Request) -> QuerySet[Offer]:
     return my_influencer(request).offers.select_related("influencer")
 
 
-class MyOfferListApi(APIView):
+class MyOfferListApi(ApiView):
     pagination_class = ApiCursorPagination
 
     @extend_schema(operation_id="me_offers_list", responses=MyOfferSerializer(many=True))
@@ -357,7 +366,7 @@ class MyOfferListApi(APIView):
         return Response(MyOfferSerializer(offer).data, status=status.HTTP_201_CREATED)
 
 
-class MyOfferDetailApi(APIView):
+class MyOfferDetailApi(ApiView):
     @extend_schema(operation_id="me_offers_retrieve", responses=MyOfferSerializer)
     def get(self, request: Request, pk: int) -> Response:
         return Response(MyOfferSerializer(get_object_or_404(_my_offers(request), pk=pk)).data)
@@ -379,3 +388,74 @@ class MyOfferDetailApi(APIView):
     def delete(self, request: Request, pk: int) -> Response:
         offer_delete(offer=get_object_or_404(_my_offers(request), pk=pk), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- metrics import (staff and provider accounts) -------------------------------------------------
+
+
+class CanImportMetrics(BasePermission):
+    """The admin upload's gate: the permission to add posts (staff, or a provider account given it)."""
+
+    message = _("Importing metrics needs a provider account (the “Can add post” permission) or a moderator.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(request.user.is_authenticated and request.user.has_perm(IMPORT_PERMISSION))
+
+
+class MetricsImportApi(ApiView):
+    """Import posts, follower snapshots or audiences: all or nothing, like `manage.py import_metrics`.
+
+    Send a file (multipart, field `file`: .csv, .json or .jsonl) or a JSON document
+    {"posts": [...], "snapshots": [...], "audience": [...]}. Re-sending the same rows changes nothing.
+    """
+
+    permission_classes = [IsAuthenticated, CanImportMetrics]
+    parser_classes = [StrictJSONParser, MultiPartParser]
+    throttle_classes = [AnonRateThrottle, UserRateThrottle, ScopedRateThrottle]
+    throttle_scope = "metrics_import"
+
+    @extend_schema(
+        operation_id="metrics_import",
+        request={"application/json": ImportDocumentSerializer, "multipart/form-data": ImportUploadSerializer},
+        responses={201: ImportResultSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        if request.content_type.startswith("multipart/"):
+            serializer = ImportUploadSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            upload = serializer.validated_data["file"]
+            fmt = format_from_name(upload.name)
+            if fmt is None:
+                raise ValidationError({"file": [_("Upload a .csv, .json or .jsonl file.")]})
+            source, kind, filename = upload.file, serializer.validated_data.get("kind"), upload.name
+        else:
+            serializer = ImportDocumentSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            if not isinstance(request.data, dict) or not request.data:
+                raise ValidationError({"non_field_errors": [_("Send at least one of posts, snapshots, audience.")]})
+            # The importer reads JSON itself (with its row labels): hand it the document as sent.
+            source, fmt, kind, filename = BytesIO(json.dumps(request.data).encode()), "json", None, "api.json"
+        try:
+            result = metrics_import(source=source, fmt=fmt, kind=kind, by=request.user, filename=filename)
+        except ImportFailed as failed:
+            run = f" (run #{failed.run.pk})" if failed.run is not None else ""
+            raise ValidationError(
+                {
+                    "non_field_errors": [_("The import was rejected and nothing was written%(run)s.") % {"run": run}],
+                    "file": [str(error) for error in failed.errors],
+                }
+            ) from failed
+        body = {
+            **run_reference(result.run, request),
+            "rows": result.rows,
+            "written": result.written,
+            "unchanged": result.unchanged,
+            "influencers_changed": result.influencers_changed,
+        }
+        return Response(ImportResultSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+def run_reference(run: EngineRun, request: Request) -> dict:
+    """Where to watch an engine run: its id, status and API address."""
+    url = request.build_absolute_uri(reverse("api:run-detail", args=[run.pk]))
+    return {"run_id": run.pk, "status": run.status, "url": url}

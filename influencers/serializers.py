@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api_fields import MoneyField, StrictBooleanField, StrictCharField, StrictFloatField, StrictIntegerField
 
+from .importers import COLUMNS as IMPORT_COLUMNS
 from .models import Audience, AudienceSource, Influencer, Niche, Offer, SocialAccount
 from .taxonomy import AgeBand, Country, Currency, Gender, Language, ModerationStatus, Platform, Tier, WorkKind
 
@@ -37,36 +38,48 @@ def niche_choices() -> list[tuple[str, str]]:
     return list(Niche.objects.order_by("slug").values_list("slug", "name"))
 
 
+def niche_slugs() -> list[str]:
+    return [slug for slug, _name in niche_choices()]
+
+
 class NicheSlugsField(serializers.ListField):
-    """Niches as a list of slugs ("fashion", "tech" …); the choices are the niches in the database."""
+    """Niches as a list of slugs ("fashion", "tech" …); the choices are the niches in the database.
+
+    They are read when a value is validated or the schema is generated, never at import time.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
-        # Output is a plain list of slugs; input gets its choices from the database (load_choices).
         read_only = kwargs.get("read_only", False)
-        kwargs.setdefault("child", StrictCharField() if read_only else serializers.ChoiceField(choices=[]))
+        kwargs.setdefault("child", serializers.CharField() if read_only else serializers.ChoiceField(choices=[]))
         if not read_only:
             kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
 
-    def load_choices(self) -> None:
-        self.child.choices = niche_choices()
+    def to_internal_value(self, data: Any) -> list[str]:
+        if not self.child.choices:
+            self.child.choices = niche_choices()
+        return super().to_internal_value(data)
 
     def to_representation(self, data: Any) -> list[str]:
         return [niche.slug for niche in data.all()] if hasattr(data, "all") else list(data)
+
+
+class NicheSlugsFieldExtension(OpenApiSerializerFieldExtension):
+    """The schema lists the niches that exist when it is generated."""
+
+    target_class = NicheSlugsField
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict:
+        if self.target.read_only:
+            return {"type": "array", "items": {"type": "string"}}
+        return {"type": "array", "items": {"type": "string", "enum": niche_slugs()}, "maxItems": self.target.max_length}
 
 
 def niches_for(slugs: list[str]) -> list[Niche]:
     return list(Niche.objects.filter(slug__in=slugs))
 
 
-class InputSerializer(serializers.Serializer):
-    """Loads the niche choices once per request for every niche field it has."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, NicheSlugsField) and not field.read_only:
-                field.load_choices()
+NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
 
 
 # --- metrics -----------------------------------------------------------------------------------
@@ -104,7 +117,7 @@ class InfluencerMetricsSerializer(serializers.Serializer):
         source="metrics_updated_at", read_only=True, allow_null=True, help_text=_("When the engine computed these.")
     )
 
-    @extend_schema_field(OpenApiTypes.FLOAT)
+    @extend_schema_field({"type": "number", "nullable": True})
     def get_er_benchmark(self, influencer: Influencer) -> float | None:
         return getattr(influencer, "er_benchmark", None)
 
@@ -128,7 +141,7 @@ class InfluencerCardSerializer(serializers.Serializer):
     metrics = InfluencerMetricsSerializer(source="*", read_only=True)
     cheapest_offer = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_avatar(self, influencer: Influencer) -> str | None:
         return influencer.avatar.url if influencer.avatar else None
 
@@ -294,7 +307,7 @@ class EngagementPointSerializer(serializers.Serializer):
 # --- the creator's own records (/api/v1/me/…) ------------------------------------------------
 
 
-class MyProfileSerializer(InputSerializer):
+class MyProfileSerializer(serializers.Serializer):
     handle = StrictCharField(read_only=True)
     display_name = StrictCharField(max_length=120)
     bio = StrictCharField(max_length=2000, allow_blank=True, required=False)
@@ -312,7 +325,7 @@ class MyProfileSerializer(InputSerializer):
     status_reason = StrictCharField(read_only=True)
     metrics = InfluencerMetricsSerializer(source="*", read_only=True)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_avatar(self, influencer: Influencer) -> str | None:
         return influencer.avatar.url if influencer.avatar else None
 
@@ -349,3 +362,45 @@ class MyOfferSerializer(serializers.Serializer):
     is_active = StrictBooleanField(required=False)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+
+
+# --- metrics import ---------------------------------------------------------------------------
+
+
+def _record_schema(columns: tuple[str, ...]) -> dict:
+    # Values are validated row by row by the importer (docs/import.md), with row-numbered messages.
+    return {"type": "object", "properties": {name: {} for name in columns}, "additionalProperties": False}
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("A .csv, .json or .jsonl file (columns: docs/import.md)."))
+    kind = serializers.ChoiceField(
+        choices=[("posts", "posts"), ("snapshots", "snapshots"), ("audience", "audience")],
+        required=False,
+        help_text=_("CSV only; default: recognised from the header."),
+    )
+
+
+def _records_field(kind: str) -> serializers.ListField:
+    field_class = extend_schema_field({"type": "array", "items": _record_schema(IMPORT_COLUMNS[kind])})(
+        type(f"{kind.title()}RecordsField", (serializers.ListField,), {})
+    )
+    return field_class(child=serializers.DictField(), required=False)
+
+
+class ImportDocumentSerializer(serializers.Serializer):
+    """The JSON import format: any of the three lists, with the columns of docs/import.md."""
+
+    posts = _records_field("posts")
+    snapshots = _records_field("snapshots")
+    audience = _records_field("audience")
+
+
+class ImportResultSerializer(serializers.Serializer):
+    run_id = StrictIntegerField()
+    status = StrictCharField()
+    url = StrictCharField(help_text=_("The run, with its rows and the recompute it queued."))
+    rows = serializers.DictField(child=StrictIntegerField(), help_text=_("Rows read, per kind."))
+    written = serializers.DictField(child=StrictIntegerField(), help_text=_("New or changed rows, per kind."))
+    unchanged = serializers.DictField(child=StrictIntegerField(), help_text=_("Rows already up to date, per kind."))
+    influencers_changed = StrictIntegerField(help_text=_("Creators whose metrics are being recomputed."))

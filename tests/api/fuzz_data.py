@@ -1,0 +1,62 @@
+"""Demo data for the schemathesis run: a brand and a creator with something behind every endpoint."""
+
+from __future__ import annotations
+
+from rest_framework.authtoken.models import Token
+
+from campaigns.models import Collaboration
+from influencers.models import EngineRun
+from tests.factories import (
+    AudienceFactory,
+    BrandMemberFactory,
+    CampaignFactory,
+    CollaborationFactory,
+    DeliverableFactory,
+    EngineRunFactory,
+    FollowerSnapshotFactory,
+    InfluencerFactory,
+    MatchFactory,
+    OfferFactory,
+    PostFactory,
+    ShortlistEntryFactory,
+    ShortlistFactory,
+    SocialAccountFactory,
+    UserFactory,
+)
+
+
+def demo_world(creators: int = 6) -> dict:
+    """A brand member and a creator (with tokens), other creators, campaigns, matches, collaborations."""
+    member = BrandMemberFactory(user=UserFactory(username="fuzz-brand"), brand__name="Fuzz Brand", brand__slug="fuzz")
+    creator = InfluencerFactory(handle="fuzz.creator", user=UserFactory(username="fuzz-creator"), niches=["fashion"])
+    influencers = [creator, *(InfluencerFactory(niches=["fashion", "tech"]) for _ in range(creators - 1))]
+    for influencer in influencers:
+        account = SocialAccountFactory(influencer=influencer)
+        PostFactory.create_batch(3, account=account)
+        FollowerSnapshotFactory(account=account)
+        AudienceFactory(influencer=influencer)
+        OfferFactory(influencer=influencer)
+    campaigns = [
+        CampaignFactory(brand=member.brand),
+        CampaignFactory(brand=member.brand, review=True),
+        CampaignFactory(brand=member.brand, giveaway=True, status="draft"),
+        CampaignFactory(brand=member.brand, ambassadorship=True),
+    ]
+    for rank, influencer in enumerate(influencers[1:], start=1):
+        MatchFactory(campaign=campaigns[0], influencer=influencer, rank=rank)
+    invited = CollaborationFactory(campaign=campaigns[0], influencer=creator)
+    accepted = CollaborationFactory(campaign=campaigns[1], influencer=creator, status=Collaboration.Status.ACCEPTED)
+    DeliverableFactory(collaboration=accepted)
+    CollaborationFactory(
+        campaign=campaigns[3], influencer=influencers[1], initiated_by="influencer", status=Collaboration.Status.APPLIED
+    )
+    shortlist = ShortlistFactory(brand=member.brand, name="Favourites")
+    ShortlistEntryFactory(shortlist=shortlist, influencer=influencers[2])
+    run = EngineRunFactory(scope=f"campaign:{campaigns[0].pk}", kind=EngineRun.Kind.MATCHES_CAMPAIGN)
+    return {
+        "brand_token": Token.objects.create(user=member.user).key,
+        "influencer_token": Token.objects.create(user=creator.user).key,
+        "campaign": campaigns[0],
+        "invited": invited,
+        "run": run,
+    }
