@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from itertools import chain, islice, pairwise
 from zoneinfo import ZoneInfo
 
@@ -126,7 +126,7 @@ class DemoLogin:
 # Passwords satisfy AUTH_PASSWORD_VALIDATORS (checked on every run). "newcreator" cannot use
 # "invloed-newcreator": it is too similar to the username for UserAttributeSimilarityValidator.
 DEMO_LOGINS: tuple[DemoLogin, ...] = (
-    DemoLogin("admin", "invloed-admin", "moderator (superuser): /admin/", "Mod", "Erator", is_superuser=True),
+    DemoLogin("admin", "invloed-admin", "moderator (superuser): /admin/", "Demo", "Moderator", is_superuser=True),
     DemoLogin(
         "brand", "invloed-brand", "owner of Noorderlicht Koffie (approved brand, open campaigns)", "Anouk", "Visser"
     ),
@@ -960,23 +960,24 @@ FORCED_PLANS = {
 BLOCK = len(TIER_BLOCK)
 
 
-def _block_layout(seed: int, block: int) -> tuple[list[str], list[str]]:
+@lru_cache(maxsize=2)
+def _block_layout(seed: int, block: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Tiers and moderation statuses of one block of 20 influencers, shuffled per seed."""
     rng = random.Random(f"{seed}:block:{block}")  # noqa: S311 - demo data, not security
     tiers, statuses = list(TIER_BLOCK), list(STATUS_BLOCK)
     rng.shuffle(tiers)
     rng.shuffle(statuses)
-    for index, forced in FORCED_PLANS.items():
-        if index // BLOCK == block:
-            _swap_into(tiers, index % BLOCK, forced.tier)
-            _swap_into(statuses, index % BLOCK, forced.status)
-    return tiers, statuses
+    forced_here = {index % BLOCK: forced for index, forced in FORCED_PLANS.items() if index // BLOCK == block}
+    for position, forced in forced_here.items():
+        _swap_into(tiers, position, forced.tier, keep=forced_here.keys())
+        _swap_into(statuses, position, forced.status, keep=forced_here.keys())
+    return tuple(tiers), tuple(statuses)
 
 
-def _swap_into(values: list[str], position: int, wanted: str) -> None:
+def _swap_into(values: list[str], position: int, wanted: str, *, keep: Iterable[int]) -> None:
     """Put `wanted` at `position` by swapping it with another slot (the block keeps its mix)."""
     if values[position] != wanted:
-        other = next(i for i, v in enumerate(values) if v == wanted and i not in (0, 1))
+        other = next(i for i, v in enumerate(values) if v == wanted and i not in keep)
         values[position], values[other] = values[other], values[position]
 
 
@@ -989,7 +990,6 @@ class HandleBook:
 
     def __init__(self) -> None:
         self.taken: set[str] = set()  # handles with "." replaced by "_"
-        self._layouts: dict[int, tuple[list[str], list[str]]] = {}
 
     def claim(self, rng: random.Random, index: int, first: str, last: str, niche: str, city: str) -> str:
         f, s = _ascii(first), _ascii(last)
@@ -1014,13 +1014,6 @@ class HandleBook:
     def _take(self, handle: str) -> str:
         self.taken.add(handle.replace(".", "_"))
         return handle
-
-    def layout(self, seed: int, index: int) -> tuple[str, str]:
-        block = index // BLOCK
-        if block not in self._layouts:
-            self._layouts = {block: _block_layout(seed, block)}  # only the current block is kept
-        tiers, statuses = self._layouts[block]
-        return tiers[index % BLOCK], statuses[index % BLOCK]
 
 
 NOT_IN_HANDLE = re.compile(r"[^a-z0-9._]")
@@ -1054,7 +1047,8 @@ class Identity:
 
 def influencer_identity(ctx: DemoContext, index: int, book: HandleBook) -> Identity:
     rng = random.Random(f"{ctx.seed}:influencer:{index}")  # noqa: S311 - demo data, not security
-    tier, status = book.layout(ctx.seed, index)
+    tiers, statuses = _block_layout(ctx.seed, index // BLOCK)
+    tier, status = tiers[index % BLOCK], statuses[index % BLOCK]
     forced = FORCED_PLANS.get(index)
     if forced:
         profile = COUNTRY_BY_CODE["NL"]
@@ -1822,9 +1816,10 @@ def _seed_brands(ctx: DemoContext, result: SeedResult, *, community: list[str], 
         brand, staff = _brand(ctx, result, spec, logins)
         layouts = _campaign_layouts(spec, approved_index)
         approved_index += spec is not DEMO_BRAND and spec.status == APPROVED
+        titles: set[str] = set()
         for n, layout in enumerate(layouts):
             rng = random.Random(f"{ctx.seed}:campaign:{spec.slug}:{n}")  # noqa: S311 - demo data, not security
-            campaign = _campaign(ctx, result, rng, brand, spec, layout, n, staff)
+            campaign = _campaign(ctx, result, rng, brand, spec, layout, n, staff, titles)
             if campaign is None or layout.status == STATUS.DRAFT or brand.status != APPROVED:
                 continue
             extra: list[tuple[Member, str]] = []
@@ -1867,29 +1862,27 @@ def _brand(ctx: DemoContext, result: SeedResult, spec: BrandSpec, logins: dict) 
         result.add("brands", 1)
         staff = _brand_staff(ctx, result, rng, brand, spec, logins, created_at)
         if decided_at is not None:
-            decision = "approve" if spec.status == APPROVED else "reject"
-            label = str(ModerationStatus(spec.status).label).lower()
-            result.add(
-                "audit events",
-                append_rows(
-                    AuditEvent,
-                    AUDIT_COLUMNS,
-                    [
-                        _audit_row(
-                            ctx, model=Brand, pk=brand.pk, label=spec.name, action=f"moderation.{decision}",
-                            actor_id=ctx.moderator_id, at=decided_at, reason=spec.reason,
-                            data={"from": ModerationStatus.PENDING, "to": spec.status},
-                        )
-                    ],
-                ),
-            )  # fmt: skip
-            message = f"Your brand {spec.name} is now {label}. {spec.reason}".strip()
-            notice = _notification_row(
-                ctx, user_id=staff[0], verb=f"moderation.{decision}", message=message, at=decided_at
-            )
-            result.add("notifications", append_rows(Notification, NOTIFICATION_COLUMNS, [notice]))
-    owner_first = BrandMember.objects.filter(brand=brand).order_by("-role", "pk")  # "owner" sorts after "member"
+            _brand_moderation_trail(ctx, result, brand, staff)
+    owner_first = BrandMember.objects.filter(brand=brand).order_by("-role", "pk")  # "owner" > "member"
     return brand, list(owner_first.values_list("user_id", flat=True))
+
+
+def _brand_moderation_trail(ctx: DemoContext, result: SeedResult, brand: Brand, staff: list[int]) -> None:
+    """The audit row and the owner's notice that brand_moderate leaves behind."""
+    decision = "approve" if brand.status == APPROVED else "reject"
+    audit = _audit_row(
+        ctx, model=Brand, pk=brand.pk, label=brand.name, action=f"moderation.{decision}",
+        actor_id=ctx.moderator_id, at=brand.moderated_at, reason=brand.status_reason,
+        data={"from": ModerationStatus.PENDING, "to": brand.status},
+    )  # fmt: skip
+    result.add("audit events", append_rows(AuditEvent, AUDIT_COLUMNS, [audit]))
+    label = str(ModerationStatus(brand.status).label).lower()
+    message = f"Your brand {brand.name} is now {label}. {brand.status_reason}".strip()
+    notices = [
+        _notification_row(ctx, user_id=owner, verb=f"moderation.{decision}", message=message, at=brand.moderated_at)
+        for owner in staff[:1]
+    ]
+    result.add("notifications", append_rows(Notification, NOTIFICATION_COLUMNS, notices))
 
 
 def _brand_staff(
@@ -1993,8 +1986,13 @@ def _campaign(
     layout: CampaignLayout,
     n: int,
     staff: list[int],
+    titles: set[str],
 ) -> Campaign | None:
-    """The campaign (validated like a form would), or None when its title exists for this brand."""
+    """The campaign (validated like a form would), or None when its title exists for this brand.
+
+    `titles` holds the titles this run gave the brand's earlier campaigns, so two campaigns of one
+    run never share a title (the second would look like it exists already).
+    """
     dutch = spec.language == "nl"
     (start_low, start_high), (length_low, length_high) = CAMPAIGN_WINDOWS[layout.status]
     starts_on = ctx.today + dt.timedelta(days=rng.randint(start_low, start_high))
@@ -2004,7 +2002,10 @@ def _campaign(
     templates = CAMPAIGN_TITLES[layout.kind][0 if dutch else 1]
     title = templates[n % len(templates)].format(
         product=product, season=season, prize=spec.prize, brand=spec.name, year=starts_on.year
-    )
+    )[:150]
+    if title in titles:
+        title = f"{title} ({n + 1})"
+    titles.add(title)
     if Campaign.objects.filter(brand=brand, title=title).exists():
         return None
     platforms = rng.sample(spec.platforms, k=rng.randint(1, min(2, len(spec.platforms))))
@@ -2013,7 +2014,7 @@ def _campaign(
     fee = TIER_FEE[top_tier] * rng.uniform(0.7, 1.3)
     campaign = Campaign(
         brand=brand,
-        title=title[:160],
+        title=title,
         kind=layout.kind,
         platforms=platforms,
         target_age_bands=_age_window(rng),
@@ -2269,10 +2270,13 @@ def _collaboration(
     """One collaboration walked along legal edges to `end_state`, with its trail of events."""
     invite_only = campaign.visibility == Campaign.Visibility.INVITE_ONLY
     if invite_only and end_state == CS.APPLIED:
-        end_state = CS.INVITED
-    start = CS.APPLIED if end_state == CS.APPLIED or (not invite_only and rng.random() < 0.4) else CS.INVITED
-    if end_state == CS.INVITED:
+        end_state = CS.INVITED  # nobody can apply to an invite-only campaign
+    if end_state in (CS.INVITED, CS.APPLIED):
+        start = end_state
+    elif invite_only:
         start = CS.INVITED
+    else:
+        start = CS.APPLIED if rng.random() < 0.4 else CS.INVITED
     steps = [start, *COLLABORATION_STEPS[end_state]]
     parties = [Party.BRAND if start == CS.INVITED else Party.INFLUENCER]
     for current, target in pairwise(steps):
