@@ -2,6 +2,7 @@
 
     python -m bench all --scale 100000       drop + create + migrate invloed_bench, generate, time
     python -m bench generate --scale 100000  load data into an existing, migrated bench database
+    python -m bench engine                   run the engine once over the loaded data set
     python -m bench run --scale 100000       time the already loaded data set
 
 `make bench SCALE=…` runs `all`. The database comes from --database-url (default
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["all", "generate", "run"])
+    parser.add_argument("command", choices=["all", "generate", "engine", "run"])
     parser.add_argument(
         "--scale", type=int, default=int(os.environ.get("SCALE", 100_000)), help="number of influencers"
     )
@@ -52,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         "--reuse",
         action="store_true",
         help="all: keep the existing database when it already holds this scale and seed (skips the load)",
+    )
+    parser.add_argument(
+        "--no-engine", action="store_true", help="generate: skip the engine run (derived fields stay empty)"
     )
     parser.add_argument("--repeat", type=int, default=None, help="timed repetitions per measurement")
     parser.add_argument("--output", default=None, help="write only this results JSON (no per-scale file, no docs)")
@@ -74,7 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("all", "generate") and not (args.reuse and _reusable(args)):
         from .generate import generate
 
-        generate(scale=args.scale, seed=args.seed, workers=args.workers)
+        generate(scale=args.scale, seed=args.seed, workers=args.workers, engine=not args.no_engine)
+    if args.command == "engine":
+        from .database import django_dsn
+        from .generate import engine_pass
+
+        engine_pass(django_dsn())
     if args.command in ("all", "run"):
         from .run import run
 
