@@ -1,6 +1,7 @@
 """Command line of the scale benchmark (independent of manage.py so it can own its database).
 
     python -m bench all --scale 100000       drop + create + migrate invloed_bench, generate, time
+    python -m bench load --scale 100000      drop + create + migrate invloed_bench and generate (no timing)
     python -m bench generate --scale 100000  load data into an existing, migrated bench database
     python -m bench engine                   run the engine once over the loaded data set
     python -m bench run --scale 100000       time the already loaded data set
@@ -42,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["all", "generate", "engine", "run"])
+    parser.add_argument("command", choices=["all", "load", "generate", "engine", "run"])
     parser.add_argument(
         "--scale", type=int, default=int(os.environ.get("SCALE", 100_000)), help="number of influencers"
     )
@@ -66,16 +67,17 @@ def main(argv: list[str] | None = None) -> int:
     check_disposable(args.database_url)
     started = time.perf_counter()
 
-    if args.command == "all" and not (args.reuse and _reusable(args)):
+    fresh = args.command in ("all", "load")
+    if fresh and not (args.reuse and _reusable(args)):
         print(f"Recreating {args.database_url.rsplit('/', 1)[-1]} and migrating")
         recreate(args.database_url)
         _setup_django(args.database_url)
         _migrate()
     else:
         _setup_django(args.database_url)
-        if args.command == "all":
+        if fresh:
             _migrate()
-    if args.command in ("all", "generate") and not (args.reuse and _reusable(args)):
+    if args.command in ("all", "load", "generate") and not (args.reuse and _reusable(args)):
         from .generate import generate
 
         generate(scale=args.scale, seed=args.seed, workers=args.workers, engine=not args.no_engine)
