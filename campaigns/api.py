@@ -86,7 +86,10 @@ def caller(request: Request) -> Caller:
     if not hasattr(request, "_invloed_caller"):
         user = request.user
         request._invloed_caller = Caller(
-            brand_id=BrandMember.objects.filter(user_id=user.pk).values_list("brand_id", flat=True).first(),
+            brand_id=BrandMember.objects.filter(user_id=user.pk)
+            .order_by("pk")
+            .values_list("brand_id", flat=True)
+            .first(),
             influencer=Influencer.objects.filter(user_id=user.pk).first(),
             is_staff=user.is_staff,
         )
@@ -115,6 +118,15 @@ def _managed_campaigns(request: Request) -> QuerySet[Campaign]:
     if who.brand_id is None:
         return Campaign.objects.none()
     return _campaign_queryset().filter(brand_id=who.brand_id)
+
+
+def _managed_campaign(request: Request, pk: int) -> Campaign:
+    """One campaign the caller manages, without what only its serializer needs."""
+    who = caller(request)
+    campaigns = Campaign.objects.select_related("brand")
+    if not who.is_staff:
+        campaigns = campaigns.filter(brand_id=who.brand_id) if who.brand_id is not None else campaigns.none()
+    return get_object_or_404(campaigns, pk=pk)
 
 
 def _visible_campaign(request: Request, pk: int) -> Campaign:
@@ -184,7 +196,7 @@ def _campaign_action_view(action: str) -> type[ApiView]:
     class CampaignActionApi(ApiView):
         @extend_schema(operation_id=f"campaigns_{action}", request=None, responses=CampaignSerializer)
         def post(self, request: Request, pk: int) -> Response:
-            campaign = get_object_or_404(_managed_campaigns(request), pk=pk)
+            campaign = _managed_campaign(request, pk)
             service(campaign=campaign, by=request.user)
             return Response(CampaignSerializer(_campaign_queryset().get(pk=campaign.pk)).data)
 
@@ -203,7 +215,7 @@ class CampaignCancelApi(ApiView):
 
     @extend_schema(operation_id="campaigns_cancel", request=CampaignCancelSerializer, responses=CampaignSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        campaign = get_object_or_404(_managed_campaigns(request), pk=pk)
+        campaign = _managed_campaign(request, pk)
         serializer = CampaignCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         campaign_cancel(campaign=campaign, by=request.user, reason=serializer.validated_data.get("reason", ""))
@@ -219,7 +231,7 @@ class CampaignMatchListApi(ApiView):
 
     @extend_schema(operation_id="campaigns_matches_list", responses=MatchSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        campaign = get_object_or_404(_managed_campaigns(request), pk=pk)
+        campaign = _managed_campaign(request, pk)
         matches = Match.objects.filter(
             campaign=campaign, influencer__in=Influencer.objects.visible_to_brands()
         ).select_related("influencer")
@@ -231,7 +243,9 @@ class CampaignMatchRecomputeApi(ApiView):
 
     @extend_schema(operation_id="campaigns_matches_recompute", request=None, responses={202: RunRefSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        campaign = get_object_or_404(_managed_campaigns(request), pk=pk)
+        campaign = _managed_campaign(request, pk)
+        if caller(request).brand_id != campaign.brand_id:
+            raise PermissionDenied(_("Only the brand's team can recompute its campaign's matches."))
         run = services.campaign_matches_request(campaign=campaign, by=request.user)
         return Response(RunRefSerializer(run_reference(run, request)).data, status=status.HTTP_202_ACCEPTED)
 
@@ -341,7 +355,7 @@ class CampaignInviteApi(ApiView):
         operation_id="campaigns_invite", request=InviteSerializer, responses={201: CollaborationDetailSerializer}
     )
     def post(self, request: Request, pk: int) -> Response:
-        campaign = get_object_or_404(_managed_campaigns(request), pk=pk)
+        campaign = _managed_campaign(request, pk)
         serializer = InviteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
