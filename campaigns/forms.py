@@ -102,6 +102,11 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Radio buttons without the "---------" blank choice; a new campaign starts as a sponsored post.
+        self.fields["kind"].choices = WorkKind.choices
+        self.fields["visibility"].choices = Campaign.Visibility.choices
+        if not self.instance.pk:
+            self.fields["kind"].initial = WorkKind.SPONSORED_POST
         if self.instance.pk:
             self.fields["niches"].initial = list(self.instance.niches.values_list("pk", flat=True))
             if self.instance.status != Campaign.Status.DRAFT:

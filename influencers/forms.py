@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
@@ -143,7 +144,7 @@ class SocialAccountForm(forms.Form):
 
 def _percent_field(label: str) -> forms.DecimalField:
     return forms.DecimalField(
-        label=label,
+        label=format_lazy("{} (%)", label),
         min_value=Decimal("0"),
         max_value=Decimal("100"),
         decimal_places=1,
@@ -171,14 +172,14 @@ class AudienceForm(forms.Form):
                 choices=[("", "—"), *Country.choices],
                 required=False,
             )
-            self.fields[f"country_share_{row}"] = _percent_field(_("Share of country %(row)d") % {"row": row})
+            self.fields[f"country_share_{row}"] = _percent_field(_("Share %(row)d") % {"row": row})
         for row in range(1, self.LANGUAGE_ROWS + 1):
             self.fields[f"language_{row}"] = forms.ChoiceField(
                 label=_("Language %(row)d") % {"row": row},
                 choices=[("", "—"), *Language.choices],
                 required=False,
             )
-            self.fields[f"language_share_{row}"] = _percent_field(_("Share of language %(row)d") % {"row": row})
+            self.fields[f"language_share_{row}"] = _percent_field(_("Share %(row)d") % {"row": row})
         if audience is not None and not self.is_bound:
             self.initial.update(self._initial_from(audience))
 

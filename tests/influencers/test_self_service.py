@@ -88,8 +88,8 @@ def test_dashboard_shows_metrics_with_their_freshness_and_definitions(logged_in,
         metrics_updated_at=timezone.now() - dt.timedelta(hours=3),
     )
     response = logged_in.get(reverse("me:dashboard"))
-    text = response.content.decode()
-    assert "Computed 3\xa0hours ago from 12 posts." in text
+    text = response.content.decode().replace("\xa0", " ")
+    assert "Computed 3 hours ago from 12 posts." in text
     assert "4.1 %" in text
     assert "12,345" in text
     assert "/metrics/#engagement-rate" in text
