@@ -2477,13 +2477,16 @@ SHORTLISTS: dict[str, tuple[tuple[str, int], ...]] = {
     "bits-bytes": (("Tech-reviewers", 5),),
     "pixelplay-games": (("Streamers to watch", 5),),
 }
-SHORTLIST_NOTES = (
-    "Sterke engagement, eerder goed samengewerkt.",
-    "Past bij onze doelgroep in Utrecht en Amsterdam.",
-    "Vraag tarief voor een reel.",
-    "",
-    "",
-)
+SHORTLIST_NOTES = {
+    "nl": (
+        "Sterke engagement, eerder goed samengewerkt.",
+        "Past bij onze doelgroep.",
+        "Vraag tarief voor een reel.",
+        "",
+        "",
+    ),
+    "en": ("Strong engagement, worked well with us before.", "Fits our audience.", "Ask for a stream rate.", "", ""),
+}
 SHORTLIST_ENTRY_COLUMNS = ("shortlist_id", "influencer_id", "note", "added_by_id", "added_at")
 
 
@@ -2497,10 +2500,11 @@ def _shortlists(
         created_at = ctx.days_ago(rng.uniform(5, 60))
         shortlist = Shortlist.objects.create(brand=brand, name=name, created_by_id=staff[0])
         Shortlist.objects.filter(pk=shortlist.pk).update(created_at=created_at)
+        notes = SHORTLIST_NOTES[spec.language]
         relevant = [m for m in members if m.niches & set(spec.niches)] or members
         picked = rng.sample(relevant, k=min(size, len(relevant)))
         rows = [
-            (shortlist.pk, m.id, rng.choice(SHORTLIST_NOTES), rng.choice(staff), created_at + dt.timedelta(hours=n))
+            (shortlist.pk, m.id, rng.choice(notes), rng.choice(staff), created_at + dt.timedelta(hours=n))
             for n, m in enumerate(picked)
         ]
         result.add("shortlists", 1)
