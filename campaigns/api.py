@@ -53,6 +53,7 @@ from .services import (
     COLLABORATION_ACTIONS,
     campaign_cancel,
     campaign_create,
+    campaign_delete,
     campaign_update,
     collaboration_act,
     collaboration_apply,
@@ -187,6 +188,12 @@ class CampaignDetailApi(ApiView):
         niches = niches_for(data["niches"]) if "niches" in data else list(campaign.niches.all())
         campaign_update(campaign=campaign, by=request.user, fields=fields, niches=niches)
         return Response(CampaignSerializer(_campaign_queryset().get(pk=campaign.pk)).data)
+
+    @extend_schema(operation_id="campaigns_destroy", responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        """Delete a draft (published campaigns are closed or cancelled instead)."""
+        campaign_delete(campaign=_managed_campaign(request, pk), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _campaign_action_view(action: str) -> type[ApiView]:

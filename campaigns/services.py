@@ -936,3 +936,23 @@ def campaign_matches_request(*, campaign: Campaign, by: AbstractBaseUser | None 
         # the run already succeeded does nothing.
         enqueue_on_commit(MATCHES_TASK, campaign_id=campaign.pk, run_id=run.pk)
     return run
+
+
+# --- Deleting a draft (API: DELETE /api/v1/campaigns/{id}/) -------------------------------------
+# Added by the API area: a published campaign is closed or cancelled instead, so creators who
+# answered it keep its history; a draft nobody has seen can go.
+
+
+def campaign_delete(*, campaign: Campaign, by: AbstractBaseUser) -> None:
+    """Delete a draft campaign of the user's brand, with an audit row on the brand."""
+    _require_campaign_member(campaign=campaign, by=by)
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().select_related("brand").get(pk=campaign.pk)
+        if locked.status != CampaignStatus.DRAFT:
+            raise DomainError(
+                _("Only drafts can be deleted; a %(status)s campaign can be closed or cancelled instead.")
+                % {"status": locked.get_status_display().lower()}
+            )
+        data = {"campaign": locked.pk, "title": locked.title}
+        audit_record(actor=by, action="campaign.deleted", target=locked.brand, data=data)
+        locked.delete()

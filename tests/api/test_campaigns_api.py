@@ -11,7 +11,14 @@ from django.utils import timezone
 from campaigns.models import Campaign, Collaboration
 from influencers.models import EngineRun
 from tests.api.conftest import Roles
-from tests.factories import CampaignFactory, CollaborationFactory, EngineRunFactory, InfluencerFactory, MatchFactory
+from tests.factories import (
+    CampaignFactory,
+    CollaborationFactory,
+    EngineRunFactory,
+    InfluencerFactory,
+    MatchFactory,
+    niche,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +238,29 @@ def test_a_run_someone_started_is_theirs(api, roles: Roles):
     run = EngineRunFactory(kind="import", scope="import", triggered_by=roles.influencer_b.user)
     assert api("influencer_b").get(f"/api/v1/runs/{run.pk}/").status_code == 200
     assert api("influencer_a").get(f"/api/v1/runs/{run.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_opportunities_run_a_fixed_number_of_queries(api, roles: Roles, django_assert_num_queries, count):
+    fashion = niche("fashion")
+    for _ in range(count):
+        CampaignFactory().niches.set([fashion])
+    client = api("influencer_a")
+    client.get("/api/v1/me/opportunities/")
+    # token + user, membership, creator; the engine's reverse scoring (fixed number of set-based reads);
+    # the fallback list: collaborations, campaigns with niches, the creator's niches and platforms
+    with django_assert_num_queries(21):
+        body = client.get("/api/v1/me/opportunities/").json()
+    assert len(body["recommended"]) + len(body["others"]) == count
+
+
+def test_only_drafts_are_deleted_and_only_by_the_brand(api, roles: Roles):
+    draft = CampaignFactory(brand=roles.brand_a, status=Campaign.Status.DRAFT)
+    published = CampaignFactory(brand=roles.brand_a)
+    assert api("brand_b").delete(f"{CAMPAIGNS}{draft.pk}/").status_code == 404
+    assert api("staff").delete(f"{CAMPAIGNS}{draft.pk}/").status_code == 403
+    response = api("brand_a").delete(f"{CAMPAIGNS}{published.pk}/")
+    assert response.status_code == 400
+    assert "cancelled" in response.json()["detail"]
+    assert api("brand_a").delete(f"{CAMPAIGNS}{draft.pk}/").status_code == 204
+    assert list(Campaign.objects.values_list("pk", flat=True)) == [published.pk]

@@ -258,3 +258,20 @@ def test_hidden_creator_is_not_found_anywhere(api, roles: Roles):
         f"/api/v1/influencers/{hidden.handle}/engagement/",
     ):
         assert api("brand_a").get(url).status_code == 404
+
+
+def test_a_locked_out_login_does_not_lock_out_tokens(client, roles: Roles, settings):
+    """Lock-out guards passwords (the login page); a token is a separate credential, revoked on its own.
+
+    This is also why the schemathesis run, which authenticates with tokens only, can never be locked out.
+    """
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        client.post("/accounts/login/", {"username": "alice", "password": "wrong-password"})
+    assert client.post("/accounts/login/", {"username": "alice", "password": "wrong"}).status_code == 429
+    token = APIClient()
+    from rest_framework.authtoken.models import Token
+
+    token.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=roles.member_a.user).key}")
+    assert token.get("/api/v1/brands/me/").status_code == 200

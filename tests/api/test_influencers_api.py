@@ -201,3 +201,19 @@ def test_hidden_and_unknown_creators_are_404(api, roles: Roles):
     paused = InfluencerFactory(is_active=False)
     assert api("brand_a").get(f"{LIST}{paused.handle}/").status_code == 404
     assert api("brand_a").get(f"{LIST}nobody.here/").status_code == 404
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_chart_series_run_a_fixed_number_of_queries(api, roles: Roles, django_assert_num_queries, count):
+    account = roles.influencer_a.accounts.get()
+    today = timezone.localdate()
+    for day in range(count):
+        PostFactory(account=account)
+        FollowerSnapshotFactory(account=account, date=today - dt.timedelta(days=day))
+    client = api("brand_a")
+    # token + user, membership, brand, the creator, the posts with their accounts
+    with django_assert_num_queries(5):
+        assert len(client.get(f"{LIST}anna.style/engagement/").json()) == count
+    # token + user, membership, brand, the creator, accounts, snapshots
+    with django_assert_num_queries(6):
+        assert len(client.get(f"{LIST}anna.style/follower-history/").json()[0]["points"]) == count
