@@ -694,3 +694,84 @@ def test_deliverables_of_other_collaborations_are_refused(accepted, campaign):
             draft_text="#ad",
             deliverable=other,
         )
+
+
+# --- Real concurrency (PostgreSQL row locks) ------------------------------------------------------
+
+
+def _race(calls: list) -> list[str]:
+    """Run the calls in threads released at the same moment; each result is "ok" or the error's class."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(calls))
+    results: list[str] = []
+
+    def run(call) -> None:
+        try:
+            barrier.wait()
+            call()
+            results.append("ok")
+        except DomainError as error:
+            results.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(results)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_teammates_answering_one_application_at_once_one_wins():
+    member = BrandMemberFactory()
+    teammate = BrandMemberFactory(brand=member.brand, role="member")
+    influencer = InfluencerFactory()
+    application = collaboration_apply(
+        campaign=CampaignFactory(brand=member.brand), influencer=influencer, by=influencer.user
+    )
+    first, second = (Collaboration.objects.get(pk=application.pk) for _ in range(2))
+    results = _race(
+        [
+            lambda: collaboration_act(collaboration=first, action="accept", by=member.user),
+            lambda: collaboration_act(collaboration=second, action="decline", by=teammate.user),
+        ]
+    )
+    assert results == ["Conflict", "ok"]
+    application.refresh_from_db()
+    assert application.status in (Status.ACCEPTED, Status.DECLINED)
+    assert (
+        AuditEvent.objects.filter(
+            object_id=str(application.pk), action__in=["collaboration.accepted", "collaboration.declined"]
+        ).count()
+        == 1
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_reviews_of_one_deliverable_at_once_one_wins():
+    member = BrandMemberFactory()
+    influencer = InfluencerFactory()
+    application = collaboration_apply(
+        campaign=CampaignFactory(brand=member.brand, review=True), influencer=influencer, by=influencer.user
+    )
+    accepted = collaboration_accept(collaboration=application, by=member.user)
+    deliverable = deliverable_submit(
+        collaboration=accepted, by=influencer.user, url="https://x.com/p", draft_text="#ad"
+    )
+    first, second = (Deliverable.objects.get(pk=deliverable.pk) for _ in range(2))
+    results = _race(
+        [
+            lambda: deliverable_review(deliverable=first, by=member.user, approve=True),
+            lambda: deliverable_review(deliverable=second, by=member.user, approve=False, comment="Redo"),
+        ]
+    )
+    assert results == ["Conflict", "ok"]
+    accepted.refresh_from_db()
+    assert accepted.status in (Status.APPROVED, Status.REVISION_REQUESTED)
