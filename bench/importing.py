@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import psycopg
 
-from .measure import Measurement, repeat_ms, summarize
+from .measure import Measurement, repeat_ms, summarize, with_floor
 from .workloads import throughput
 
 IMPORT_POSTS = 100_000
@@ -68,6 +68,18 @@ def write_posts_csv(path: Path, *, dsn: str, posts: int, seed: int) -> int:
     return written
 
 
+def copy_floor(dsn: str, path: Path) -> None:
+    with psycopg.connect(dsn) as conn:
+        conn.execute(
+            "CREATE TEMP TABLE import_floor (platform text, account text, external_id text, posted_at timestamptz, "
+            "format text, caption text, url text, likes bigint, comments bigint, shares bigint, views bigint, "
+            "saves bigint, is_sponsored boolean, has_ad_disclosure boolean)"
+        )
+        with conn.cursor().copy("COPY import_floor FROM STDIN (FORMAT csv, HEADER true)") as copy, path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                copy.write(chunk)
+
+
 def measure_import(*, scale: int, dsn: str, runs: int) -> list[Measurement]:
     fresh = Measurement(name="import:posts", scale=scale, group="import")
     again = Measurement(name="import:posts_unchanged_reimport", scale=scale, group="import")
@@ -96,6 +108,9 @@ def measure_import(*, scale: int, dsn: str, runs: int) -> list[Measurement]:
         samples = repeat_ms(import_next, warmup=0, runs=runs)
         summarize(fresh, samples)
         throughput(fresh, posts, samples)
+        # Floor: the same file's bytes through COPY into a bare temporary table (raw ingest speed).
+        with_floor(fresh, repeat_ms(lambda: copy_floor(dsn, files[0]), warmup=0, runs=runs))
+        fresh.detail["floor"] = "COPY of the same CSV into an unindexed temporary table"
 
         def import_same() -> None:
             with last[-1].open("rb") as source:

@@ -96,7 +96,7 @@ def run(
 
     log("Metric recompute (full)")
     measurements += measure_metrics_full(
-        scale=scale, runs=heavy_runs, first_run_s=dataset.get("timings_s", {}).get("engine_metrics_full")
+        scale=scale, dsn=dsn, runs=heavy_runs, first_run_s=dataset.get("timings_s", {}).get("engine_metrics_full")
     )
     log("Matching")
     measurements += measure_matching(scale=scale, warmup=1, runs=engine_runs, heavy_runs=heavy_runs)
