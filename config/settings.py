@@ -303,10 +303,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 ENGINE_TASK_MAX_RETRIES = env.int("ENGINE_TASK_MAX_RETRIES", default=5)
 # Influencers per chunk of a metric recompute; a full run fans chunks out over the workers.
 METRICS_CHUNK_SIZE = env.int("METRICS_CHUNK_SIZE", default=20_000)
+# PostgreSQL work_mem for the engine's chunk transactions (its sorts and hashes stay in memory).
+ENGINE_PG_WORK_MEM = env.str("ENGINE_PG_WORK_MEM", default="256MB")
 # Seconds a worker keeps the matching feature matrix in memory (0 = reload for every campaign). The
-# engine bumps a version key in the cache on every recompute, so with a shared (Redis) cache a
-# change is picked up at once; the expiry bounds staleness from edits that bypass the engine.
-MATCH_FEATURE_CACHE_SECONDS = env.int("MATCH_FEATURE_CACHE_SECONDS", default=0)
+# engine bumps a version key in the cache on every write, so with a shared (Redis) cache a change is
+# picked up at once; the expiry bounds staleness from edits that bypass the engine. Off in debug
+# (tests, the demo): there the database changes under the process without the engine knowing.
+MATCH_FEATURE_CACHE_SECONDS = env.int("MATCH_FEATURE_CACHE_SECONDS", default=0 if DEBUG else 300)
 
 # --- Invloed --------------------------------------------------------------------------------
 MATCH_TOP_N = env.int("MATCH_TOP_N", default=200)

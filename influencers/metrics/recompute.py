@@ -104,6 +104,33 @@ def _video_platforms_sql() -> str:
     return ", ".join(f"'{p}'" for p in sorted(VIDEO_PLATFORMS))
 
 
+def _sample_sql(dialect: Dialect) -> str:
+    """The ER sample of every scoped account: its latest 12 posts within the window.
+
+    PostgreSQL reads exactly those rows per account from the (account, posted_at) index with a LATERAL
+    subquery; the portable form numbers all posts of the window with ROW_NUMBER() and keeps the first 12.
+    """
+    columns = "p.likes, p.comments, p.views, p.is_sponsored, p.has_ad_disclosure"
+    if dialect.postgres:
+        return f"""
+            SELECT s.id AS account_id, {columns}, {_engagement_sql("s")} AS engagement
+            FROM scoped s CROSS JOIN LATERAL (
+                SELECT p.likes, p.comments, p.shares, p.views, p.is_sponsored, p.has_ad_disclosure
+                FROM influencers_post p
+                WHERE p.account_id = s.id AND p.posted_at >= %(since)s AND p.posted_at <= %(now)s
+                ORDER BY p.posted_at DESC, p.id DESC LIMIT {ER_SAMPLE_POSTS}
+            ) AS p
+        """
+    return f"""
+            SELECT * FROM (
+                SELECT p.account_id, {columns}, {_engagement_sql("s")} AS engagement,
+                       ROW_NUMBER() OVER (PARTITION BY p.account_id ORDER BY p.posted_at DESC, p.id DESC) AS rn
+                FROM influencers_post p JOIN scoped s ON s.id = p.account_id
+                WHERE p.posted_at >= %(since)s AND p.posted_at <= %(now)s
+            ) AS ranked WHERE rn <= {ER_SAMPLE_POSTS}
+    """
+
+
 def _build_account_stats(cursor, dialect: Dialect, scope: Scope, now: dt.datetime) -> None:
     where, params = scope.condition("a.influencer_id", dialect)
     f = "CAST({} AS DOUBLE PRECISION)".format
@@ -112,13 +139,7 @@ def _build_account_stats(cursor, dialect: Dialect, scope: Scope, now: dt.datetim
         WITH scoped AS (
             SELECT a.id, a.influencer_id, a.platform, a.handle, a.followers
             FROM influencers_socialaccount a WHERE {where}
-        ), ranked AS (
-            SELECT p.account_id, p.likes, p.comments, p.views, p.is_sponsored, p.has_ad_disclosure,
-                   {_engagement_sql("s")} AS engagement,
-                   ROW_NUMBER() OVER (PARTITION BY p.account_id ORDER BY p.posted_at DESC, p.id DESC) AS rn
-            FROM influencers_post p JOIN scoped s ON s.id = p.account_id
-            WHERE p.posted_at >= %(since)s AND p.posted_at <= %(now)s
-        ), agg AS (
+        ), sample AS ({_sample_sql(dialect)}        ), agg AS (
             SELECT account_id,
                    COUNT(engagement) AS n_eng,
                    AVG({f("engagement")}) AS mean_eng,
@@ -131,7 +152,7 @@ def _build_account_stats(cursor, dialect: Dialect, scope: Scope, now: dt.datetim
                    CAST(SUM(CASE WHEN likes IS NOT NULL THEN comments END) AS BIGINT) AS lc_comments,
                    COUNT(CASE WHEN likes IS NOT NULL AND comments IS NOT NULL THEN 1 END) AS lc_posts,
                    COUNT(CASE WHEN is_sponsored AND NOT has_ad_disclosure THEN 1 END) AS undisclosed
-            FROM ranked WHERE rn <= {ER_SAMPLE_POSTS} GROUP BY account_id
+            FROM sample GROUP BY account_id
         )
         SELECT s.id AS account_id, s.influencer_id, s.platform, s.handle, s.followers,
                CASE WHEN agg.n_eng >= {MIN_USABLE_POSTS} AND s.followers > 0
@@ -202,28 +223,43 @@ def _flagged_influencer_ids(cursor, dialect: Dialect) -> set[int]:
 def _spike_candidates(cursor, dialect: Dialect, today: dt.date) -> list[tuple[int, cred.SpikeCandidate]]:
     """detect_spike_candidates() for every account of the chunk, as one windowed query."""
     days = dialect.days_between("date", "prev_date")
-    cursor.execute(
-        f"""
-        WITH pts AS (
-            SELECT sn.account_id, s.influencer_id, sn.date, sn.followers,
-                   LAG(sn.date) OVER w AS prev_date, LAG(sn.followers) OVER w AS prev_f
+    if dialect.postgres:
+        # Each account's snapshots straight from the (account, date) index, not a scan of the table.
+        source = f"""
+            SELECT s.account_id, s.influencer_id, sn.date, sn.followers FROM {STATS} s CROSS JOIN LATERAL (
+                SELECT sn.date, sn.followers FROM influencers_followersnapshot sn
+                WHERE sn.account_id = s.account_id AND sn.date >= %(since)s AND sn.date <= %(today)s
+            ) AS sn
+        """
+    else:
+        source = f"""
+            SELECT sn.account_id, s.influencer_id, sn.date, sn.followers
             FROM influencers_followersnapshot sn JOIN {STATS} s ON s.account_id = sn.account_id
             WHERE sn.date >= %(since)s AND sn.date <= %(today)s
-            WINDOW w AS (PARTITION BY sn.account_id ORDER BY sn.date)
-        ), pairs AS (
+        """
+    cursor.execute(
+        f"""
+        WITH points AS ({source}), pairs AS (
             SELECT account_id, influencer_id, date, prev_date, prev_f, followers - prev_f AS gain,
                    CAST(followers - prev_f AS DOUBLE PRECISION) / {days} AS daily
-            FROM pts WHERE prev_f IS NOT NULL
-        ), withbase AS (
-            SELECT pairs.*, SUM(ABS(daily)) OVER (PARTITION BY account_id) AS total_abs,
-                   COUNT(*) OVER (PARTITION BY account_id) AS n
-            FROM pairs
+            FROM (
+                SELECT account_id, influencer_id, date, followers,
+                       LAG(date) OVER w AS prev_date, LAG(followers) OVER w AS prev_f
+                FROM points
+                WINDOW w AS (PARTITION BY account_id ORDER BY date)
+            ) AS pts
+            WHERE prev_f IS NOT NULL
+        ), base AS (
+            -- The usual daily change needs every pair of the account; a grouped pass is cheaper
+            -- than a second window over all pairs.
+            SELECT account_id, SUM(ABS(daily)) AS total_abs, COUNT(*) AS n FROM pairs GROUP BY account_id
         )
-        SELECT influencer_id, account_id, date, prev_date, prev_f, gain, (total_abs - ABS(daily)) / (n - 1) AS usual
-        FROM withbase
-        WHERE n >= {cred.SPIKE_MIN_PAIRS + 1} AND gain >= {cred.SPIKE_MIN_GAIN}
-          AND gain >= {cred.SPIKE_MIN_GAIN_SHARE!r} * prev_f
-          AND daily > {cred.SPIKE_FACTOR!r} * (total_abs - ABS(daily)) / (n - 1)
+        SELECT p.influencer_id, p.account_id, p.date, p.prev_date, p.prev_f, p.gain,
+               (b.total_abs - ABS(p.daily)) / (b.n - 1) AS usual
+        FROM pairs p JOIN base b ON b.account_id = p.account_id
+        WHERE b.n >= {cred.SPIKE_MIN_PAIRS + 1} AND p.gain >= {cred.SPIKE_MIN_GAIN}
+          AND p.gain >= {cred.SPIKE_MIN_GAIN_SHARE!r} * p.prev_f
+          AND p.daily > {cred.SPIKE_FACTOR!r} * (b.total_abs - ABS(p.daily)) / (b.n - 1)
         """,
         {
             "since": dialect.date_param(today - dt.timedelta(days=cred.SPIKE_WINDOW_DAYS)),
@@ -302,8 +338,12 @@ def _score_flagged(cursor, dialect: Dialect, today: dt.date) -> int:
     for influencer_id in sorted(flagged):
         score, reasons = cred.credibility(signals[influencer_id], spikes.get(influencer_id, ()))
         rows.append((influencer_id, score, json.dumps(reasons)))
-    value = "CAST(%s AS jsonb)" if dialect.postgres else "%s"
-    cursor.executemany(f"INSERT INTO {CREDIBILITY} (influencer_id, score, reasons) VALUES (%s, %s, {value})", rows)
+    if dialect.postgres:
+        with cursor.cursor.copy(f"COPY {CREDIBILITY} (influencer_id, score, reasons) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        cursor.executemany(f"INSERT INTO {CREDIBILITY} (influencer_id, score, reasons) VALUES (%s, %s, %s)", rows)
     return len(rows)
 
 
@@ -341,20 +381,15 @@ def _update_influencers(cursor, dialect: Dialect, scope: Scope, now: dt.datetime
                    SUM(CASE WHEN {known} THEN a.followers END) AS weight,
                    CAST(SUM(CASE WHEN {known} THEN a.er_sample_size ELSE 0 END) AS BIGINT) AS sample
             FROM influencers_socialaccount a WHERE {where_accounts} GROUP BY a.influencer_id
-        ), snap AS (
-            SELECT a.influencer_id, sn.account_id, sn.followers,
-                   CASE WHEN sn.date >= %(end_from)s THEN 1 ELSE 0 END AS is_end,
-                   ROW_NUMBER() OVER (
-                       PARTITION BY sn.account_id, CASE WHEN sn.date >= %(end_from)s THEN 1 ELSE 0 END
-                       ORDER BY sn.date DESC) AS rn
-            FROM influencers_followersnapshot sn JOIN influencers_socialaccount a ON a.id = sn.account_id
-            WHERE {where_accounts}
-              AND ((sn.date >= %(start_from)s AND sn.date <= %(start_to)s)
-                   OR (sn.date >= %(end_from)s AND sn.date <= %(end_to)s))
         ), per_account AS (
-            SELECT influencer_id, MAX(CASE WHEN is_end = 1 THEN followers END) AS end_f,
-                   MAX(CASE WHEN is_end = 0 THEN followers END) AS start_f
-            FROM snap WHERE rn = 1 GROUP BY influencer_id, account_id
+            SELECT a.influencer_id,
+                   (SELECT sn.followers FROM influencers_followersnapshot sn
+                     WHERE sn.account_id = a.id AND sn.date >= %(start_from)s AND sn.date <= %(start_to)s
+                     ORDER BY sn.date DESC LIMIT 1) AS start_f,
+                   (SELECT sn.followers FROM influencers_followersnapshot sn
+                     WHERE sn.account_id = a.id AND sn.date >= %(end_from)s AND sn.date <= %(end_to)s
+                     ORDER BY sn.date DESC LIMIT 1) AS end_f
+            FROM influencers_socialaccount a WHERE {where_accounts}
         ), growth AS (
             SELECT influencer_id, CAST(SUM(start_f) AS BIGINT) AS start_total, CAST(SUM(end_f) AS BIGINT) AS end_total
             FROM per_account WHERE start_f IS NOT NULL AND end_f IS NOT NULL GROUP BY influencer_id
@@ -396,6 +431,13 @@ def recompute_scope(scope: Scope, *, now: dt.datetime, started: dt.datetime | No
     """Recompute accounts and influencers of one chunk in one transaction. Returns rows written."""
     dialect = Dialect(connection)
     with transaction.atomic(), connection.cursor() as cursor:
+        if dialect.postgres:
+            # For this transaction only: sorts and hashes of a chunk in memory, and no JIT compile
+            # (it costs more than it saves on these statements).
+            cursor.execute(
+                "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+                [settings.ENGINE_PG_WORK_MEM],
+            )
         try:
             _build_account_stats(cursor, dialect, scope, now)
             touched = _update_accounts(cursor, dialect, now)
