@@ -30,6 +30,7 @@ from influencers.views import brand_or_staff_required
 from . import recommendation_selectors as selectors
 from . import services
 from .models import Campaign, Collaboration, Match
+from .views import _tabs as campaign_tabs
 
 PAGE_SIZE = 25
 INVITABLE_STATUSES = (Campaign.Status.OPEN, Campaign.Status.IN_PROGRESS)
@@ -63,6 +64,7 @@ def recommendation_list(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.latest_run(campaign)
     context = {
         "campaign": campaign,
+        "tabs": campaign_tabs(campaign, "recommendations"),
         "items": items,
         "total": Match.objects.filter(campaign=campaign).count(),
         "next_after": rows[-1].rank if has_more and rows else None,

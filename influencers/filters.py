@@ -34,7 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +113,10 @@ class DiscoveryForm(forms.Form):
         ("audience_gender", "audience_gender_min", _("Choose at least one gender for this minimum.")),
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         for low, high in self.RANGES:
@@ -181,10 +185,12 @@ class InfluencerFilter(django_filters.FilterSet):
         max_value=100,
         widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
     )
-    country = django_filters.ChoiceFilter(label=_("Creator country"), choices=Country.choices, field_name="country")
+    country = django_filters.ChoiceFilter(
+        label=_("Creator country"), choices=Country.choices, field_name="country", empty_label=_("Any country")
+    )
     city = django_filters.CharFilter(label=_("Creator city"), field_name="city", lookup_expr="iexact")
     language = django_filters.ChoiceFilter(
-        label=_("Creator language"), choices=Language.choices, method="filter_language"
+        label=_("Creator language"), choices=Language.choices, method="filter_language", empty_label=_("Any language")
     )
     audience_country = django_filters.MultipleChoiceFilter(
         label=_("Audience countries"),
@@ -220,7 +226,12 @@ class InfluencerFilter(django_filters.FilterSet):
         max_value=100,
         widget=percent_field_widget(),
     )
-    offer_kind = django_filters.ChoiceFilter(label=_("Offers"), choices=WorkKind.choices, method="filter_noop")
+    offer_kind = django_filters.ChoiceFilter(
+        label=_("Has an active offer for"),
+        choices=WorkKind.choices,
+        method="filter_noop",
+        empty_label=_("Any kind of work"),
+    )
     max_price = django_filters.NumberFilter(
         label=_("Maximum price"),
         method="filter_noop",
@@ -236,7 +247,13 @@ class InfluencerFilter(django_filters.FilterSet):
         method="filter_noop",
         widget=forms.CheckboxInput,
     )
-    sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=SORT_CHOICES, method="filter_noop", empty_label=None)
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=SORT_CHOICES,
+        method="filter_noop",
+        empty_label=_("Best match"),
+        help_text=_("Best match: relevance when you search for words, otherwise most followers."),
+    )
 
     class Meta:
         model = Influencer
@@ -377,10 +394,11 @@ class InfluencerFilter(django_filters.FilterSet):
         if connections[queryset.db].vendor == "postgresql":
             query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG)
             vector = search_vector()
+            # ts_rank is a float4; as float8 its value survives the round trip through a cursor exactly.
             return (
                 queryset.alias(search_document=vector)
                 .filter(search_document=query)
-                .annotate(relevance=SearchRank(vector, query))
+                .annotate(relevance=Cast(SearchRank(vector, query), FloatField()))
             )
         # Portable fallback (the SQLite demo): every word somewhere, handle hits first.
         for word in words:

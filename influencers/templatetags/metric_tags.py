@@ -68,14 +68,14 @@ def pct(value: float | Decimal | None, digits: int = 1) -> str:
     """A fraction as a percentage ("0.0412" -> "4.1 %"); None stays None so `metric` says "unknown"."""
     if value is None or value == "":
         return None  # type: ignore[return-value]
-    return f"{float(value) * 100:.{int(digits)}f} %"
+    return f"{float(value) * 100:.{int(digits)}f}\u00a0%"  # no-break space: "4.1 %" never wraps
 
 
 @register.filter
 def signed_pct(value: float | None) -> str:
     if value is None:
         return None  # type: ignore[return-value]
-    return f"{float(value) * 100:+.1f} %"
+    return f"{float(value) * 100:+.1f}\u00a0%"
 
 
 @register.filter
@@ -92,7 +92,7 @@ def money(value: Decimal | float | None, currency: str = "EUR") -> str:
         return None  # type: ignore[return-value]
     amount = Decimal(value)
     shown = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    return f"{currency} {shown}"
+    return f"{currency}\u00a0{shown}"
 
 
 @register.filter

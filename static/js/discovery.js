@@ -1,11 +1,19 @@
 // Discovery and shortlists: small enhancements on top of pages that work without JavaScript.
 // - On small screens the filter panel starts closed (it still opens with Enter/Space on its summary).
 // - The "Compare selected" button is enabled only with 2–4 creators ticked, and says how many are.
+// - htmx does not settle style attributes (see below).
 (function () {
   "use strict";
 
   var MIN = 2;
   var MAX = 4;
+
+  // The back button restores a whole page through htmx, which "settles" attributes of elements that
+  // keep their id, including style="" — an inline style the Content-Security-Policy refuses.
+  // Nothing here animates styles, so settle classes and sizes only.
+  if (window.htmx && window.htmx.config) {
+    window.htmx.config.attributesToSettle = ["class", "width", "height"];
+  }
 
   function closeFiltersOnSmallScreens() {
     var panel = document.getElementById("filters-panel");

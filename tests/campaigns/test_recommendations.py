@@ -69,7 +69,7 @@ def add_matches(campaign: Campaign, count: int, start: int = 1) -> list:
 def test_ranked_matches_with_score_component_meters_explanation_and_invite(brand_client, campaign):
     add_matches(campaign, 3)
     response = brand_client.get(url(campaign))
-    html = response.content.decode()
+    html = response.content.decode().replace("\xa0", " ")
     assert response.status_code == 200
     assert html.index(f"@match{campaign.pk}x1") < html.index(f"@match{campaign.pk}x2")
     assert "Reason number 1: 42 % of the audience" in html
@@ -83,10 +83,10 @@ def test_ranked_matches_with_score_component_meters_explanation_and_invite(brand
 
 def test_pages_of_matches_by_rank(brand_client, campaign):
     add_matches(campaign, 30)
-    first = brand_client.get(url(campaign)).content.decode()
+    first = brand_client.get(url(campaign)).content.decode().replace("\xa0", " ")
     assert first.count('class="card match"') == 25
     assert "?after=25" in first
-    second = brand_client.get(url(campaign), {"after": 25}).content.decode()
+    second = brand_client.get(url(campaign), {"after": 25}).content.decode().replace("\xa0", " ")
     assert second.count('class="card match"') == 5
     assert "#26" in second
 
@@ -94,7 +94,7 @@ def test_pages_of_matches_by_rank(brand_client, campaign):
 def test_a_creator_already_in_the_campaign_shows_its_status_instead_of_invite(brand_client, campaign):
     (match,) = add_matches(campaign, 1)
     CollaborationFactory(campaign=campaign, influencer=match.influencer, status=Collaboration.Status.ACCEPTED)
-    html = brand_client.get(url(campaign)).content.decode()
+    html = brand_client.get(url(campaign)).content.decode().replace("\xa0", " ")
     assert "Accepted" in html
     assert ">Invite<" not in html
 
@@ -124,7 +124,7 @@ def test_recompute_queues_a_run_and_the_page_polls_its_progress(brand_client, ca
     assert response.status_code == 302
     run = EngineRun.objects.get(scope=f"campaign:{campaign.pk}")
     assert run.status == EngineRun.Status.QUEUED
-    html = brand_client.get(url(campaign)).content.decode()
+    html = brand_client.get(url(campaign)).content.decode().replace("\xa0", " ")
     assert "Recompute queued" in html
     assert 'hx-trigger="every 2s"' in html
     assert f'hx-get="{url(campaign, "progress/")}?was=active"' in html
@@ -140,7 +140,7 @@ def test_the_progress_partial_shows_chunks_and_stops_polling_when_the_run_ends(b
         started_at=timezone.now(),
     )
     running = brand_client.get(url(campaign, "progress/"), {"was": "active"}, HTTP_HX_REQUEST="true")
-    body = running.content.decode()
+    body = running.content.decode().replace("\xa0", " ")
     assert "<html" not in body
     assert '<progress max="4" value="1"' in body
     assert "1 of 4 parts done" in body
@@ -149,7 +149,7 @@ def test_the_progress_partial_shows_chunks_and_stops_polling_when_the_run_ends(b
     run.status, run.done_chunks, run.finished_at = EngineRun.Status.SUCCEEDED, 4, timezone.now()
     run.save()
     finished = brand_client.get(url(campaign, "progress/"), {"was": "active"}, HTTP_HX_REQUEST="true")
-    assert "every 2s" not in finished.content.decode()
+    assert "every 2s" not in finished.content.decode().replace("\xa0", " ")
     assert finished["HX-Refresh"] == "true"  # reload once so the new ranking shows
 
 
@@ -161,7 +161,9 @@ def test_one_click_invite_from_a_recommendation(brand_client, campaign):
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert f"Invitation sent to @{match.influencer.handle} for “Summer drop”." in response.content.decode()
+    assert f"Invitation sent to @{match.influencer.handle} for “Summer drop”." in response.content.decode().replace(
+        "\xa0", " "
+    )
     collaboration = Collaboration.objects.get(campaign=campaign, influencer=match.influencer)
     assert collaboration.status == Collaboration.Status.INVITED
     assert collaboration.initiated_by == Collaboration.Party.BRAND
@@ -170,7 +172,11 @@ def test_one_click_invite_from_a_recommendation(brand_client, campaign):
 def test_the_invite_form_with_message_and_fee_returns_to_where_it_came_from(brand_client, campaign):
     influencer = creator("invitee")
     CampaignFactory(brand=campaign.brand, title="Draft one", status=Campaign.Status.DRAFT)
-    form = brand_client.get(f"/brand/campaigns/invite/invitee/?campaign={campaign.pk}").content.decode()
+    form = (
+        brand_client.get(f"/brand/campaigns/invite/invitee/?campaign={campaign.pk}")
+        .content.decode()
+        .replace("\xa0", " ")
+    )
     assert "Summer drop" in form
     assert "Draft one" not in form
     assert re.search(rf'<option value="{campaign.pk}" selected>', form)
@@ -198,11 +204,11 @@ def test_invite_errors_are_clear_and_write_nothing(brand_client, campaign, monke
         "/brand/campaigns/invite/target/", {"campaign": campaign.pk, "proposed_fee": "200000000"}
     )
     assert too_much.status_code == 400
-    assert "A fee must be between 0 and 100,000,000." in too_much.content.decode()
+    assert "A fee must be between 0 and 100,000,000." in too_much.content.decode().replace("\xa0", " ")
     foreign = CampaignFactory(title="Theirs")
     wrong = brand_client.post("/brand/campaigns/invite/target/", {"campaign": foreign.pk})
     assert wrong.status_code == 400
-    assert "Select a valid choice" in wrong.content.decode()
+    assert "Select a valid choice" in wrong.content.decode().replace("\xa0", " ")
 
     def clash(**kwargs):
         raise Conflict("@target is already part of this campaign.")
@@ -210,7 +216,7 @@ def test_invite_errors_are_clear_and_write_nothing(brand_client, campaign, monke
     monkeypatch.setattr(services, "collaboration_invite", clash)
     conflict = brand_client.post("/brand/campaigns/invite/target/", {"campaign": campaign.pk})
     assert conflict.status_code == 409
-    assert "@target is already part of this campaign." in conflict.content.decode()
+    assert "@target is already part of this campaign." in conflict.content.decode().replace("\xa0", " ")
     assert not Collaboration.objects.exists()
 
 
@@ -221,7 +227,7 @@ def test_a_brand_awaiting_approval_is_told_it_cannot_invite_yet(client):
     client.force_login(member.user)
     response = client.post("/brand/campaigns/invite/waiting.for.us/", {"campaign": campaign.pk})
     assert response.status_code == 403
-    assert "must be approved by a moderator" in response.content.decode()
+    assert "must be approved by a moderator" in response.content.decode().replace("\xa0", " ")
     assert not Collaboration.objects.exists()
 
 
