@@ -16,7 +16,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from campaigns.models import Collaboration
-from influencers.taxonomy import Platform, WorkKind
+from influencers.models import Niche
+from influencers.taxonomy import NICHES, Platform, WorkKind
 from tests.discovery_data import brand_member, creator
 from tests.factories import PASSWORD, CampaignFactory, FollowerSnapshotFactory, PostFactory, SocialAccountFactory
 
@@ -37,6 +38,8 @@ CANVAS_PAINTED_PIXELS = """(id) => {
 @pytest.fixture
 def world():
     """A brand with an open campaign, and five creators of whom two fit the filters the test sets."""
+    for slug, name in NICHES:  # transactional tests flush the seeded taxonomy; the sidebar lists all of it
+        Niche.objects.get_or_create(slug=slug, defaults={"name": name})
     member = brand_member(user__username="brandy")
     campaign = CampaignFactory(
         brand=member.brand,
@@ -113,6 +116,7 @@ def _results(page: Page) -> list[str]:
 
 
 def _save(page: Page, artifacts_dir, name: str) -> None:
+    page.evaluate("document.activeElement && document.activeElement.blur()")
     page.wait_for_timeout(300)  # let the "Updating…" indicator fade out
     page.screenshot(path=str(artifacts_dir / f"{name}.png"), full_page=True)
 
