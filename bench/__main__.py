@@ -15,19 +15,31 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from .database import DEFAULT_URL, check_disposable, recreate
 
 
 def _setup_django(database_url: str) -> None:
+    """Production settings (DEBUG off, every production default), pointed at the bench database.
+
+    Only what a laptop cannot provide is filled in: a throw-away secret key, the test client's host
+    name and a static root of its own (collected before timing, see run.py). Requests are made as
+    HTTPS, so the security middleware behaves as behind a TLS proxy.
+    """
     os.environ["DATABASE_URL"] = database_url
     # Work the app enqueues (e.g. the recompute after an import) goes to the bench's own Redis
     # database and is not run in-process: the harness times each engine step on its own.
     os.environ["CELERY_BROKER_URL"] = os.environ.get("BENCH_CELERY_BROKER_URL", "redis://127.0.0.1:6379/7")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "1")  # settings need it without a secret key; run.py turns DEBUG off
+    os.environ["DJANGO_DEBUG"] = "0"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-" + secrets.token_urlsafe(48))
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
+    os.environ.setdefault("DJANGO_STATIC_ROOT", str(Path(tempfile.gettempdir()) / "invloed-bench-static"))
     import django
 
     django.setup()

@@ -40,12 +40,11 @@ def dataset_meta(dsn: str) -> dict:
     return row[0]
 
 
-def _quiet_settings() -> None:
-    """Production-like request handling: DEBUG off (no query log, no debug templates), test host allowed."""
-    from django.conf import settings
+def _collect_static() -> None:
+    """The manifest storage of production needs collected files to render {% static %} links."""
+    from django.core.management import call_command
 
-    settings.DEBUG = False
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def _client():
@@ -81,7 +80,7 @@ def run(
     write_docs: bool = True,
     log: Callable[[str], None] = print,
 ) -> list[Measurement]:
-    _quiet_settings()
+    _collect_static()
     dsn = django_dsn()
     dataset = dataset_meta(dsn)
     if dataset.get("scale") != scale:

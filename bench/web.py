@@ -78,7 +78,8 @@ def endpoint_available(path: str) -> bool:
 
 
 def _get(client: Client, url: str, *, api: bool):
-    response = client.get(url, HTTP_ACCEPT="application/json") if api else client.get(url)
+    # secure=True: production settings redirect plain HTTP to HTTPS (SECURE_SSL_REDIRECT).
+    response = client.get(url, secure=True, HTTP_ACCEPT="application/json") if api else client.get(url, secure=True)
     if response.status_code != 200:
         raise RuntimeError(f"GET {url} answered {response.status_code}: {response.content[:300]!r}")
     return response
