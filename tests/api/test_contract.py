@@ -55,6 +55,8 @@ def test_schema_and_docs_are_served(client):
     # Swagger UI comes from our own static files (CSP: no CDN), its start-up script from a URL.
     assert b"cdn.jsdelivr" not in docs.content
     assert b"drf_spectacular_sidecar" in docs.content
+    assert b"<style" not in docs.content
+    assert b"<script>" not in docs.content
     assert client.get("/api/docs/?script=").status_code == 200
 
 
