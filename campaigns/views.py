@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from brands.views import brand_member_required
@@ -44,10 +45,18 @@ PAGE_SIZE = 25
 
 # The people tab: which collaboration statuses each list shows.
 PEOPLE_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("invited", "Invited", (Status.INVITED,)),
-    ("working", "Accepted", (Status.ACCEPTED, Status.CONTENT_SUBMITTED, Status.REVISION_REQUESTED, Status.APPROVED)),
-    ("completed", "Completed", (Status.COMPLETED,)),
-    ("closed", "Declined, withdrawn or cancelled", (Status.DECLINED, Status.WITHDRAWN, Status.CANCELLED)),
+    ("invited", gettext_lazy("Invited"), (Status.INVITED,)),
+    (
+        "working",
+        gettext_lazy("Accepted"),
+        (Status.ACCEPTED, Status.CONTENT_SUBMITTED, Status.REVISION_REQUESTED, Status.APPROVED),
+    ),
+    ("completed", gettext_lazy("Completed"), (Status.COMPLETED,)),
+    (
+        "closed",
+        gettext_lazy("Declined, withdrawn or cancelled"),
+        (Status.DECLINED, Status.WITHDRAWN, Status.CANCELLED),
+    ),
 )
 
 
@@ -213,7 +222,7 @@ def people(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     collaborations = list(selectors.collaborations_of_campaign(campaign=campaign))
     groups = [
-        {"key": key, "label": _(label), "rows": [c for c in collaborations if c.status in statuses]}
+        {"key": key, "label": label, "rows": [c for c in collaborations if c.status in statuses]}
         for key, label, statuses in PEOPLE_GROUPS
     ]
     return _page(request, campaign, "campaigns/people.html", "people", {"groups": groups})
