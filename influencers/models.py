@@ -204,7 +204,9 @@ class SocialAccount(models.Model):
 
 
 class Post(models.Model):
-    account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="posts")
+    # No index of its own: the unique (account, external_id) and (account, -posted_at) indexes lead with
+    # it. One index fewer on the biggest table makes imports faster (docs/benchmarks.md).
+    account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="posts", db_index=False)
     external_id = models.CharField(max_length=100)
     posted_at = models.DateTimeField()
     format = models.CharField(max_length=10, choices=PostFormat.choices, default=PostFormat.IMAGE)
@@ -239,7 +241,8 @@ class Post(models.Model):
 
 
 class FollowerSnapshot(models.Model):
-    account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="snapshots")
+    # No index of its own: the unique (account, date) index leads with it.
+    account = models.ForeignKey(SocialAccount, on_delete=models.CASCADE, related_name="snapshots", db_index=False)
     date = models.DateField()
     followers = models.BigIntegerField(validators=[MinValueValidator(0)])
 

@@ -48,16 +48,19 @@ def import_records(provider: MetricsProvider, *, by: AbstractBaseUser | None = N
     from ..services import influencer_metrics_request
 
     writer = writer_for_connection()
-    for kind, label, raw in provider.records():
-        values, messages = validate(kind, raw)
-        if messages:
-            writer.reject(label, messages)
-            if writer.full:
-                writer.truncated = True
-                break
-        else:
-            writer.add(kind, label, values)
-    writer.finish()
+    try:
+        for kind, label, raw in provider.records():
+            values, messages = validate(kind, raw)
+            if messages:
+                writer.reject(label, messages)
+                if writer.full:
+                    writer.truncated = True
+                    break
+            else:
+                writer.add(kind, label, values)
+        writer.finish()
+    finally:
+        writer.close()
     if writer.changed_influencers:
         influencer_metrics_request(influencer_ids=writer.changed_influencers, by=by)
     return dict(writer.rows), dict(writer.written), writer.changed_accounts, writer.changed_influencers

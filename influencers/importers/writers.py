@@ -13,12 +13,14 @@ Audiences are few per file and go through the ORM in batches on both.
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import ExitStack
 
 from django.db import ProgrammingError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg import Copy
 
 from ..models import Audience, AudienceCountry, Influencer, SocialAccount
 from ..sql import Dialect
@@ -29,7 +31,6 @@ from .validation import POST_COLUMNS
 BATCH_ROWS = 1000
 # SQLSTATE of "ON CONFLICT DO UPDATE command cannot affect row a second time".
 CARDINALITY_VIOLATION = "21000"
-COPY_BATCH_ROWS = 20_000
 
 # Post columns written, in the order of the validated tuple after (platform, account).
 POST_FIELDS = POST_COLUMNS[2:]
@@ -83,12 +84,19 @@ class ImportWriter:
             self._audience_seen[key] = label
             self._audience.append((label, values))
             if len(self._audience) >= BATCH_ROWS:
+                self._pause()
                 self._flush_audience()
         else:
             self._add_counts(kind, label, values)
 
     def _add_counts(self, kind: str, label: str, values: tuple) -> None:
         raise NotImplementedError
+
+    def _pause(self) -> None:
+        """Writers that stream (COPY) stop here before other statements run on the connection."""
+
+    def close(self) -> None:
+        """Release what the writer holds; called whether the import succeeded or not."""
 
     def finish(self) -> None:
         """Write what is left; raise ImportFailed (the caller's transaction rolls back) on any error."""
@@ -307,36 +315,47 @@ class CopyWriter(ImportWriter):
 
     def __init__(self) -> None:
         super().__init__()
-        self._buffers: dict[str, list[tuple]] = {"posts": [], "snapshots": []}
         self._created: set[str] = set()
         self._row_no = 0
+        # One COPY stays open while records of one kind arrive: PostgreSQL ingests the stream while
+        # Python parses the next rows (two processes, two cores).
+        self._cursor = connection.cursor()
+        self._copying: tuple[str, ExitStack, Copy] | None = None
 
     def _add_counts(self, kind: str, label: str, values: tuple) -> None:
         self._row_no += 1
-        buffer = self._buffers[kind]
-        buffer.append((self._row_no, label, *values))
-        if len(buffer) >= COPY_BATCH_ROWS:
-            self._copy(kind)
-
-    def _copy(self, kind: str) -> None:
+        if self._copying is None or self._copying[0] != kind:
+            self._pause()
+            self._start_copy(kind)
         # Staged even after an error: the checks below then report every unknown account at once.
-        rows, self._buffers[kind] = self._buffers[kind], []
-        if not rows:
-            return
+        self._copying[2].write_row((self._row_no, label, *values))
+
+    def _start_copy(self, kind: str) -> None:
         table, columns, names = self.STAGING[kind]
-        with connection.cursor() as cursor:
-            if kind not in self._created:
-                cursor.execute(f"DROP TABLE IF EXISTS {table}")
-                cursor.execute(f"CREATE TEMP TABLE {table} ({columns})")
-                self._created.add(kind)
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        if kind not in self._created:
+            self._cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            self._cursor.execute(f"CREATE TEMP TABLE {table} ({columns})")
+            self._created.add(kind)
+        stack = ExitStack()
+        copy = stack.enter_context(self._cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN"))
+        self._copying = (kind, stack, copy)
+
+    def _pause(self) -> None:
+        """End the open COPY, so the connection can run other statements."""
+        if self._copying is not None:
+            _kind, stack, _copy = self._copying
+            self._copying = None
+            stack.close()
+
+    def close(self) -> None:
+        # On an exception the open COPY is ended too (psycopg then aborts it).
+        self._pause()
+        self._cursor.close()
 
     def _finish_counts(self) -> None:
+        self._pause()
         try:
             for kind in ("posts", "snapshots"):
-                self._copy(kind)
                 if kind in self._created:
                     self._check_and_upsert(kind)
         finally:
@@ -348,11 +367,17 @@ class CopyWriter(ImportWriter):
         table = self.STAGING[kind][0]
         join = "JOIN influencers_socialaccount a ON a.platform = t.platform AND a.handle = t.handle"
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {table}")
+            # Unknown accounts, checked on the distinct (platform, handle) pairs: a file names few
+            # accounts many times. Only a failing file pays for finding the rows.
             cursor.execute(
                 f"""
                 SELECT t.row_label, t.platform, t.handle FROM {table} t
-                LEFT {join} WHERE a.id IS NULL ORDER BY t.row_no LIMIT {MAX_ERRORS + 1}
+                WHERE (t.platform, t.handle) IN (
+                    SELECT u.platform, u.handle FROM (SELECT DISTINCT platform, handle FROM {table}) AS u
+                    LEFT JOIN influencers_socialaccount a ON a.platform = u.platform AND a.handle = u.handle
+                    WHERE a.id IS NULL
+                )
+                ORDER BY t.row_no LIMIT {MAX_ERRORS + 1}
                 """
             )
             for label, platform, handle in cursor.fetchall():
