@@ -81,6 +81,11 @@ DEFINITIONS: dict[str, Definition] = {
             _("Engagement per post"),
             _("Likes + comments (+ shares on TikTok, + reposts on X). Hidden counts are missing, not zero."),
         ),
+        "post_counts": (
+            "engagement-per-post",
+            _("Post counts"),
+            _("Likes, comments and views of one post as the platform reported them; – means the count is hidden."),
+        ),
         "spike": (
             "follower-spikes",
             _("Follower spike"),

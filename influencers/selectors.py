@@ -282,6 +282,8 @@ def profile_chart_data(
         "followers": followers,
         "engagement": list(engagement.values()),
         "audience": audience_chart_data(audience_of(influencer)),
+        # Words the chart script shows, translated here (static JS cannot use gettext).
+        "labels": {"spike": gettext("spike"), "sponsored": gettext("sponsored")},
     }
 
 

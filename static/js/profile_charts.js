@@ -57,6 +57,8 @@
     return document.getElementById(id);
   }
 
+  var LABELS = { spike: "spike", sponsored: "sponsored" };
+
   function followersChart(series) {
     var target = canvas("chart-followers");
     if (!target || !series.length) {
@@ -88,7 +90,7 @@
       if (spikes.length) {
         datasets.push({
           type: "scatter",
-          label: account.label + " · spike",
+          label: account.label + " · " + LABELS.spike,
           data: spikes,
           pointStyle: "triangle",
           pointRadius: 9,
@@ -156,7 +158,7 @@
               title: function (items) { return items.length ? dateLabel(items[0].parsed.x) : ""; },
               label: function (item) {
                 var text = item.dataset.label + ": " + numberLabel(item.parsed.y);
-                return item.raw && item.raw.sponsored ? text + " (sponsored)" : text;
+                return item.raw && item.raw.sponsored ? text + " (" + LABELS.sponsored + ")" : text;
               }
             }
           }
@@ -199,6 +201,9 @@
     var data = readData();
     if (!data || !window.Chart) {
       return;
+    }
+    if (data.labels) {
+      LABELS = data.labels;
     }
     followersChart(data.followers || []);
     engagementChart(data.engagement || []);
