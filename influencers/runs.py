@@ -6,12 +6,17 @@ several workers can report at the same time without losing each other's counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import EngineRun
+
+T = TypeVar("T")
 
 
 def run_create(
@@ -75,3 +80,36 @@ def run_fail(run: EngineRun, *, error: str, detail: dict | None = None) -> None:
         changes["detail"] = {**run.detail, **detail}
     EngineRun.objects.filter(pk=run.pk).update(**changes)
     run.refresh_from_db()
+
+
+def run_in_chunks(
+    run: EngineRun | None,
+    chunks: Sequence[T],
+    work: Callable[[T], int],
+    *,
+    on_chunk: Callable[[int, int], None] | None = None,
+    detail: Callable[[], dict] | None = None,
+) -> int:
+    """Do `work` for every chunk in turn, recording progress on the run (when there is one).
+
+    Returns the rows written in total. A failure marks the run failed with the error, then re-raises.
+    `detail` is called at the end for what the run should remember (counts known only then).
+    """
+    if run is not None:
+        run_start(run, total_chunks=len(chunks))
+    total = 0
+    try:
+        for index, chunk in enumerate(chunks, start=1):
+            rows = work(chunk)
+            total += rows
+            if run is not None:
+                run_advance(run, rows=rows)
+            if on_chunk is not None:
+                on_chunk(index, len(chunks))
+    except Exception as exc:
+        if run is not None:
+            run_fail(run, error=f"{type(exc).__name__}: {exc}")
+        raise
+    if run is not None:
+        run_succeed(run, detail=detail() if detail is not None else None)
+    return total

@@ -18,7 +18,7 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from influencers.models import EngineRun, Influencer
-from influencers.runs import run_advance, run_fail, run_start, run_succeed
+from influencers.runs import run_in_chunks
 
 from ..models import Campaign, Collaboration, Match
 from .explain import explanation
@@ -65,9 +65,12 @@ _COMPARED = (
 )
 
 
+def _comparable(match: Match) -> tuple:
+    return tuple(getattr(match, field) for field in _COMPARED)
+
+
 def _same_rows(stored: list[Match], fresh: list[Match]) -> bool:
-    key = lambda m: tuple(getattr(m, field) for field in _COMPARED)  # noqa: E731
-    return [key(m) for m in stored] == [key(m) for m in fresh]
+    return [_comparable(m) for m in stored] == [_comparable(m) for m in fresh]
 
 
 def _top_matches(campaign: Campaign, features: Features, now: dt.datetime) -> list[Match]:
@@ -95,20 +98,15 @@ def recompute_campaign_matches(
     old or the new list. When the new list equals the stored one, nothing is written.
     """
     started = timezone.now()
-    if run is not None:
-        run_start(run, total_chunks=1)
-    try:
+    stored: list[Match] = []
+
+    def compute_and_store(campaign_id: int) -> int:
         campaign = Campaign.objects.prefetch_related("niches").get(pk=campaign_id)
-        fresh = _top_matches(campaign, features if features is not None else matchable_features(), started)
-        written = _store(campaign_id, fresh, started)
-    except Exception as exc:
-        if run is not None:
-            run_fail(run, error=f"{type(exc).__name__}: {exc}")
-        raise
-    if run is not None:
-        run_advance(run, rows=written)
-        run_succeed(run, detail={"matches": len(fresh), "written": written})
-    return len(fresh)
+        stored.extend(_top_matches(campaign, features if features is not None else matchable_features(), started))
+        return _store(campaign_id, stored, started)
+
+    run_in_chunks(run, [campaign_id], compute_and_store, detail=lambda: {"matches": len(stored)})
+    return len(stored)
 
 
 def _store(campaign_id: int, fresh: list[Match], started: dt.datetime) -> int:
@@ -141,25 +139,14 @@ def recompute_open_campaigns(
         if campaign_ids is not None
         else list(Campaign.objects.open().order_by("pk").values_list("pk", flat=True))
     )
-    if run is not None:
-        run_start(run, total_chunks=len(ids))
-    total = 0
-    try:
-        features = matchable_features() if ids else None
-        for index, campaign_id in enumerate(ids, start=1):
-            stored = recompute_campaign_matches(campaign_id=campaign_id, features=features)
-            total += stored
-            if run is not None:
-                run_advance(run, rows=stored)
-            if on_campaign is not None:
-                on_campaign(index, len(ids))
-    except Exception as exc:
-        if run is not None:
-            run_fail(run, error=f"{type(exc).__name__}: {exc}")
-        raise
-    if run is not None:
-        run_succeed(run, detail={"campaigns": len(ids)})
-    return total
+    features = matchable_features() if ids else None
+    return run_in_chunks(
+        run,
+        ids,
+        lambda campaign_id: recompute_campaign_matches(campaign_id=campaign_id, features=features),
+        on_chunk=on_campaign,
+        detail=lambda: {"campaigns": len(ids)},
+    )
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from ..models import EngineRun
 from ..runs import run_advance, run_create, run_fail, run_start, run_succeed
+from ..services import influencer_metrics_request
 from .errors import MAX_ERRORS, ImportFailed, RowError
 from .providers import (
     KINDS,
@@ -45,8 +46,6 @@ class ImportResult:
 
 def import_records(provider: MetricsProvider, *, by: AbstractBaseUser | None = None) -> tuple[dict, dict, set, set]:
     """Validate and write every record of the provider in the current transaction; raise ImportFailed."""
-    from ..services import influencer_metrics_request
-
     writer = writer_for_connection()
     try:
         for kind, label, raw in provider.records():

@@ -12,6 +12,7 @@ Audiences are few per file and go through the ORM in batches on both.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from contextlib import ExitStack
 
@@ -48,7 +49,7 @@ def _same_as(first: str) -> str:
     return _("describes the same record as %(first)s; keep one of them") % {"first": first}
 
 
-class ImportWriter:
+class ImportWriter(ABC):
     def __init__(self) -> None:
         self.dialect = Dialect(connection)
         self.errors: list[RowError] = []
@@ -89,13 +90,14 @@ class ImportWriter:
         else:
             self._add_counts(kind, label, values)
 
+    @abstractmethod
     def _add_counts(self, kind: str, label: str, values: tuple) -> None:
-        raise NotImplementedError
+        """Take one validated post or snapshot."""
 
-    def _pause(self) -> None:
+    def _pause(self) -> None:  # noqa: B027 - a hook: only the streaming writer has something to stop
         """Writers that stream (COPY) stop here before other statements run on the connection."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a hook: only the streaming writer holds a cursor
         """Release what the writer holds; called whether the import succeeded or not."""
 
     def finish(self) -> None:
@@ -107,8 +109,9 @@ class ImportWriter:
         if self.changed_accounts:
             self._after_account_changes()
 
+    @abstractmethod
     def _finish_counts(self) -> None:
-        raise NotImplementedError
+        """Write the posts and snapshots still held, after checking accounts and duplicates."""
 
     # --- shared steps ---------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from ..models import EngineRun, Influencer
-from ..runs import run_advance, run_fail, run_start, run_succeed
+from ..runs import run_in_chunks
 from ..sql import Dialect, as_date, as_utc_datetime
 from ..taxonomy import TIER_BENCHMARK_ER, TIER_FLOORS, VIDEO_PLATFORMS, Platform, Tier
 from . import credibility as cred
@@ -509,23 +509,13 @@ def recompute_metrics(
         size = settings.METRICS_CHUNK_SIZE
         ordered = sorted(ids)
         scopes = [Scope(ids=tuple(ordered[i : i + size])) for i in range(0, len(ordered), size)]
-    if run is not None:
-        run_start(run, total_chunks=len(scopes))
-    touched = 0
-    try:
-        for index, scope in enumerate(scopes, start=1):
-            rows = recompute_scope(scope, now=now, started=started)
-            touched += rows
-            if run is not None:
-                run_advance(run, rows=rows)
-            if on_chunk is not None:
-                on_chunk(index, len(scopes))
-    except Exception as exc:
-        if run is not None:
-            run_fail(run, error=f"{type(exc).__name__}: {exc}")
-        raise
-    if run is not None:
-        run_succeed(run, detail={"chunks": len(scopes), "full": full})
+    touched = run_in_chunks(
+        run,
+        scopes,
+        lambda scope: recompute_scope(scope, now=now, started=started),
+        on_chunk=on_chunk,
+        detail=lambda: {"chunks": len(scopes), "full": full},
+    )
     if touched:
         features_changed()
     return touched
