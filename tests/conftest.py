@@ -34,6 +34,12 @@ def _no_lockouts_between_tests(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Factories set passwords for every user; the production hasher's cost is pointless here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager_unless_worker_test(request: pytest.FixtureRequest):
     """Tasks run in-process in ordinary tests, even when CELERY_BROKER_URL points at Redis (CI).
 
