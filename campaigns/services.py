@@ -18,6 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -175,6 +176,7 @@ def _collaboration_start(
             verb="collaboration.invited",
             message=_("%(brand)s invited you to “%(title)s”.")
             % {"brand": campaign.brand.name, "title": campaign.title},
+            url=_influencer_url(collaboration),
         )
     else:
         for member in BrandMember.objects.filter(brand_id=campaign.brand_id).select_related("user"):
@@ -183,6 +185,7 @@ def _collaboration_start(
                 verb="collaboration.applied",
                 message=_("@%(handle)s applied to “%(title)s”.")
                 % {"handle": influencer.handle, "title": campaign.title},
+                url=_brand_url(collaboration),
             )
     return collaboration
 
@@ -243,10 +246,22 @@ def _notify_other_party(*, collaboration: Collaboration, party: str) -> None:
     }
     verb = f"collaboration.{collaboration.status}"
     if party == Party.BRAND:
-        notification_send(user=collaboration.influencer.user, verb=verb, message=text)
+        notification_send(
+            user=collaboration.influencer.user, verb=verb, message=text, url=_influencer_url(collaboration)
+        )
     else:
         for member in BrandMember.objects.filter(brand_id=collaboration.campaign.brand_id).select_related("user"):
-            notification_send(user=member.user, verb=verb, message=text)
+            notification_send(user=member.user, verb=verb, message=text, url=_brand_url(collaboration))
+
+
+def _influencer_url(collaboration: Collaboration) -> str:
+    """Where the creator acts on this collaboration (linked from notifications)."""
+    return reverse("me:collaboration", args=[collaboration.pk])
+
+
+def _brand_url(collaboration: Collaboration) -> str:
+    """Where the brand acts on this collaboration (linked from notifications)."""
+    return reverse("campaigns:collaboration", args=[collaboration.campaign_id, collaboration.pk])
 
 
 # --- Campaign lifecycle, deliverables and reviews (brand and creator self-service) ---------------

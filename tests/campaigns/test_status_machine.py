@@ -117,3 +117,13 @@ def test_collaboration_factory_state_is_consistent_with_machine():
     collaboration = CollaborationFactory(status=Status.APPLIED, initiated_by="influencer")
     assert collaboration.next_statuses("brand") == [Status.ACCEPTED, Status.DECLINED]
     assert collaboration.next_statuses("influencer") == [Status.WITHDRAWN]
+
+
+def test_notifications_link_each_side_to_where_it_acts(invitation, brand_member):
+    from influencers.models import Notification
+
+    invited = Notification.objects.get(user=invitation.influencer.user, verb="collaboration.invited")
+    assert invited.url == f"/me/collaborations/{invitation.pk}/"
+    collaboration_transition(collaboration=invitation, to=Status.ACCEPTED, by=invitation.influencer.user)
+    accepted = Notification.objects.get(user=brand_member.user, verb="collaboration.accepted")
+    assert accepted.url == f"/brand/campaigns/{invitation.campaign_id}/collaborations/{invitation.pk}/"
