@@ -96,6 +96,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     # A restarted PostgreSQL must not break the next request: check persistent connections first.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # JIT compilation only pays off for long analytical queries. The app's queries are short and
+    # index-driven, but at a million profiles their cost estimates cross jit_above_cost and each one
+    # paid ~100 ms of compiling (docs/benchmarks.md). DB_JIT=1 turns it back on.
+    if not env.bool("DB_JIT", default=False):
+        db_options = DATABASES["default"].setdefault("OPTIONS", {})
+        db_options["options"] = f"{db_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (throttling and axes share it across processes when Redis is configured) ----------

@@ -163,7 +163,7 @@ DEFINITIONS: dict[str, Definition] = {
         "result_count": (
             "discovery-counts",
             _("Result count"),
-            _("Exact while counting is cheap; past the cap it is a lower bound, shown as e.g. 10,000+."),
+            _("Exact while counting is cheap; past the cap it is a lower bound, shown as e.g. 1,000+."),
         ),
     }.items()
 }

@@ -24,9 +24,10 @@ from .models import AudienceCountry, FollowerSnapshot, Influencer, Niche, Offer,
 from .taxonomy import VIDEO_PLATFORMS, AgeBand, Country, Gender, benchmark_er, tier_for_followers
 
 PAGE_SIZE = 24
-# Counting stops here: past it the page says "10,000+". An exact count over joins at a million
-# profiles costs 100–300 ms; counting at most this many rows is bounded.
-COUNT_CAP = 10_000
+# Counting stops here: past it the page says "1,000+". An exact count over joins at a million
+# profiles costs 100–300 ms; counting at most this many rows is bounded. Measured on the 1M bench
+# (docs/benchmarks.md): a cap of 10,000 still cost 250–700 ms for selective filters, 1,000 costs 10–100.
+COUNT_CAP = 1_000
 PROFILE_POSTS_DAYS = 180
 PROFILE_POSTS_LIMIT = 120
 PROFILE_RECENT_POSTS = 12
