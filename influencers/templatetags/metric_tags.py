@@ -9,14 +9,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from influencers.definitions import definition
@@ -24,29 +26,40 @@ from influencers.definitions import definition
 register = template.Library()
 
 
-def _href(key: str) -> str:
-    return f"{reverse('metrics')}#{definition(key).anchor}"
+@functools.lru_cache(maxsize=512)
+def _shown(key: str, language: str | None, urlconf: str | None, prefix: str) -> tuple[str, str, str]:
+    """(link, label, hover text) of a metric in one language and URL layout.
+
+    A discovery page shows ~300 numbers; reversing the URL and translating the lazy texts once per
+    process instead of once per number saved ~10 % of the page's rendering (docs/benchmarks.md).
+    """
+    item = definition(key)
+    return f"{reverse('metrics', urlconf=urlconf)}#{item.anchor}", str(item.label), str(item.short)
+
+
+def _current(key: str) -> tuple[str, str, str]:
+    return _shown(key, get_language(), get_urlconf(), get_script_prefix())
 
 
 @register.simple_tag
 def metric(key: str, value: object, unknown: str = "") -> SafeString:
     """A value that links to its definition; unknown values say so instead of showing 0."""
-    item = definition(key)
+    href, label, short = _current(key)
     text = value if value not in (None, "") else (unknown or _("unknown"))
-    return format_html('<a class="metric" href="{}" title="{}: {}">{}</a>', _href(key), item.label, item.short, text)
+    return format_html('<a class="metric" href="{}" title="{}: {}">{}</a>', href, label, short, text)
 
 
 @register.simple_tag
 def metric_label(key: str, text: str = "") -> SafeString:
-    item = definition(key)
-    return format_html('<a class="metric-help" href="{}" title="{}">{}</a>', _href(key), item.short, text or item.label)
+    href, label, short = _current(key)
+    return format_html('<a class="metric-help" href="{}" title="{}">{}</a>', href, short, text or label)
 
 
 @register.simple_tag
 def metric_title(key: str) -> str:
     """The hover text alone (for elements that are links already)."""
-    item = definition(key)
-    return f"{item.label}: {item.short}"
+    _link, label, short = _current(key)
+    return f"{label}: {short}"
 
 
 @register.simple_tag
