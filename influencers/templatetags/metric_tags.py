@@ -16,7 +16,7 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -27,17 +27,18 @@ register = template.Library()
 
 
 @functools.lru_cache(maxsize=512)
-def _shown(key: str, language: str | None, urlconf: str | None, prefix: str) -> tuple[str, str, str]:
-    """(link, label, hover text) of a metric in one language and URL layout.
+def _shown(key: str, language: str | None, urlconf: str | None, prefix: str) -> tuple[SafeString, ...]:
+    """(link, label, hover text) of a metric in one language and URL layout, HTML-escaped.
 
-    A discovery page shows ~300 numbers; reversing the URL and translating the lazy texts once per
-    process instead of once per number saved ~10 % of the page's rendering (docs/benchmarks.md).
+    A discovery page shows ~300 numbers; reversing the URL, translating the lazy texts and escaping
+    the long hover texts once per process instead of once per number saved ~10 % of the page's
+    rendering (docs/benchmarks.md).
     """
     item = definition(key)
-    return f"{reverse('metrics', urlconf=urlconf)}#{item.anchor}", str(item.label), str(item.short)
+    return escape(f"{reverse('metrics', urlconf=urlconf)}#{item.anchor}"), escape(item.label), escape(item.short)
 
 
-def _current(key: str) -> tuple[str, str, str]:
+def _current(key: str) -> tuple[SafeString, ...]:
     return _shown(key, get_language(), get_urlconf(), get_script_prefix())
 
 
@@ -56,10 +57,10 @@ def metric_label(key: str, text: str = "") -> SafeString:
 
 
 @register.simple_tag
-def metric_title(key: str) -> str:
+def metric_title(key: str) -> SafeString:
     """The hover text alone (for elements that are links already)."""
     _link, label, short = _current(key)
-    return f"{label}: {short}"
+    return format_html("{}: {}", label, short)
 
 
 @register.simple_tag
