@@ -311,6 +311,9 @@ ENGINE_TASK_MAX_RETRIES = env.int("ENGINE_TASK_MAX_RETRIES", default=5)
 METRICS_CHUNK_SIZE = env.int("METRICS_CHUNK_SIZE", default=20_000)
 # PostgreSQL work_mem for the engine's chunk transactions (its sorts and hashes stay in memory).
 ENGINE_PG_WORK_MEM = env.str("ENGINE_PG_WORK_MEM", default="256MB")
+# random_page_cost for the engine's chunk transactions: 1.1 suits data on SSD or in memory; raise it
+# for spinning disks.
+ENGINE_PG_RANDOM_PAGE_COST = env.float("ENGINE_PG_RANDOM_PAGE_COST", default=1.1)
 # Seconds a worker keeps the matching feature matrix in memory (0 = reload for every campaign). The
 # engine bumps a version key in the cache on every write, so with a shared (Redis) cache a change is
 # picked up at once; the expiry bounds staleness from edits that bypass the engine. Off in debug

@@ -433,10 +433,14 @@ def recompute_scope(scope: Scope, *, now: dt.datetime, started: dt.datetime | No
     with transaction.atomic(), connection.cursor() as cursor:
         if dialect.postgres:
             # For this transaction only: sorts and hashes of a chunk in memory, and no JIT compile
-            # (it costs more than it saves on these statements).
+            # (it costs more than it saves on these statements). A random page cost for cached/SSD
+            # data: with the default 4 the planner joined a chunk's 40,000 rows to the accounts and
+            # influencers by scanning those tables from their first row, so every later chunk read
+            # more (docs/benchmarks.md).
             cursor.execute(
-                "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
-                [settings.ENGINE_PG_WORK_MEM],
+                "SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true), "
+                "set_config('random_page_cost', %s, true)",
+                [settings.ENGINE_PG_WORK_MEM, str(settings.ENGINE_PG_RANDOM_PAGE_COST)],
             )
         try:
             _build_account_stats(cursor, dialect, scope, now)
