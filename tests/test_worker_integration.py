@@ -18,6 +18,7 @@ from celery import Celery
 from celery.signals import task_postrun
 from django.db import OperationalError, connection
 from django.utils import timezone
+from kombu import pools as kombu_pools
 
 from campaigns.models import Campaign, Match
 from campaigns.services import campaign_publish
@@ -56,6 +57,10 @@ def _forget_connections(app: Celery) -> None:
     app.pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps its own process-wide registry of producer pools keyed by connection: when the
+    # broker URL is the same as before (CI sets CELERY_BROKER_URL), it would hand back the pool
+    # just closed above ("Acquire on closed pool"). Empty it too.
+    kombu_pools.reset()
 
 
 @pytest.fixture
