@@ -154,7 +154,7 @@ def _detail_text(item: Measurement) -> str:
     d = item.detail
     if item.group in ("discovery", "api"):
         count = d.get("count")
-        shown = "—" if count is None else (f"{count - 1:,}+" if count > 10_000 else f"{count:,}")
+        shown = "—" if count is None else (f"{count - 1:,}+" if d.get("count_capped") else f"{count:,}")
         page = f", page {d['page']}" if d.get("page", 1) > 1 else ""
         return f"{shown}{page}"
     if "rows_per_second_p50" in d:

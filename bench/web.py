@@ -147,8 +147,18 @@ def measure_url(
     measurement.queries = len(statements)
     summarize(measurement, repeat_ms(lambda: _get(client, url, api=api), warmup=warmup, runs=runs))
     with_floor(measurement, repeat_ms(lambda: run_statements(floor_conn, statements), warmup=warmup, runs=runs))
-    measurement.detail.update(url=url, count=shown_count(floor_conn, statements))
+    count = shown_count(floor_conn, statements)
+    measurement.detail.update(url=url, count=count, count_capped=count is not None and count > count_cap())
     return measurement
+
+
+def count_cap() -> int:
+    """The discovery count cap: the COUNT query asks for one row more to know there are more."""
+    try:
+        from influencers.selectors import COUNT_CAP
+    except ImportError:
+        return 10**12
+    return COUNT_CAP
 
 
 def measure_listing(
