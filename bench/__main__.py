@@ -5,6 +5,7 @@
     python -m bench generate --scale 100000  load data into an existing, migrated bench database
     python -m bench engine                   run the engine once over the loaded data set
     python -m bench run --scale 100000       time the already loaded data set
+    python -m bench report --scale 100000    rewrite the docs table from bench/results/scale-N.json
 
 `make bench SCALE=…` runs `all`. The database comes from --database-url (default
 postgres://postgres@127.0.0.1:5432/invloed_bench), never from DATABASE_URL, so a benchmark cannot
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["all", "load", "generate", "engine", "run"])
+    parser.add_argument("command", choices=["all", "load", "generate", "engine", "run", "report"])
     parser.add_argument(
         "--scale", type=int, default=int(os.environ.get("SCALE", 100_000)), help="number of influencers"
     )
@@ -93,6 +94,18 @@ def main(argv: list[str] | None = None) -> int:
         from .generate import generate
 
         generate(scale=args.scale, seed=args.seed, workers=args.workers, engine=not args.no_engine)
+    if args.command == "report":
+        from .report import RESULTS_DIR, judge, markdown_table, measurements_from_json, write_docs
+
+        folder = Path(args.results_dir) if args.results_dir else RESULTS_DIR
+        scale, measurements, meta = measurements_from_json(folder / f"scale-{args.scale}.json")
+        for measurement in measurements:
+            judge(measurement)
+        write_docs(
+            scale=scale,
+            table=markdown_table(scale=scale, measurements=measurements, meta=meta),
+            path=Path(args.docs) if args.docs else None,
+        )
     if args.command == "engine":
         from .database import django_dsn
         from .generate import engine_pass

@@ -154,7 +154,8 @@ def _detail_text(item: Measurement) -> str:
     d = item.detail
     if item.group in ("discovery", "api"):
         count = d.get("count")
-        shown = "—" if count is None else (f"{count - 1:,}+" if d.get("count_capped") else f"{count:,}")
+        capped = d.get("count_capped", count is not None and count > _count_cap())
+        shown = "—" if count is None else (f"{count - 1:,}+" if capped else f"{count:,}")
         page = f", page {d['page']}" if d.get("page", 1) > 1 else ""
         return f"{shown}{page}"
     if "rows_per_second_p50" in d:
@@ -165,6 +166,19 @@ def _detail_text(item: Measurement) -> str:
         if key in d:
             return f"{key.replace('_', ' ')}: {d[key]:,}" if isinstance(d[key], int) else str(d[key])
     return ""
+
+
+def _count_cap() -> int:
+    from .web import count_cap
+
+    return count_cap()
+
+
+def measurements_from_json(path: Path) -> tuple[int, list[Measurement], dict[str, Any]]:
+    """A results file back as (scale, measurements, meta), to re-render its table."""
+    payload = json.loads(path.read_text())
+    measurements = [Measurement(**item) for item in payload.pop("measurements")]
+    return payload.pop("scale"), measurements, payload
 
 
 def write_docs(*, scale: int, table: str, path: Path | None = None) -> None:
