@@ -371,6 +371,12 @@ def test_postgres_full_text_search_and_sorts_use_the_discovery_indexes():
     for i in range(40):
         creator(f"pg{i}", bio="Vintage fashion and thrifting" if i % 2 else "Ramen reviews", er=0.01 * (i % 7))
     Influencer.objects.filter(handle="pg3").update(status=ModerationStatus.PENDING)
+    # Enough visible profiles that don't match, so the planner's choice depends on the indexes and
+    # not on the accident of a 40-row table (where any index, or none, costs about the same).
+    Influencer.objects.bulk_create(
+        Influencer(handle=f"filler{i}", display_name="Filler", bio="Ramen reviews", status=ModerationStatus.APPROVED)
+        for i in range(3000)
+    )
     # A 40-row table would be read whole; take the alternatives away so each plan shows whether the
     # discovery index can serve the query at all (a GIN index is only reachable by a bitmap scan).
     switched_off = {
