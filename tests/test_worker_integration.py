@@ -166,5 +166,9 @@ def test_publish_then_import_flows_through_the_worker(celery_worker) -> None:
     assert "ER 2.5 % on Instagram, 1.7× the macro benchmark" in match.explanation
     assert match.score != first_score
     assert Influencer.objects.get(pk=anna.pk).metrics_updated_at is not None
-    kinds = set(EngineRun.objects.filter(status="succeeded").values_list("kind", flat=True))
-    assert {"import", "metrics_incremental", "matches_campaign", "matches_influencer"} <= kinds
+    # The refreshed match rows are committed just before their run is marked finished: wait for it.
+    expected = {"import", "metrics_incremental", "matches_campaign", "matches_influencer"}
+    wait_for(
+        lambda: expected <= set(EngineRun.objects.filter(status="succeeded").values_list("kind", flat=True)),
+        "every engine run to be recorded as succeeded",
+    )
