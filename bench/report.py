@@ -55,7 +55,8 @@ def judge(measurement: Measurement) -> None:
     for prefix, text, check in TARGETS:
         if measurement.name.startswith(prefix):
             measurement.target = text
-            measurement.met = check(measurement)
+            # The targets are set for SCALE=1,000,000; a smaller run meeting one proves nothing.
+            measurement.met = check(measurement) if measurement.scale >= TARGET_SCALE else None
             return
 
 
@@ -132,7 +133,7 @@ def markdown_table(*, scale: int, measurements: list[Measurement], meta: dict[st
         + ".",
         "",
         "| measurement | p50 ms | p95 ms | floor ms | stack/floor | queries | shown count / detail "
-        "| target (1M) | met |",
+        "| target (1M) | met (1M only) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
     ]
     for item in measurements:
