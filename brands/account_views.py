@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.ratelimit import rate_limited
 from influencers.errors import DomainError
 from influencers.forms import add_service_error
 from influencers.models import Influencer, Notification
@@ -66,6 +67,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html")
 
 
+@rate_limited("signup")
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup_influencer(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -93,6 +95,7 @@ def signup_influencer(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup_form.html", {"form": form, "role": "influencer"})
 
 
+@rate_limited("signup")
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup_brand(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:

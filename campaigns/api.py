@@ -358,6 +358,8 @@ def _offer(pk: int | None, influencer: Influencer) -> Offer | None:
 class CampaignInviteApi(ApiView):
     """Invite a creator (by handle) to one of your brand's published campaigns."""
 
+    rate_limit_scope = "invite"
+
     @extend_schema(
         operation_id="campaigns_invite", request=InviteSerializer, responses={201: CollaborationDetailSerializer}
     )
@@ -382,6 +384,8 @@ class CampaignInviteApi(ApiView):
 
 class CampaignApplyApi(ApiView):
     """Apply with your creator profile to an open, public campaign."""
+
+    rate_limit_scope = "apply"
 
     @extend_schema(
         operation_id="campaigns_apply", request=ApplySerializer, responses={201: CollaborationDetailSerializer}
@@ -444,6 +448,8 @@ COLLABORATION_ACTION_VIEWS = {action: _collaboration_action_view(action) for act
 
 class CollaborationMessageApi(ApiView):
     """Send a message to the other side of the collaboration."""
+
+    rate_limit_scope = "message"
 
     @extend_schema(
         operation_id="collaborations_message",

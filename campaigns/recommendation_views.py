@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from brands.views import brand_member_required
+from config.ratelimit import rate_limited
 from influencers.errors import Conflict, DomainError, NotAllowed
 from influencers.forms import add_service_error
 from influencers.models import Influencer, Offer
@@ -157,6 +158,7 @@ def _error_status(error: DomainError) -> int:
 
 
 @brand_member_required
+@rate_limited("invite")
 @require_http_methods(["GET", "HEAD", "POST"])
 def invite(request: HttpRequest, handle: str) -> HttpResponse:
     """Invite a creator to one of the brand's open campaigns (+ message and proposed fee)."""

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from brands.views import brand_member_required
+from config.ratelimit import rate_limited
 from influencers.errors import DomainError
 from influencers.forms import add_service_error
 from influencers.taxonomy import WorkKind
@@ -324,6 +325,7 @@ def collaboration_action(request: HttpRequest, pk: int, collaboration_pk: int, a
 
 
 @brand_member_required
+@rate_limited("message")
 @require_POST
 def collaboration_message(request: HttpRequest, pk: int, collaboration_pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)

@@ -215,6 +215,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
+        # Views with `rate_limit_scope` share the page's counter for that action (config/ratelimit.py).
+        "config.ratelimit.ActionRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
@@ -222,6 +224,15 @@ REST_FRAMEWORK = {
         "metrics_import": env.str("API_THROTTLE_IMPORT", default="30/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+# Abuse-prone actions, per user (sign-up: per client address), on pages and in the API alike
+# (config/ratelimit.py). "<count>/<period>" such as 20/hour or 5/10min; "off" disables one.
+RATE_LIMITS = {
+    "signup": env.str("RATE_LIMIT_SIGNUP", default="20/hour"),
+    "invite": env.str("RATE_LIMIT_INVITE", default="200/hour"),
+    "apply": env.str("RATE_LIMIT_APPLY", default="60/hour"),
+    "message": env.str("RATE_LIMIT_MESSAGE", default="120/hour"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Invloed API",

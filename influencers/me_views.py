@@ -31,6 +31,7 @@ from campaigns.services import (
     collaboration_message_add,
     deliverable_submit,
 )
+from config.ratelimit import rate_limited
 
 from .errors import DomainError
 from .forms import (
@@ -289,6 +290,7 @@ def opportunities(request: HttpRequest) -> HttpResponse:
 
 
 @influencer_required
+@rate_limited("apply")
 @require_http_methods(["GET", "HEAD", "POST"])
 def opportunity(request: HttpRequest, pk: int) -> HttpResponse:
     influencer = request.influencer
@@ -395,6 +397,7 @@ def collaboration_action(request: HttpRequest, pk: int, action: str) -> HttpResp
 
 
 @influencer_required
+@rate_limited("message")
 @require_POST
 def collaboration_message(request: HttpRequest, pk: int) -> HttpResponse:
     item = campaign_selectors.collaboration_for_influencer(influencer=request.influencer, pk=pk)

@@ -34,6 +34,19 @@ def _no_lockouts_between_tests(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limit_counters():
+    """Rate-limit counters (config/ratelimit.py) live in the cache: each test starts with none.
+
+    Only the per-process memory cache is cleared; a Redis cache is never flushed from a test.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Factories set passwords for every user; the production hasher's cost is pointless here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
