@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import AudienceCountry, Influencer, Niche, Offer, SocialAccount
 from .taxonomy import AGE_FIELDS, GENDER_FIELDS, AgeBand, Country, Currency, Gender, Language, Platform, Tier, WorkKind
+from .widgets import FastCheckboxSelectMultiple, FastSelect, FastSelectMultiple
 
 # The full-text document of a profile (PostgreSQL). Dots and underscores in handles become spaces
 # so "anna.style" and "anna style" find the same creator. The GIN index in migration
@@ -138,13 +139,13 @@ class InfluencerFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     niches = django_filters.MultipleChoiceFilter(
-        label=_("Niches"), method="filter_niches", widget=forms.CheckboxSelectMultiple
+        label=_("Niches"), method="filter_niches", widget=FastCheckboxSelectMultiple
     )
     platform = django_filters.MultipleChoiceFilter(
-        label=_("Platforms"), choices=Platform.choices, method="filter_platform", widget=forms.CheckboxSelectMultiple
+        label=_("Platforms"), choices=Platform.choices, method="filter_platform", widget=FastCheckboxSelectMultiple
     )
     tier = django_filters.MultipleChoiceFilter(
-        label=_("Tiers"), choices=Tier.choices, method="filter_tier", widget=forms.CheckboxSelectMultiple
+        label=_("Tiers"), choices=Tier.choices, method="filter_tier", widget=FastCheckboxSelectMultiple
     )
     followers_min = django_filters.NumberFilter(
         label=_("Followers from"), field_name="total_followers", lookup_expr="gte", min_value=0, max_value=MAX_FOLLOWERS
@@ -186,17 +187,25 @@ class InfluencerFilter(django_filters.FilterSet):
         widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
     )
     country = django_filters.ChoiceFilter(
-        label=_("Creator country"), choices=Country.choices, field_name="country", empty_label=_("Any country")
+        widget=FastSelect,
+        label=_("Creator country"),
+        choices=Country.choices,
+        field_name="country",
+        empty_label=_("Any country"),
     )
     city = django_filters.CharFilter(label=_("Creator city"), field_name="city", lookup_expr="iexact")
     language = django_filters.ChoiceFilter(
-        label=_("Creator language"), choices=Language.choices, method="filter_language", empty_label=_("Any language")
+        widget=FastSelect,
+        label=_("Creator language"),
+        choices=Language.choices,
+        method="filter_language",
+        empty_label=_("Any language"),
     )
     audience_country = django_filters.MultipleChoiceFilter(
         label=_("Audience countries"),
         choices=Country.choices,
         method="filter_noop",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=FastSelectMultiple(attrs={"size": 6}),
         help_text=_("The shares of the chosen countries are added up."),
     )
     audience_country_min = django_filters.NumberFilter(
@@ -207,7 +216,7 @@ class InfluencerFilter(django_filters.FilterSet):
         widget=percent_field_widget(),
     )
     audience_age = django_filters.MultipleChoiceFilter(
-        label=_("Audience ages"), choices=AgeBand.choices, method="filter_noop", widget=forms.CheckboxSelectMultiple
+        label=_("Audience ages"), choices=AgeBand.choices, method="filter_noop", widget=FastCheckboxSelectMultiple
     )
     audience_age_min = django_filters.NumberFilter(
         label=_("…at least (% of audience)"),
@@ -217,7 +226,7 @@ class InfluencerFilter(django_filters.FilterSet):
         widget=percent_field_widget(),
     )
     audience_gender = django_filters.MultipleChoiceFilter(
-        label=_("Audience gender"), choices=Gender.choices, method="filter_noop", widget=forms.CheckboxSelectMultiple
+        label=_("Audience gender"), choices=Gender.choices, method="filter_noop", widget=FastCheckboxSelectMultiple
     )
     audience_gender_min = django_filters.NumberFilter(
         label=_("…at least (% of audience)"),
@@ -227,6 +236,7 @@ class InfluencerFilter(django_filters.FilterSet):
         widget=percent_field_widget(),
     )
     offer_kind = django_filters.ChoiceFilter(
+        widget=FastSelect,
         label=_("Has an active offer for"),
         choices=WorkKind.choices,
         method="filter_noop",
@@ -240,7 +250,7 @@ class InfluencerFilter(django_filters.FilterSet):
         widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
     )
     currency = django_filters.ChoiceFilter(
-        label=_("Currency"), choices=Currency.choices, method="filter_noop", empty_label=None
+        widget=FastSelect, label=_("Currency"), choices=Currency.choices, method="filter_noop", empty_label=None
     )
     no_collaboration = django_filters.BooleanFilter(
         label=_("Not yet working with my brand"),
@@ -248,6 +258,7 @@ class InfluencerFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
     )
     sort = django_filters.ChoiceFilter(
+        widget=FastSelect,
         label=_("Sort by"),
         choices=SORT_CHOICES,
         method="filter_noop",

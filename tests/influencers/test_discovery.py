@@ -22,6 +22,7 @@ from tests.factories import (
     CollaborationFactory,
     InfluencerFactory,
     OfferFactory,
+    ShortlistFactory,
     StaffFactory,
 )
 
@@ -310,6 +311,26 @@ def test_the_page_shows_cards_with_explained_numbers_and_a_bookmarkable_next_lin
     assert "niches=fashion" in next_query
     second = brand_client.get(URL + "?" + next_query).content.decode().replace("\xa0", " ")
     assert second.count('class="card creator-card"') == 6
+
+
+def test_cards_escape_what_creators_and_brands_typed_and_stamp_each_shortlist_form(brand_client, member):
+    # The cards are rendered in Python (influencers/templatetags/discovery_tags.py): every value escaped,
+    # and the once-rendered shortlist form gets each creator's own handle and id.
+    hostile = creator("hostile", followers=20_000, er=0.03)
+    hostile.display_name = '<script>alert("name")</script> & co'
+    hostile.save(update_fields=["display_name"])
+    plain = creator("plain", followers=10_000, er=0.03)
+    ShortlistFactory(brand=member.brand, name="<card-handle/> <b>list</b>")
+    html = brand_client.get(URL, {"sort": "followers"}).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt; &amp; co" in html
+    assert "&lt;card-handle/&gt; &lt;b&gt;list&lt;/b&gt;" in html
+    for influencer in (hostile, plain):
+        assert f'<input type="hidden" name="influencer" value="{influencer.handle}">' in html
+        assert f'<select id="shortlist-{influencer.pk}" name="shortlist">' in html
+        assert f'<a href="/influencers/{influencer.handle}/">' in html
+    assert "<card-handle/>" not in html
+    assert "<card-pk/>" not in html
 
 
 def test_an_htmx_request_gets_only_the_results_and_the_back_button_gets_the_page(brand_client):
