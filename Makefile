@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 SCALE ?= 100000
+USERS ?= 50
+DURATION ?= 60
 export DJANGO_DEBUG ?= 1
 
 .PHONY: run test test-fast lint format worker beat migrate demo bench load messages clean
@@ -53,6 +55,12 @@ beat: $(VENV)/.runtime-installed
 ## recreates; SCALE=100000 by default, SCALE=1000000 needs ~13 GB and ~50 min. BENCH_ARGS=--reuse keeps a loaded data set.
 bench: $(VENV)/.runtime-installed
 	nice -n 10 $(BIN)/python -m bench all --scale $(SCALE) $(BENCH_ARGS)
+
+## load: USERS (50) concurrent users for DURATION (60) s against gunicorn (2 sync workers, production
+## settings) on PostgreSQL with the bench data set of SCALE influencers in its own database invloed_bench_load
+## (recreated, ~3 min at 100,000); LOAD_ARGS=--reuse keeps a loaded data set. Fails on any failed request.
+load: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.loadtest --scale $(SCALE) --users $(USERS) --duration $(DURATION) $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .staticfiles .media .pytest_cache
