@@ -60,12 +60,14 @@ def forget_broker_connections(app: Celery) -> None:
 
 
 @pytest.fixture
-def point_app_at() -> Iterator[Callable[[str], None]]:
+def point_app_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
     """Make this process publish to the given broker for real (not eager) until the test ends."""
     conf = invloed_app.conf
     saved = {key: conf[key] for key in ("broker_url", "task_always_eager")}
 
     def point(url: str) -> None:
+        # Celery reads the CELERY_BROKER_URL environment variable before its own configuration.
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
         conf.update(broker_url=url, task_always_eager=False)
         forget_broker_connections(invloed_app)
         invloed_app.loader.import_default_modules()
