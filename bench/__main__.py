@@ -5,6 +5,7 @@
     python -m bench generate --scale 100000  load data into an existing, migrated bench database
     python -m bench engine                   run the engine once over the loaded data set
     python -m bench run --scale 100000       time the already loaded data set
+    python -m bench run --scale 100000 --only import   time only the metric import
     python -m bench report --scale 100000    rewrite the docs table from bench/results/scale-N.json
 
 `make bench SCALE=…` runs `all`. The database comes from --database-url (default
@@ -76,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results-dir", default=None, help="where latest.json and scale-N.json go (bench/results)")
     parser.add_argument("--docs", default=None, help="the Markdown file with the bench section (docs/benchmarks.md)")
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite the bench section of the docs")
+    parser.add_argument(
+        "--only",
+        choices=["import"],
+        help="run: time only this group (results go to --output or bench/results/latest.json; no docs)",
+    )
     args = parser.parse_args(argv)
     check_disposable(args.database_url)
     started = time.perf_counter()
@@ -120,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             output=args.output,
             results_dir=args.results_dir,
             docs=args.docs,
-            write_docs=not args.no_docs and not args.output,
+            write_docs=not args.no_docs and not args.output and not args.only,
+            only=args.only,
         )
     print(f"Done in {time.perf_counter() - started:.0f} s")
     return 0

@@ -53,17 +53,27 @@ class CsvProvider:
     def __init__(self, source: IO[bytes], *, kind: str | None = None) -> None:
         self.source = source
         self.kind = kind_from_name(kind) if kind else None
+        self.header: list[str] = []
+        self._reader: Iterator[list[str]] | None = None
 
-    def records(self) -> Iterator[RawRecord]:
-        reader = csv.reader(_text(self.source))
+    def open(self) -> str:
+        """Read and check the header; return the kind of record the file holds."""
+        self._reader = reader = csv.reader(_text(self.source))
         try:
             header = [name.strip().lower() for name in next(reader)]
         except StopIteration:
             raise ImportFailed([RowError("", _("The file is empty."))]) from None
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except UnicodeDecodeError:
+            raise ImportFailed([RowError("", NOT_UTF8())]) from None
+        except csv.Error as exc:
             raise ImportFailed([RowError(_("row 1"), _("Cannot read the header: %s") % exc)]) from None
         kind = self.kind or next((k for marker, k in KIND_MARKERS if marker in header), None)
         if kind is None:
+            separator = next((sep for sep in (";", "\t", "|") if len(header) == 1 and sep in header[0]), None)
+            if separator is not None:
+                shown = {"\t": _("tabs")}.get(separator, f"“{separator}”")
+                message = _("The columns are separated by %(sep)s: save the file with commas (CSV).") % {"sep": shown}
+                raise ImportFailed([RowError(_("row 1"), message)])
             unknown = _(
                 "Cannot tell what the file holds: add an external_id (posts), followers (snapshots) or as_of "
                 "(audience) column, or pass the kind."
@@ -71,19 +81,40 @@ class CsvProvider:
             raise ImportFailed([RowError(_("row 1"), unknown)])
         if problems := unknown_columns(kind, header):
             raise ImportFailed([RowError(_("row 1"), problem) for problem in problems])
+        self.header = header
+        return kind
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number, cells) of every non-blank row after the header; unreadable files fail whole."""
         number = 1
-        row_label = _("row %d")  # translated once, not per row
         try:
-            for number, row in enumerate(reader, start=2):
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) > len(header):
-                    message = _("has %(n)d cells but the header has %(h)d columns") % {"n": len(row), "h": len(header)}
-                    yield kind, row_label % number, {"__error__": message}
-                    continue
-                yield kind, row_label % number, dict(zip(header, row, strict=False))
-        except (UnicodeDecodeError, csv.Error) as exc:
+            for number, row in enumerate(self._reader, start=2):
+                if "".join(row).strip():  # not a blank row
+                    yield number, row
+        except UnicodeDecodeError:
+            raise ImportFailed([RowError("", NOT_UTF8())]) from None
+        except csv.Error as exc:
             raise ImportFailed([RowError(_("row %d") % (number + 1), _("Cannot read this row: %s") % exc)]) from None
+
+    @staticmethod
+    def too_long(cells: int, columns: int) -> str:
+        return _("has %(n)d cells but the header has %(h)d columns") % {"n": cells, "h": columns}
+
+    def records(self) -> Iterator[RawRecord]:
+        kind = self.open()
+        header = self.header
+        row_label = _("row %d")  # translated once, not per row
+        for number, row in self.rows():
+            if len(row) > len(header):
+                yield kind, row_label % number, {"__error__": self.too_long(len(row), len(header))}
+                continue
+            yield kind, row_label % number, dict(zip(header, row, strict=False))
+
+
+def NOT_UTF8() -> str:
+    return _(
+        "The file is not UTF-8 text: save it as UTF-8 (in a spreadsheet program: “CSV UTF-8”) and import it again."
+    )
 
 
 class JsonProvider:
@@ -95,7 +126,11 @@ class JsonProvider:
     def records(self) -> Iterator[RawRecord]:
         try:
             document = json.load(_text(self.source), parse_constant=_reject_constant)
-        except (UnicodeDecodeError, ValueError) as exc:
+        except UnicodeDecodeError:
+            raise ImportFailed([RowError("", NOT_UTF8())]) from None
+        except RecursionError:
+            raise ImportFailed([RowError("", TOO_DEEP())]) from None
+        except ValueError as exc:
             raise ImportFailed([RowError("", _("This is not valid JSON: %s") % exc)]) from None
         if not isinstance(document, dict) or not document:
             expected = _('Expected an object like {"posts": [...], "snapshots": [...], "audience": [...]}.')
@@ -129,6 +164,9 @@ class JsonLinesProvider:
                 continue
             try:
                 item = json.loads(line, parse_constant=_reject_constant)
+            except RecursionError:
+                yield "posts", label, {"__error__": TOO_DEEP()}
+                continue
             except ValueError as exc:
                 yield "posts", label, {"__error__": _("is not valid JSON: %s") % exc}
                 continue
@@ -140,6 +178,10 @@ class JsonLinesProvider:
                 yield "posts", label, {"__error__": _('needs a "kind": post, snapshot or audience')}
                 continue
             yield kind, label, _checked(kind, item)
+
+
+def TOO_DEEP() -> str:
+    return _("The JSON is nested too deeply: records are flat objects (see docs/import.md).")
 
 
 def _checked(kind: str, item: object) -> dict[str, object]:

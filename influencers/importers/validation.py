@@ -57,6 +57,18 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
+def _storable(text: str) -> str:
+    """Text a database can hold: no NUL characters, no lone surrogates (JSON can spell both)."""
+    if "\x00" in text:
+        raise Invalid(_("must not contain NUL characters"))
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise Invalid(_("contains characters that are not valid Unicode")) from None
+    return text
+
+
 def platform(value: object) -> str:
     text = _text(value).strip().lower()
     if text not in PLATFORMS:
@@ -68,14 +80,14 @@ def handle(value: object) -> str:
     text = _text(value).strip().lstrip("@").lower()
     if not text or len(text) > 100:
         raise Invalid(_("must be the account handle (1–100 characters)"))
-    return text
+    return _storable(text)
 
 
 def external_id(value: object) -> str:
     text = _text(value).strip()
     if not text or len(text) > 100:
         raise Invalid(_("must be the platform's id of the post (1–100 characters)"))
-    return text
+    return _storable(text)
 
 
 def moment(value: object) -> dt.datetime:
@@ -104,7 +116,7 @@ def day(value: object) -> dt.date:
 
 def count(value: object) -> int | None:
     """A whole number >= 0, or empty (hidden by the platform)."""
-    if type(value) is str and value.isdigit():  # the common case, kept fast
+    if type(value) is str and value.isascii() and value.isdigit():  # the common case, kept fast
         number = int(value)
         if number > MAX_COUNT:
             raise Invalid(_("must be between 0 and 1,000,000,000,000"))
@@ -155,14 +167,14 @@ def url(value: object) -> str:
     text = _text(value).strip()
     if text and (len(text) > 500 or not text.startswith(("https://", "http://"))):
         raise Invalid(_("must be an http(s) address of at most 500 characters"))
-    return text
+    return _storable(text)
 
 
 def caption(value: object) -> str:
     text = _text(value)
     if len(text) > 5000:
         raise Invalid(_("must be at most 5,000 characters"))
-    return text
+    return _storable(text)
 
 
 def share(value: object) -> float:
@@ -170,7 +182,7 @@ def share(value: object) -> float:
         return 0.0
     try:
         number = float(value) if not isinstance(value, bool) else None
-    except ValueError:
+    except (TypeError, ValueError):
         number = None
     if number is None or not 0.0 <= number <= 1.0:
         raise Invalid(_("must be a fraction between 0 and 1 (0.35 for 35 %)"))

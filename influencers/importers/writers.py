@@ -12,8 +12,13 @@ Audiences are few per file and go through the ORM in batches on both.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+import re
 from abc import ABC, abstractmethod
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 
 from django.db import ProgrammingError, connection, transaction
@@ -27,9 +32,19 @@ from ..models import Audience, AudienceCountry, Influencer, SocialAccount
 from ..sql import Dialect
 from ..taxonomy import AGE_FIELDS, GENDER_FIELDS
 from .errors import MAX_ERRORS, ImportFailed, RowError
-from .validation import POST_COLUMNS
+from .validation import (
+    COLUMNS,
+    FORMATS,
+    FUTURE_TOLERANCE,
+    MAX_COUNT,
+    PLATFORMS,
+    POST_COLUMNS,
+    TRUE,
+    validate,
+)
 
 BATCH_ROWS = 1000
+ONE_DAY = dt.timedelta(days=1)
 # SQLSTATE of "ON CONFLICT DO UPDATE command cannot affect row a second time".
 CARDINALITY_VIOLATION = "21000"
 
@@ -52,27 +67,33 @@ def _same_as(first: str) -> str:
 class ImportWriter(ABC):
     def __init__(self) -> None:
         self.dialect = Dialect(connection)
-        self.errors: list[RowError] = []
+        # (record number, RowError): sorted by record at the end, so every writer reports the same
+        # first MAX_ERRORS problems of a file in file order, whatever order it found them in.
+        self.errors: list[tuple[int, RowError]] = []
         self.truncated = False
+        self.row_no = 0  # the record being validated (set by import_records)
         self.rows: dict[str, int] = defaultdict(int)
         self.written: dict[str, int] = defaultdict(int)
         self.changed_accounts: set[int] = set()
+        self.changed_snapshot_accounts: set[int] = set()  # their current follower count may move
         self.changed_influencers: set[int] = set()
-        self._audience: list[tuple[str, tuple]] = []
+        self._audience: list[tuple[int, str, tuple]] = []
         self._audience_seen: dict[str, str] = {}
 
     # --- collecting -----------------------------------------------------------------------------
 
-    def reject(self, label: str, messages: list[str]) -> None:
-        for message in messages:
-            if len(self.errors) >= MAX_ERRORS:
-                self.truncated = True
-                return
-            self.errors.append(RowError(label, message))
+    def reject(self, label: str, messages: list[str], row_no: int | None = None) -> None:
+        number = self.row_no if row_no is None else row_no
+        self.errors.extend((number, RowError(label, message)) for message in messages)
 
     @property
     def full(self) -> bool:
+        """Enough problems to stop reading: the first MAX_ERRORS of the file are known."""
         return len(self.errors) >= MAX_ERRORS
+
+    def failure(self) -> ImportFailed:
+        ordered = [error for _number, error in sorted(self.errors, key=lambda item: item[0])]
+        return ImportFailed(ordered[:MAX_ERRORS], truncated=len(ordered) >= MAX_ERRORS)
 
     def add(self, kind: str, label: str, values: tuple) -> None:
         self.rows[kind] += 1
@@ -83,7 +104,7 @@ class ImportWriter(ABC):
                 self.reject(label, [_same_as(self._audience_seen[key])])
                 return
             self._audience_seen[key] = label
-            self._audience.append((label, values))
+            self._audience.append((self.row_no, label, values))
             if len(self._audience) >= BATCH_ROWS:
                 self._pause()
                 self._flush_audience()
@@ -105,7 +126,7 @@ class ImportWriter(ABC):
         self._finish_counts()
         self._flush_audience()
         if self.errors:
-            raise ImportFailed(self.errors, truncated=self.truncated)
+            raise self.failure()
         if self.changed_accounts:
             self._after_account_changes()
 
@@ -117,34 +138,38 @@ class ImportWriter(ABC):
 
     def _after_account_changes(self) -> None:
         """Current followers follow the newest snapshot; the accounts are marked for the recompute."""
-        ids = self.dialect.ids_param(self.changed_accounts)
-        in_ids = self.dialect.in_ids("account_id", "ids")
         with connection.cursor() as cursor:
+            if self.changed_snapshot_accounts:
+                cursor.execute(
+                    f"""
+                    UPDATE influencers_socialaccount AS a SET followers = s.followers
+                    FROM (
+                        SELECT account_id, followers FROM (
+                            SELECT account_id, followers,
+                                   ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY date DESC) AS rn
+                            FROM influencers_followersnapshot WHERE {self.dialect.in_ids("account_id", "ids")}
+                        ) AS ranked WHERE rn = 1
+                    ) AS s
+                    WHERE a.id = s.account_id AND a.followers {self.dialect.distinct} s.followers
+                    """,
+                    {"ids": self.dialect.ids_param(self.changed_snapshot_accounts)},
+                )
+            # One statement with an id array (not 10,000 parameters), returning the influencers.
             cursor.execute(
-                f"""
-                UPDATE influencers_socialaccount AS a SET followers = s.followers
-                FROM (
-                    SELECT account_id, followers FROM (
-                        SELECT account_id, followers,
-                               ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY date DESC) AS rn
-                        FROM influencers_followersnapshot WHERE {in_ids}
-                    ) AS ranked WHERE rn = 1
-                ) AS s
-                WHERE a.id = s.account_id AND a.followers {self.dialect.distinct} s.followers
-                """,
-                {"ids": ids},
+                f"UPDATE influencers_socialaccount SET posts_changed_at = %(now)s "
+                f"WHERE {self.dialect.in_ids('id', 'ids')} RETURNING influencer_id",
+                {
+                    "now": self.dialect.datetime_param(timezone.now()),
+                    "ids": self.dialect.ids_param(self.changed_accounts),
+                },
             )
-        now = timezone.now()
-        SocialAccount.objects.filter(pk__in=self.changed_accounts).update(posts_changed_at=now)
-        self.changed_influencers |= set(
-            SocialAccount.objects.filter(pk__in=self.changed_accounts).values_list("influencer_id", flat=True)
-        )
+            self.changed_influencers |= {row[0] for row in cursor.fetchall()}
 
     def _flush_audience(self) -> None:
         batch, self._audience = self._audience, []
         if not batch:
             return
-        handles = {values[0] for _label, values in batch}
+        handles = {values[0] for _row_no, _label, values in batch}
         influencers = dict(Influencer.objects.filter(handle__in=handles).values_list("handle", "pk"))
         existing = {
             audience.influencer_id: audience
@@ -154,12 +179,13 @@ class ImportWriter(ABC):
         }
         changed: list[Audience] = []
         countries: dict[int, dict[str, float]] = {}
-        for label, values in batch:
+        for row_no, label, values in batch:
             handle, as_of, source, *shares = values[:-2]
             country_shares, language_shares = values[-2:]
             influencer_id = influencers.get(handle)
             if influencer_id is None:
-                self.reject(label, [_("there is no influencer @%(handle)s on Invloed") % {"handle": handle}])
+                message = _("there is no influencer @%(handle)s on Invloed") % {"handle": handle}
+                self.reject(label, [message], row_no)
                 continue
             audience = existing.get(influencer_id) or Audience(influencer_id=influencer_id)
             wanted = {"as_of": as_of, "source": source, "language_shares": language_shares}
@@ -201,13 +227,13 @@ class BatchWriter(ImportWriter):
 
     def __init__(self) -> None:
         super().__init__()
-        self._buffers: dict[str, list[tuple[str, tuple]]] = {"posts": [], "snapshots": []}
+        self._buffers: dict[str, list[tuple[int, str, tuple]]] = {"posts": [], "snapshots": []}
         self._accounts: dict[tuple[str, str], int | None] = {}
         self._seen: dict[tuple, str] = {}
 
     def _add_counts(self, kind: str, label: str, values: tuple) -> None:
         buffer = self._buffers[kind]
-        buffer.append((label, values))
+        buffer.append((self.row_no, label, values))
         if len(buffer) >= BATCH_ROWS:
             self._flush(kind)
 
@@ -233,16 +259,16 @@ class BatchWriter(ImportWriter):
         batch, self._buffers[kind] = self._buffers[kind], []
         if not batch:
             return
-        self._resolve({(values[0], values[1]) for _label, values in batch})
+        self._resolve({(values[0], values[1]) for _row_no, _label, values in batch})
         rows = []
-        for label, values in batch:
+        for row_no, label, values in batch:
             account_id = self._accounts[(values[0], values[1])]
             if account_id is None:
-                self.reject(label, [_no_account(values[0], values[1])])
+                self.reject(label, [_no_account(values[0], values[1])], row_no)
                 continue
             key = (kind, account_id, values[2])
             if key in self._seen:
-                self.reject(label, [_same_as(self._seen[key])])
+                self.reject(label, [_same_as(self._seen[key])], row_no)
                 continue
             self._seen[key] = label
             rows.append((account_id, *values[2:]))
@@ -296,10 +322,110 @@ class BatchWriter(ImportWriter):
             changed = [row[0] for row in cursor.fetchall()]
         self.written[kind] += len(changed)
         self.changed_accounts.update(changed)
+        if kind == "snapshots":
+            self.changed_snapshot_accounts.update(changed)
+
+
+# --- the CSV fast path on PostgreSQL -------------------------------------------------------------------
+# A row whose every cell has the plainest spelling (checked in Python by one regular expression per
+# file: ISO timestamps, lower-case names, ASCII digits, printable ASCII ids) is copied as text and
+# converted in SQL, where that conversion gives exactly what the Python parser gives; the few checks a
+# pattern cannot make (calendar days, "not in the future", the count limit, lengths) run in SQL. Every
+# other row, and every row SQL does not accept, goes through the Python validator, which accepts it
+# (with its own conversion) or words the error: one set of messages, one set of results.
+
+_DAY = r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+_TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,6})?)?"
+_MOMENT = _DAY + "[T ]" + _TIME + "(?:Z|[+-](?:0[0-9]|1[0-4]):[0-5][0-9])?"
+_COUNT = "(?:[0-9]{1,13})?"
+_FLAG = "(?i:|[01]|true|false|yes|no|y|n|t|f)"  # with re.ASCII: no Kelvin sign for a k
+_HANDLE = "@*[!-?A-~][!-~]{0,99}"
+_PLATFORM = f"(?i:{'|'.join(sorted(PLATFORMS))})"
+CELL_SHAPES = {
+    "posts": {
+        "platform": _PLATFORM,
+        "account": _HANDLE,
+        "external_id": "[!-~]{1,100}",
+        "posted_at": _MOMENT,
+        "format": f"(?i:|{'|'.join(sorted(FORMATS))})",
+        "caption": "[^\x00\x1f]*",
+        "url": "(?:https?://[!-~]*)?",
+        **dict.fromkeys(("likes", "comments", "shares", "views", "saves"), _COUNT),
+        **dict.fromkeys(("is_sponsored", "has_ad_disclosure"), _FLAG),
+    },
+    "snapshots": {"platform": _PLATFORM, "account": _HANDLE, "date": _DAY, "followers": "[0-9]{1,13}"},
+}
+SEPARATOR = "\x1f"  # joins a row's cells for the shape check; no shape but the caption's lets it through
+
+
+def row_shape(kind: str, header: list[str]) -> re.Pattern:
+    """One pattern for a whole row of this file (cells in header order)."""
+    cells = SEPARATOR.join(CELL_SHAPES[kind][column] for column in header)
+    return re.compile(cells, re.ASCII)
+
+
+def _real_day(column: str) -> str:
+    """SQL, on text already shaped YYYY-MM-DD…: the day exists in that month."""
+    year = f"substr({column}, 1, 4)::int"
+    leap = f"(mod({year}, 4) = 0 AND (mod({year}, 100) <> 0 OR mod({year}, 400) = 0))"
+    last = (
+        f"CASE substr({column}, 6, 2) WHEN '02' THEN CASE WHEN {leap} THEN '29' ELSE '28' END "
+        "WHEN '04' THEN '30' WHEN '06' THEN '30' WHEN '09' THEN '30' WHEN '11' THEN '30' ELSE '31' END"
+    )
+    day = f'substr({column}, 9, 2) COLLATE "C"'
+    return f"({day} <= '28' OR {day} <= {last})"
+
+
+def _moment_sql(column: str) -> str:
+    zoned = f"(right({column}, 1) IN ('Z', 'z') OR substr({column}, char_length({column}) - 5, 1) IN ('+', '-'))"
+    return f"CASE WHEN {zoned} THEN {column}::timestamptz ELSE {column}::timestamp AT TIME ZONE 'UTC' END"
+
+
+def _within(column: str) -> str:
+    return f"({column} IS NULL OR char_length({column}) < 13 OR {column}::bigint <= {MAX_COUNT})"
+
+
+_COUNTS = ("likes", "comments", "shares", "views", "saves")
+RAW_CHECKS = {
+    # kind: (what SQL checks on a shaped row, its typed values in the staging table's column order)
+    "posts": (
+        [
+            _real_day("r.posted_at"),
+            f"{_moment_sql('r.posted_at')} <= %(moment_limit)s",
+            "(r.caption IS NULL OR char_length(r.caption) <= 5000)",
+            "(r.url IS NULL OR char_length(r.url) <= 500)",
+            *(_within(f"r.{column}") for column in _COUNTS),
+        ],
+        [
+            "lower(r.platform)",
+            "lower(ltrim(r.account, '@'))",
+            "r.external_id",
+            _moment_sql("r.posted_at"),
+            "COALESCE(lower(r.format), 'image')",
+            "COALESCE(r.caption, '')",
+            "COALESCE(r.url, '')",
+            *(f"r.{column}::bigint" for column in _COUNTS),
+            *(
+                f"COALESCE(lower(r.{c}) IN ({', '.join(repr(w) for w in sorted(TRUE))}), false)"
+                for c in ("is_sponsored", "has_ad_disclosure")
+            ),
+        ],
+    ),
+    "snapshots": (
+        [_real_day("r.date"), "r.date::date <= %(day_limit)s", _within("r.followers")],
+        ["lower(r.platform)", "lower(ltrim(r.account, '@'))", "r.date::date", "r.followers::bigint"],
+    ),
+}
 
 
 class CopyWriter(ImportWriter):
-    """PostgreSQL: COPY into temporary tables, then check and upsert set-based."""
+    """PostgreSQL: COPY into temporary tables, then check and upsert set-based.
+
+    A CSV file of posts or snapshots takes the fast path (stage_csv): its cells are copied as text and
+    checked and converted in SQL; only rows SQL does not accept as plainly valid go through the Python
+    validator (for their exact messages, or to accept an unusual spelling). Everything else (JSON, JSON
+    Lines, audiences) is validated in Python and the typed rows are streamed with COPY.
+    """
 
     STAGING = {
         "posts": (
@@ -315,30 +441,34 @@ class CopyWriter(ImportWriter):
             ("row_no", "row_label", "platform", "handle", "date", "followers"),
         ),
     }
+    RAW = {"posts": "import_raw_posts", "snapshots": "import_raw_snapshots"}
 
     def __init__(self) -> None:
         super().__init__()
         self._created: set[str] = set()
-        self._row_no = 0
+        self._raw_created: set[str] = set()
         # One COPY stays open while records of one kind arrive: PostgreSQL ingests the stream while
         # Python parses the next rows (two processes, two cores).
         self._cursor = connection.cursor()
         self._copying: tuple[str, ExitStack, Copy] | None = None
 
     def _add_counts(self, kind: str, label: str, values: tuple) -> None:
-        self._row_no += 1
         if self._copying is None or self._copying[0] != kind:
             self._pause()
             self._start_copy(kind)
         # Staged even after an error: the checks below then report every unknown account at once.
-        self._copying[2].write_row((self._row_no, label, *values))
+        self._copying[2].write_row((self.row_no, label, *values))
 
-    def _start_copy(self, kind: str) -> None:
-        table, columns, names = self.STAGING[kind]
+    def _create(self, kind: str) -> None:
+        table, columns, _names = self.STAGING[kind]
         if kind not in self._created:
             self._cursor.execute(f"DROP TABLE IF EXISTS {table}")
             self._cursor.execute(f"CREATE TEMP TABLE {table} ({columns})")
             self._created.add(kind)
+
+    def _start_copy(self, kind: str) -> None:
+        self._create(kind)
+        table, _columns, names = self.STAGING[kind]
         stack = ExitStack()
         copy = stack.enter_context(self._cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN"))
         self._copying = (kind, stack, copy)
@@ -354,6 +484,110 @@ class CopyWriter(ImportWriter):
         # On an exception the open COPY is ended too (psycopg then aborts it).
         self._pause()
         self._cursor.close()
+
+    # --- the CSV fast path --------------------------------------------------------------------------
+
+    def stage_csv(
+        self,
+        kind: str,
+        header: list[str],
+        rows: Iterator[tuple[int, list[str]]],
+        *,
+        label_format: str,
+        too_long: Callable[[int], str],
+    ) -> None:
+        """Copy a CSV file's cells as text, then check and convert them in SQL.
+
+        `rows` yields (record number, cells) of the non-blank rows, read by the same csv reader as the
+        Python path, so both see the same records. Same outcome as validate() + add() for every row.
+        """
+        self._pause()
+        raw = self.RAW[kind]
+        width = len(header)
+        shaped = row_shape(kind, header).fullmatch
+        # Limits taken before any row is read: the Python validator, running later, is never stricter.
+        limits = {"moment_limit": timezone.now() + FUTURE_TOLERANCE, "day_limit": timezone.localdate() + ONE_DAY}
+        self._cursor.execute(f"DROP TABLE IF EXISTS {raw}")
+        columns = ", ".join(f'"{column}" text' for column in COLUMNS[kind])
+        self._cursor.execute(f"CREATE TEMP TABLE {raw} (row_no bigint, shaped boolean, {columns})")
+        self._raw_created.add(kind)
+        buffer = io.StringIO()
+        out = csv.writer(buffer, lineterminator="\n")
+        aside: list[tuple[int, list[str]]] = []  # rows with NUL characters, which text columns cannot hold
+        read = 0
+        target = ", ".join(f'"{column}"' for column in header)
+        with self._cursor.cursor.copy(f"COPY {raw} (row_no, shaped, {target}) FROM STDIN (FORMAT csv)") as copy:
+            for number, row in rows:
+                read += 1
+                if len(row) != width:
+                    if len(row) > width:
+                        self.reject(label_format % number, [too_long(len(row))], number)
+                        if self.full:
+                            break
+                        continue
+                    row = [*row, *[""] * (width - len(row))]
+                joined = SEPARATOR.join(row)
+                if shaped(joined):
+                    out.writerow((number, "t", *row))
+                elif "\x00" in joined:
+                    aside.append((number, row))
+                else:
+                    out.writerow((number, "f", *row))
+                if buffer.tell() >= 1 << 17:
+                    copy.write(buffer.getvalue())
+                    buffer.seek(0)
+                    buffer.truncate()
+            copy.write(buffer.getvalue())
+        self.rows[kind] += read
+        self.written[kind] += 0
+        self._create(kind)
+        table = self.STAGING[kind][0]
+        checks, typed = RAW_CHECKS[kind]
+        with connection.cursor() as cursor:
+            # CASE, not AND: the casts in the checks must only ever see shaped text.
+            cursor.execute(
+                f"""
+                INSERT INTO {table} ({", ".join(self.STAGING[kind][2])})
+                SELECT r.row_no, replace(%(label)s, '%%d', r.row_no::text), {", ".join(typed)}
+                FROM {raw} r WHERE CASE WHEN r.shaped THEN {" AND ".join(checks)} ELSE false END
+                """,
+                {"label": label_format, **limits},
+            )
+        # The rest, in file order: the Python validator words their errors (or accepts them).
+        names = ", ".join(f'r."{column}"' for column in header)
+        flagged = connection.connection.cursor(name="import_flagged")
+        try:
+            flagged.execute(
+                f"SELECT r.row_no, {names} FROM {raw} r "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.row_no = r.row_no) ORDER BY r.row_no"
+            )
+            while not self.full:
+                batch = flagged.fetchmany(2000)
+                if not batch:
+                    break
+                cells = [(r[0], ["" if v is None else v for v in r[1:]]) for r in batch]
+                self._check_in_python(kind, header, cells, label_format)
+        finally:
+            flagged.close()
+        self._check_in_python(kind, header, aside, label_format)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {raw}")
+        self._raw_created.discard(kind)
+
+    def _check_in_python(self, kind: str, header: list[str], rows: list, label_format: str) -> None:
+        for number, row in rows:
+            values, messages = validate(kind, dict(zip(header, row, strict=False)))
+            label = label_format % number
+            if messages:
+                self.reject(label, messages, number)
+                if self.full:
+                    break
+            else:
+                self.row_no = number
+                self._add_counts(kind, label, values)
+        self._pause()
+
+    # --- checks and upserts -------------------------------------------------------------------------
 
     def _finish_counts(self) -> None:
         self._pause()
@@ -374,7 +608,7 @@ class CopyWriter(ImportWriter):
             # accounts many times. Only a failing file pays for finding the rows.
             cursor.execute(
                 f"""
-                SELECT t.row_label, t.platform, t.handle FROM {table} t
+                SELECT t.row_no, t.row_label, t.platform, t.handle FROM {table} t
                 WHERE (t.platform, t.handle) IN (
                     SELECT u.platform, u.handle FROM (SELECT DISTINCT platform, handle FROM {table}) AS u
                     LEFT JOIN influencers_socialaccount a ON a.platform = u.platform AND a.handle = u.handle
@@ -383,8 +617,8 @@ class CopyWriter(ImportWriter):
                 ORDER BY t.row_no LIMIT {MAX_ERRORS + 1}
                 """
             )
-            for label, platform, handle in cursor.fetchall():
-                self.reject(label, [_no_account(platform, handle)])
+            for row_no, label, platform, handle in cursor.fetchall():
+                self.reject(label, [_no_account(platform, handle)], row_no)
             if self.errors:
                 self._report_duplicates(cursor, kind)
                 return
@@ -405,6 +639,8 @@ class CopyWriter(ImportWriter):
                 return
             for account_id, count in written:
                 self.changed_accounts.add(account_id)
+                if kind == "snapshots":
+                    self.changed_snapshot_accounts.add(account_id)
                 self.written[kind] += count
 
     @staticmethod
@@ -431,17 +667,21 @@ class CopyWriter(ImportWriter):
         """
 
     def _report_duplicates(self, cursor: CursorWrapper, kind: str) -> None:
+        """Later rows naming the same record as an earlier one (of a known account, like BatchWriter)."""
         table = self.STAGING[kind][0]
         key = "t.external_id" if kind == "posts" else "t.date"
+        join = "JOIN influencers_socialaccount a ON a.platform = t.platform AND a.handle = t.handle"
         cursor.execute(
             f"""
-            SELECT (array_agg(t.row_label ORDER BY t.row_no))[1:{MAX_ERRORS + 1}] FROM {table} t
-            GROUP BY t.platform, t.handle, {key} HAVING COUNT(*) > 1 ORDER BY MIN(t.row_no) LIMIT {MAX_ERRORS + 1}
+            SELECT (array_agg(t.row_no ORDER BY t.row_no))[1:{MAX_ERRORS + 1}],
+                   (array_agg(t.row_label ORDER BY t.row_no))[1:{MAX_ERRORS + 1}]
+            FROM {table} t {join}
+            GROUP BY a.id, {key} HAVING COUNT(*) > 1 ORDER BY MIN(t.row_no) LIMIT {MAX_ERRORS + 1}
             """
         )
-        for (labels,) in cursor.fetchall():
-            for label in labels[1:]:
-                self.reject(label, [_same_as(labels[0])])
+        for numbers, labels in cursor.fetchall():
+            for number, label in zip(numbers[1:], labels[1:], strict=True):
+                self.reject(label, [_same_as(labels[0])], number)
 
 
 def writer_for_connection() -> ImportWriter:
