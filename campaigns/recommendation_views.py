@@ -26,7 +26,7 @@ from influencers.errors import Conflict, DomainError, NotAllowed
 from influencers.forms import add_service_error
 from influencers.models import Influencer, Offer
 from influencers.selectors import influencers_for_compare
-from influencers.views import brand_or_staff_required
+from influencers.views import BLOCKED_BRAND_STATUSES, brand_or_staff_required
 
 from . import recommendation_selectors as selectors
 from . import services
@@ -162,6 +162,12 @@ def _error_status(error: DomainError) -> int:
 @require_http_methods(["GET", "HEAD", "POST"])
 def invite(request: HttpRequest, handle: str) -> HttpResponse:
     """Invite a creator to one of the brand's open campaigns (+ message and proposed fee)."""
+    if request.brand.status in BLOCKED_BRAND_STATUSES:
+        # As discovery: a suspended or rejected brand may not look creators up (this page shows the rate card).
+        reason = _("Your brand is %(status)s by moderation, so creator discovery is closed for it.") % {
+            "status": request.brand.get_status_display().lower()
+        }
+        return render(request, "influencers/forbidden.html", {"reason": reason}, status=403)
     influencer = get_object_or_404(Influencer.objects.visible_to_brands(), handle=handle)
     campaigns = (
         Campaign.objects.filter(brand_id=request.brand.pk, status__in=INVITABLE_STATUSES)

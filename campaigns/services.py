@@ -474,6 +474,9 @@ def campaign_pause(*, campaign: Campaign, by: AbstractBaseUser) -> Campaign:
 
 
 def campaign_resume(*, campaign: Campaign, by: AbstractBaseUser) -> Campaign:
+    _require_campaign_member(campaign=campaign, by=by)
+    # Resuming opens the campaign to creators again: not while moderation has suspended the brand.
+    _require_brand_in_good_standing(campaign.brand)
     if campaign.ends_on < timezone.localdate():
         raise DomainError(_("This campaign ends in the past; change its dates before resuming."), field="ends_on")
     with transaction.atomic():
