@@ -18,7 +18,19 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.row[:1].upper()}{self.row[1:]}: {self.message}" if self.row else self.message
+        text = f"{self.row[:1].upper()}{self.row[1:]}: {self.message}" if self.row else self.message
+        return printable(text)
+
+
+def printable(text: str) -> str:
+    """What a message may quote from a hostile file: NUL shown as ␀, lone surrogates as �.
+
+    Messages are stored (the engine run's JSON detail) and sent (API, admin); PostgreSQL text and JSON
+    hold neither character, so quoting them as they are would turn a clear rejection into a crash.
+    """
+    if text.isascii() and "\x00" not in text:
+        return text
+    return text.replace("\x00", "␀").encode("utf-8", "replace").decode("utf-8")
 
 
 class ImportFailed(DomainError):

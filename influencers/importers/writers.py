@@ -451,6 +451,8 @@ class CopyWriter(ImportWriter):
         # Python parses the next rows (two processes, two cores).
         self._cursor = connection.cursor()
         self._copying: tuple[str, ExitStack, Copy] | None = None
+        # For this transaction only: the upsert sorts a file's rows in key order in memory, not on disk.
+        self._cursor.execute("SET LOCAL work_mem = '64MB'")
 
     def _add_counts(self, kind: str, label: str, values: tuple) -> None:
         if self._copying is None or self._copying[0] != kind:
