@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns.selectors import brand_attention, campaigns_for_brand
+from config.ratelimit import rate_limited
 from influencers.errors import DomainError
 from influencers.forms import add_service_error
 
@@ -83,6 +84,7 @@ def _team_context(request: HttpRequest, form: TeamInviteForm) -> dict:
 
 
 @brand_member_required
+@rate_limited("team_invite")  # each invitation is an email to an address the sender chooses
 @require_http_methods(["GET", "HEAD", "POST"])
 def team(request: HttpRequest) -> HttpResponse:
     form = TeamInviteForm(request.POST or None)

@@ -1,4 +1,4 @@
-"""Rate limits on abuse-prone actions: sign-up, campaign invitations, applications and messages.
+"""Rate limits on abuse-prone actions: sign-up, invitations (campaign and team), applications and messages.
 
 One fixed-window counter per (action, who) in Django's cache, so every web process shares it when
 the cache is Redis (REDIS_CACHE_URL; `INCR` is atomic there) and a laptop's memory cache works the
@@ -43,6 +43,7 @@ RATE_PATTERN = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+?)s?\s*$")
 MESSAGES = {
     "signup": gettext_lazy("Too many accounts were created from your address. Try again in %(wait)s."),
     "invite": gettext_lazy("You sent too many invitations in a short time. Try again in %(wait)s."),
+    "team_invite": gettext_lazy("You sent too many team invitations in a short time. Try again in %(wait)s."),
     "apply": gettext_lazy("You sent too many applications in a short time. Try again in %(wait)s."),
     "message": gettext_lazy("You sent too many messages in a short time. Try again in %(wait)s."),
 }

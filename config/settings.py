@@ -231,6 +231,7 @@ REST_FRAMEWORK = {
 RATE_LIMITS = {
     "signup": env.str("RATE_LIMIT_SIGNUP", default="20/hour"),
     "invite": env.str("RATE_LIMIT_INVITE", default="200/hour"),
+    "team_invite": env.str("RATE_LIMIT_TEAM_INVITE", default="30/hour"),
     "apply": env.str("RATE_LIMIT_APPLY", default="60/hour"),
     "message": env.str("RATE_LIMIT_MESSAGE", default="120/hour"),
 }

@@ -1,6 +1,10 @@
 """Every page with an object id, for every role: the owner gets the page, everyone else a 404 (never
 a 403 that would confirm the object exists), anonymous visitors the login page. Outsiders' POSTs
-write nothing (no audit row, no state change)."""
+write nothing (no audit row, no state change).
+
+The full matrix (eight roles including a suspended brand and a pending creator, every page and API
+route that takes an id, a check that no route is left out) is tests/security/test_authz_matrix.py.
+"""
 
 from __future__ import annotations
 

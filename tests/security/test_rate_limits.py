@@ -1,4 +1,4 @@
-"""Rate limits on abuse-prone actions (config/ratelimit.py): sign-up, campaign invitations,
+"""Rate limits on abuse-prone actions (config/ratelimit.py): sign-up, campaign and team invitations,
 applications and collaboration messages, on the pages and in the API.
 
 Each test lowers one limit, goes over it, and checks what a person would notice: a 429 with a
@@ -237,6 +237,21 @@ def test_api_invitations_share_the_page_budget(client, limits, brand_member, cam
     assert api.post(url, {"influencer": creators[2].handle}, format="json").status_code == 201
 
 
+def test_team_invitation_emails_are_limited(
+    client, limits, brand_member, mailoutbox, django_capture_on_commit_callbacks
+):
+    limits(team_invite="2/hour")
+    client.force_login(brand_member.user)
+    url = reverse("brand:team")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert [client.post(url, {"email": f"mate{n}@example.com"}).status_code for n in range(2)] == [302, 302]
+        response = client.post(url, {"email": "mate9@example.com"})
+    assert_limited_page(response, "You sent too many team invitations in a short time")
+    assert brand_member.brand.invitations.count() == 2
+    assert len(mailoutbox) == 2
+    assert client.get(url).status_code == 200
+
+
 # --- applications ----------------------------------------------------------------------------------
 
 
@@ -291,7 +306,7 @@ def test_messages_are_limited_for_both_sides_on_pages_and_api(client, limits, br
 
 def test_default_limits_leave_ordinary_use_alone(client, brand_member, campaign):
     """The shipped limits are far above what a person (or the demo and browser tests) sends."""
-    for scope, minimum in {"signup": 10, "invite": 100, "apply": 30, "message": 60}.items():
+    for scope, minimum in {"signup": 10, "invite": 100, "team_invite": 10, "apply": 30, "message": 60}.items():
         rate = parse_rate(django_settings.RATE_LIMITS[scope])
         assert rate is not None, scope
         assert rate.limit * 3600 / rate.period >= minimum, scope
