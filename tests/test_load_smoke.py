@@ -67,6 +67,9 @@ def test_load_smoke_has_no_failures_and_a_complete_result(load_run) -> None:
         assert result["machine"][key], key
     assert len(result["machine"]["load_average_at_end"]) == 3
 
+    assert result["server_cpu_s"]["gunicorn"] > 0
+    assert set(result["server_cpu_s"]["ms_per_request"]) == {"gunicorn", "postgresql"}
+
     totals = result["totals"]
     assert set(totals) >= LINE_FIELDS
     assert totals["requests"] > 0

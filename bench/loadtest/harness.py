@@ -137,9 +137,10 @@ def prepare_data(args: argparse.Namespace) -> float:
     return time.perf_counter() - started
 
 
-def collectstatic(env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT, env=env, check=True
+def start_collectstatic(env: dict[str, str]) -> subprocess.Popen:
+    """collectstatic needs no database: it runs while the data set is prepared."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], cwd=ROOT, env=env
     )
 
 
@@ -250,6 +251,42 @@ def login_and_token(args: argparse.Namespace) -> tuple[str, str]:
         if key is None:
             raise LoadTestError(f"creating the API token failed ({created.status_code}, {account.status_code})")
     return cookie, key[1]
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU seconds so far of each process (Linux /proc; missing ones are left out)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return seconds
+
+
+def server_pids(server: subprocess.Popen, args: argparse.Namespace) -> dict[str, list[int]]:
+    """gunicorn's worker processes and the PostgreSQL backends connected to the load database."""
+    try:
+        workers = [int(pid) for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()]
+    except OSError:
+        workers = []
+    with psycopg.connect(args.database_url) as conn:
+        backends = [
+            row[0]
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
+    return {"gunicorn": workers, "postgresql": backends}
+
+
+def cpu_used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+    return {
+        group: round(sum(value - before[group].get(pid, 0.0) for pid, value in after[group].items()), 2)
+        for group in after
+    }
 
 
 def dataset_facts(args: argparse.Namespace) -> dict[str, Any]:
@@ -391,7 +428,7 @@ def markdown_table(result: dict[str, Any]) -> str:
         f"{m['note']}",
         "",
         f"**{t['requests']:,} requests, {t['failures']} failed, {t['rps']:.1f} requests/s** over "
-        f"{t['window_s']:.0f} s.",
+        f"{t['window_s']:.0f} s. {cpu_text(result)}",
         "",
         "| endpoint | requests | failures | req/s | p50 ms | p95 ms | p99 ms | max ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -405,6 +442,19 @@ def markdown_table(result: dict[str, Any]) -> str:
         lines.append(f"\nFailure: {error['name']}: {error['error']} ({error['count']}×)")
     lines.append("")
     return "\n".join(lines)
+
+
+def cpu_text(result: dict[str, Any]) -> str:
+    per_request = result.get("server_cpu_s", {}).get("ms_per_request")
+    if not per_request:
+        return ""
+    total = sum(per_request.values())
+    cores = result["machine"]["cpus"] or 1
+    return (
+        f"CPU per request: gunicorn workers {per_request.get('gunicorn', 0):.0f} ms + PostgreSQL "
+        f"{per_request.get('postgresql', 0):.0f} ms, so {cores} idle cores would serve at most "
+        f"~{1000 * cores / total:.0f} requests/s of this mix."
+    )
 
 
 def write_docs(table: str, path: Path) -> None:
@@ -423,12 +473,17 @@ def main(argv: list[str] | None = None) -> int:
     check_disposable(args.database_url)
     started = time.perf_counter()
     load_average_at_start = os.getloadavg()
-    data_seconds = prepare_data(args)
     env = server_env(args, args.static_root)
-    log("collectstatic")
-    phase = time.perf_counter()
-    collectstatic(env)
-    phases = {"data": round(data_seconds, 1), "collectstatic": round(time.perf_counter() - phase, 1)}
+    log("collectstatic (in the background)")
+    collecting = start_collectstatic(env)
+    try:
+        data_seconds = prepare_data(args)
+    finally:
+        phase = time.perf_counter()
+        collected = collecting.wait(timeout=600)
+    if collected != 0:
+        raise LoadTestError(f"collectstatic failed (exit {collected})")
+    phases = {"data": round(data_seconds, 1), "collectstatic_wait": round(time.perf_counter() - phase, 1)}
     facts = dataset_facts(args)
     if not facts["handles"]:
         raise LoadTestError("the data set has no visible creators")
@@ -446,13 +501,22 @@ def main(argv: list[str] | None = None) -> int:
             cookie, token = login_and_token(args)
             phases["login_and_token"] = round(time.perf_counter() - phase, 1)
             phase = time.perf_counter()
+            cpu_before = {group: cpu_seconds(pids) for group, pids in server_pids(server, args).items()}
             raw_path = run_locust(args, cookie=cookie, token=token, handles_file=handles_file, workdir=workdir)
+            cpu_after = {group: cpu_seconds(pids) for group, pids in server_pids(server, args).items()}
             phases["locust"] = round(time.perf_counter() - phase, 1)
         finally:
             stop(server)
         server_errors = tail(server_log)
         raw = json.loads(raw_path.read_text())["requests"]
     totals, endpoints, errors = summarize(raw)
+    server_cpu = cpu_used(cpu_before, cpu_after)
+    if totals["requests"]:
+        # CPU per request is what the machine's noise does not change much: it bounds the capacity
+        # of the cores (requests/s <= cores / CPU per request) whatever else is running.
+        server_cpu["ms_per_request"] = {
+            group: round(1000 * seconds / totals["requests"], 1) for group, seconds in list(server_cpu.items())
+        }
     result: dict[str, Any] = {
         "kind": "load",
         "scale": args.scale,
@@ -490,6 +554,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
         },
         "totals": totals,
+        "server_cpu_s": server_cpu,
         "endpoints": endpoints,
         "errors": errors,
         "server_log_tail": server_errors[-2000:],
