@@ -31,6 +31,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, defaultdict
 from importlib import metadata
@@ -282,6 +283,43 @@ def server_pids(server: subprocess.Popen, args: argparse.Namespace) -> dict[str,
     return {"gunicorn": workers, "postgresql": backends}
 
 
+class CpuSampler(threading.Thread):
+    """Samples the server's processes every second while locust runs.
+
+    PostgreSQL backends come and go (persistent connections are replaced after DB_CONN_MAX_AGE), so
+    one reading at the end would lose the CPU of every backend closed during the run: the last
+    reading of each process counts (at most a second of a closed backend's work is missed).
+    """
+
+    def __init__(self, server: subprocess.Popen, args: argparse.Namespace) -> None:
+        super().__init__(daemon=True)
+        self.server, self.args = server, args
+        self.before = self.read()
+        self.latest = {group: dict(values) for group, values in self.before.items()}
+        self.done = threading.Event()
+
+    def read(self) -> dict[str, dict[int, float]]:
+        return {group: cpu_seconds(pids) for group, pids in server_pids(self.server, self.args).items()}
+
+    def run(self) -> None:
+        while not self.done.wait(1.0):
+            self.sample()
+
+    def sample(self) -> None:
+        try:
+            reading = self.read()
+        except psycopg.Error:
+            return
+        for group, values in reading.items():
+            self.latest.setdefault(group, {}).update(values)
+
+    def finish(self) -> dict[str, dict[int, float]]:
+        self.done.set()
+        self.join(timeout=10)
+        self.sample()
+        return self.latest
+
+
 def cpu_used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
     return {
         group: round(sum(value - before[group].get(pid, 0.0) for pid, value in after[group].items()), 2)
@@ -501,9 +539,13 @@ def main(argv: list[str] | None = None) -> int:
             cookie, token = login_and_token(args)
             phases["login_and_token"] = round(time.perf_counter() - phase, 1)
             phase = time.perf_counter()
-            cpu_before = {group: cpu_seconds(pids) for group, pids in server_pids(server, args).items()}
-            raw_path = run_locust(args, cookie=cookie, token=token, handles_file=handles_file, workdir=workdir)
-            cpu_after = {group: cpu_seconds(pids) for group, pids in server_pids(server, args).items()}
+            sampler = CpuSampler(server, args)
+            sampler.start()
+            try:
+                raw_path = run_locust(args, cookie=cookie, token=token, handles_file=handles_file, workdir=workdir)
+            finally:
+                cpu_after = sampler.finish()
+            cpu_before = sampler.before
             phases["locust"] = round(time.perf_counter() - phase, 1)
         finally:
             stop(server)
