@@ -31,7 +31,10 @@ class StrictJSONParser(JSONParser):
     """JSON (NaN and Infinity already refused by DRF's strict mode) without lone UTF-16 surrogates."""
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(_("The JSON is nested too deeply.")) from None
         if _has_unencodable_text(data):
             raise ParseError(_("The JSON holds text that is not valid Unicode (a lone surrogate)."))
         return data

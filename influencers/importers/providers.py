@@ -94,7 +94,12 @@ class CsvProvider:
         except UnicodeDecodeError:
             raise ImportFailed([RowError("", NOT_UTF8())]) from None
         except csv.Error as exc:
-            raise ImportFailed([RowError(_("row %d") % (number + 1), _("Cannot read this row: %s") % exc)]) from None
+            message = _("Cannot read this row: %s") % exc
+            if "field larger than field limit" in str(exc):
+                message = _(
+                    "Cannot read this row: a cell holds more than %(limit)s characters (a caption is at most 5,000)."
+                ) % {"limit": f"{csv.field_size_limit():,}"}
+            raise ImportFailed([RowError(_("row %d") % (number + 1), message)]) from None
 
     @staticmethod
     def too_long(cells: int, columns: int) -> str:

@@ -123,6 +123,8 @@ class ImportWriter(ABC):
 
     def finish(self) -> None:
         """Write what is left; raise ImportFailed (the caller's transaction rolls back) on any error."""
+        if not any(self.rows.values()) and not self.errors:
+            raise ImportFailed([RowError("", _("The file holds no records: nothing to import."))])
         self._finish_counts()
         self._flush_audience()
         if self.errors:
