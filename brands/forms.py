@@ -8,6 +8,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from influencers.forms import IdMultipleChoiceField
 from influencers.models import Influencer, Niche, handle_validator
 from influencers.taxonomy import Country
 
@@ -112,7 +113,7 @@ class InvitationSignupForm(_AccountFields):
 
 class BrandProfileForm(forms.ModelForm):
     website = forms.URLField(label=_("Website"), required=False, max_length=300, assume_scheme="https")
-    industry_niches = forms.ModelMultipleChoiceField(
+    industry_niches = IdMultipleChoiceField(
         label=_("Industry niches"), queryset=Niche.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
 

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email
+from django.core.validators import ProhibitNullCharactersValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -305,6 +305,8 @@ def _shortlist_name(*, brand_id: int, name: str, exclude_pk: int | None = None) 
     name = " ".join((name or "").split())
     if not name:
         raise DomainError(_("Give the shortlist a name."), field="name")
+    if "\x00" in name:  # the add-to-shortlist button posts a raw name; no database column stores NUL
+        raise DomainError(str(ProhibitNullCharactersValidator.message), field="name")
     if len(name) > Shortlist._meta.get_field("name").max_length:
         raise DomainError(_("Keep the name under 120 characters."), field="name")
     taken = Shortlist.objects.filter(brand_id=brand_id, name__iexact=name).exclude(pk=exclude_pk)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from influencers.forms import MAX_FEE, MESSAGE_MAX_LENGTH, service_values
+from influencers.forms import MAX_FEE, MESSAGE_MAX_LENGTH, IdMultipleChoiceField, service_values
 from influencers.models import Niche
 from influencers.taxonomy import AgeBand, Country, Gender, Language, Platform, PostFormat, Tier, WorkKind
 
@@ -47,7 +47,7 @@ class CampaignForm(forms.ModelForm):
         Tier.choices,
         _("Nano < 1,000 followers; micro 1,000–99,999; macro 100,000–999,999; mega ≥ 1,000,000."),
     )
-    niches = forms.ModelMultipleChoiceField(
+    niches = IdMultipleChoiceField(
         label=_("Niches"), queryset=Niche.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -199,7 +199,7 @@ class CancelForm(forms.Form):
 
 
 class WinnersForm(forms.Form):
-    announced_in = forms.ModelMultipleChoiceField(
+    announced_in = IdMultipleChoiceField(
         label=_("Announced in the channels of"),
         queryset=Collaboration.objects.none(),
         required=False,

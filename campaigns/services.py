@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import ProhibitNullCharactersValidator, URLValidator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -876,6 +876,8 @@ def collaboration_message_add(*, collaboration: Collaboration, by: AbstractBaseU
     body = (body or "").strip()
     if not body:
         raise DomainError(_("Write a message first."), field="message")
+    if "\x00" in body:  # no database column stores NUL (PostgreSQL refuses it with an error)
+        raise DomainError(str(ProhibitNullCharactersValidator.message), field="message")
     if len(body) > 4000:
         raise DomainError(_("A message can be at most 4,000 characters long."), field="message")
     with transaction.atomic():

@@ -43,7 +43,10 @@ def filter_schema(filter_: django_filters.Filter, choices: Iterable[str] | None 
         return {"type": "boolean"}
     if isinstance(filter_, django_filters.NumberFilter):
         return {"type": "number", **_bounds(filter_)}
-    return {"type": "string", "minLength": 1, "pattern": NO_NUL}
+    schema = {"type": "string", "minLength": 1, "pattern": NO_NUL}
+    if filter_.extra.get("max_length") is not None:
+        schema["maxLength"] = filter_.extra["max_length"]
+    return schema
 
 
 def filterset_parameters(

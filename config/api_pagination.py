@@ -24,7 +24,8 @@ def page_size_from(request: Request, *, default: int = DEFAULT_PAGE_SIZE) -> int
     raw = request.query_params.get("page_size")
     if raw is None:
         return default
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+    # At most 3 digits before int(): Python refuses to convert a string of over 4,300 digits (a 500).
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 3 or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         raise ValidationError({"page_size": [_("Use a whole number from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE}]})
     return int(raw)
 

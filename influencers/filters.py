@@ -131,10 +131,16 @@ class DiscoveryForm(forms.Form):
         return data
 
 
+# Longer search text is refused with a message: no name or city is this long, and SQLite cannot
+# match a LIKE pattern over 50,000 bytes (it fails the query).
+SEARCH_MAX_LENGTH = 200
+
+
 class InfluencerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_noop",
+        max_length=SEARCH_MAX_LENGTH,
         help_text=_("Words in the handle, name or bio."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
@@ -193,7 +199,9 @@ class InfluencerFilter(django_filters.FilterSet):
         field_name="country",
         empty_label=_("Any country"),
     )
-    city = django_filters.CharFilter(label=_("Creator city"), field_name="city", lookup_expr="iexact")
+    city = django_filters.CharFilter(
+        label=_("Creator city"), field_name="city", lookup_expr="iexact", max_length=SEARCH_MAX_LENGTH
+    )
     language = django_filters.ChoiceFilter(
         widget=FastSelect,
         label=_("Creator language"),

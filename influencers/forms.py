@@ -49,6 +49,30 @@ def add_service_error(
         form.add_error(None, error.messages)
 
 
+# The largest id a database integer column holds (64-bit).
+MAX_ID = 2**63 - 1
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id that refuses ids no database integer can hold.
+
+    Django passes them on to the query, where SQLite fails with an OverflowError (a 500);
+    here they are "not one of the choices", like any other unknown id.
+    """
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                too_big = abs(int(str(pk))) > MAX_ID
+            except ValueError:
+                continue  # not a number at all: Django's own check refuses it
+            if too_big:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 def service_values(form: forms.BaseForm, names: tuple[str, ...]) -> dict:
     return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
 
@@ -60,7 +84,7 @@ class ProfileForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    niches = forms.ModelMultipleChoiceField(
+    niches = IdMultipleChoiceField(
         label=_("Niches"),
         queryset=Niche.objects.all(),
         required=False,
