@@ -25,7 +25,20 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def _postgres_bin() -> Path:
+    """PG_BIN, else the newest installed server's binaries (Debian layout), for the private cluster."""
+    if os.environ.get("PG_BIN"):
+        return Path(os.environ["PG_BIN"])
+    installed = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda path: int(path.parts[-3]) if path.parts[-3].isdigit() else 0,
+    )
+    return installed[-1].parent if installed else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _postgres_bin()
 
 
 def wait_for(check: Callable[[], object], what: str, timeout: float = 45, interval: float = 0.05) -> object:

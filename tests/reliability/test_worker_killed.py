@@ -199,9 +199,10 @@ def received(log: str, task: str) -> list[str]:
 
 
 def test_pool_process_killed_mid_task_the_task_runs_again_to_the_same_result(
-    population, test_broker, start_worker
+    population, test_broker, point_app_at, start_worker
 ) -> None:
     ids, campaign_id, expected = population
+    point_app_at(test_broker)
     worker = start_worker(test_broker, METRICS_CHUNK_SIZE=str(CHUNK_SIZE))
     child = worker.pool_child()
     run = enqueue_long_recompute(ids)
@@ -220,8 +221,11 @@ def test_pool_process_killed_mid_task_the_task_runs_again_to_the_same_result(
     assert queued_messages(test_broker) == 0
 
 
-def test_whole_worker_killed_mid_task_a_new_worker_finishes_it(population, test_broker, start_worker) -> None:
+def test_whole_worker_killed_mid_task_a_new_worker_finishes_it(
+    population, test_broker, point_app_at, start_worker
+) -> None:
     ids, campaign_id, expected = population
+    point_app_at(test_broker)
     # Short visibility for this test only (production: 3600 s, above the 1800 s time limit), and a
     # restore sweep every second so the new worker picks the abandoned message up right away.
     fast_restore = {
