@@ -16,7 +16,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connections
 from django.db.models import (
     Case,
@@ -34,6 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -43,9 +44,11 @@ from .taxonomy import AGE_FIELDS, GENDER_FIELDS, AgeBand, Country, Currency, Gen
 from .widgets import FastCheckboxSelectMultiple, FastSelect, FastSelectMultiple
 
 # The full-text document of a profile (PostgreSQL). Dots and underscores in handles become spaces
-# so "anna.style" and "anna style" find the same creator. The GIN index in migration
-# 0003_discovery_indexes is built on exactly this expression: change both together.
+# so "anna.style" and "anna style" find the same creator. Migration 0005_stored_search_document
+# stores exactly this expression in the generated column STORED_DOCUMENT (GIN-indexed), which the
+# search reads: change both together (a PostgreSQL test compares them).
 SEARCH_CONFIG = "simple"
+STORED_DOCUMENT = "search_document"
 
 
 def search_vector() -> SearchVector:
@@ -55,6 +58,12 @@ def search_vector() -> SearchVector:
         + SearchVector("display_name", weight="A", config=SEARCH_CONFIG)
         + SearchVector("bio", weight="D", config=SEARCH_CONFIG)
     )
+
+
+def stored_document() -> RawSQL:
+    """search_vector() as stored by migration 0005 in a generated, GIN-indexed column (PostgreSQL only)."""
+    column = f'"{Influencer._meta.db_table}"."{STORED_DOCUMENT}"'
+    return RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611 - constant names, no input
 
 
 # Stand-ins for unknown values in sort keys, so the key is never NULL and sorts last.
@@ -412,12 +421,13 @@ class InfluencerFilter(django_filters.FilterSet):
             return queryset
         if connections[queryset.db].vendor == "postgresql":
             query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG)
-            vector = search_vector()
+            # The stored document, so ranking reads each match's vector instead of rebuilding it.
+            document = stored_document()
             # ts_rank is a float4; as float8 its value survives the round trip through a cursor exactly.
             return (
-                queryset.alias(search_document=vector)
+                queryset.alias(search_document=document)
                 .filter(search_document=query)
-                .annotate(relevance=Cast(SearchRank(vector, query), FloatField()))
+                .annotate(relevance=Cast(SearchRank(document, query), FloatField()))
             )
         # Portable fallback (the SQLite demo): every word somewhere, handle hits first.
         for word in words:
