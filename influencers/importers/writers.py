@@ -39,7 +39,6 @@ from .validation import (
     MAX_COUNT,
     PLATFORMS,
     POST_COLUMNS,
-    TRUE,
     validate,
 )
 
@@ -330,94 +329,92 @@ class BatchWriter(ImportWriter):
 
 # --- the CSV fast path on PostgreSQL -------------------------------------------------------------------
 # A row whose every cell has the plainest spelling (checked in Python by one regular expression per
-# file: ISO timestamps, lower-case names, ASCII digits, printable ASCII ids) is copied as text and
-# converted in SQL, where that conversion gives exactly what the Python parser gives; the few checks a
-# pattern cannot make (calendar days, "not in the future", the count limit, lengths) run in SQL. Every
-# other row, and every row SQL does not accept, goes through the Python validator, which accepts it
-# (with its own conversion) or words the error: one set of messages, one set of results.
+# file: ISO timestamps, lower-case names and handles, ASCII digits, printable ASCII ids) is copied as it
+# is into the typed staging table: PostgreSQL's own input functions (timestamptz, bigint, boolean) read
+# those spellings exactly as the Python parser does. Every other row is validated in Python first and
+# copied typed. The checks a pattern cannot make run on the typed rows in SQL ("not in the future"
+# against a limit taken before reading, the 10^12 count limit); the rows they catch go back through the
+# Python validator, which words the message. One set of messages, one set of results.
 
 _DAY = r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
 _TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]{1,6})?)?"
 _MOMENT = _DAY + "[T ]" + _TIME + "(?:Z|[+-](?:0[0-9]|1[0-4]):[0-5][0-9])?"
 _COUNT = "(?:[0-9]{1,13})?"
 _FLAG = "(?i:|[01]|true|false|yes|no|y|n|t|f)"  # with re.ASCII: no Kelvin sign for a k
-_HANDLE = "@*[!-?A-~][!-~]{0,99}"
-_PLATFORM = f"(?i:{'|'.join(sorted(PLATFORMS))})"
+_HANDLE = r"[!-?\[-~][!-@\[-~]{0,99}"  # stored as is: no upper case, no leading @
+_PLATFORM = f"(?:{'|'.join(sorted(PLATFORMS))})"
 CELL_SHAPES = {
     "posts": {
         "platform": _PLATFORM,
         "account": _HANDLE,
         "external_id": "[!-~]{1,100}",
         "posted_at": _MOMENT,
-        "format": f"(?i:|{'|'.join(sorted(FORMATS))})",
-        "caption": "[^\x00\x1f]*",
-        "url": "(?:https?://[!-~]*)?",
+        "format": f"(?:|{'|'.join(sorted(FORMATS))})",
+        "caption": "[^\x00\x1f]{0,5000}",
+        "url": "(?:https?://[!-~]{0,492})?",
         **dict.fromkeys(("likes", "comments", "shares", "views", "saves"), _COUNT),
         **dict.fromkeys(("is_sponsored", "has_ad_disclosure"), _FLAG),
     },
     "snapshots": {"platform": _PLATFORM, "account": _HANDLE, "date": _DAY, "followers": "[0-9]{1,13}"},
 }
-SEPARATOR = "\x1f"  # joins a row's cells for the shape check; no shape but the caption's lets it through
+# Cells the fast path leaves empty (NULL) get the documented default when they are written.
+STAGED_VALUE = {
+    "format": "COALESCE(t.format, 'image')",
+    "caption": "COALESCE(t.caption, '')",
+    "url": "COALESCE(t.url, '')",
+    "is_sponsored": "COALESCE(t.is_sponsored, false)",
+    "has_ad_disclosure": "COALESCE(t.has_ad_disclosure, false)",
+}
+# A staged row's label: the JSON path stores it, the CSV fast path only the number.
+LABEL = "COALESCE(t.row_label, replace(%(label)s, '%%d', t.row_no::text))"
+SEPARATOR = "\x1f"  # joins a row's cells for the shape check; no shape lets it through
+# The staging column each CSV column is copied into.
+STAGED_AS = {"account": "handle"}
+# Checked in SQL on the typed rows: what a pattern cannot tell.
+LIMITS = {
+    "posts": " OR ".join(
+        ["t.posted_at > %(moment_limit)s"]
+        + [f"t.{c} > {MAX_COUNT}" for c in ("likes", "comments", "shares", "views", "saves")]
+    ),
+    "snapshots": f"t.date > %(day_limit)s OR t.followers > {MAX_COUNT}",
+}
 
 
 def row_shape(kind: str, header: list[str]) -> re.Pattern:
     """One pattern for a whole row of this file (cells in header order)."""
-    cells = SEPARATOR.join(CELL_SHAPES[kind][column] for column in header)
-    return re.compile(cells, re.ASCII)
+    return re.compile(SEPARATOR.join(CELL_SHAPES[kind][column] for column in header), re.ASCII)
 
 
-def _real_day(column: str) -> str:
-    """SQL, on text already shaped YYYY-MM-DD…: the day exists in that month."""
-    year = f"substr({column}, 1, 4)::int"
-    leap = f"(mod({year}, 4) = 0 AND (mod({year}, 100) <> 0 OR mod({year}, 400) = 0))"
-    last = (
-        f"CASE substr({column}, 6, 2) WHEN '02' THEN CASE WHEN {leap} THEN '29' ELSE '28' END "
-        "WHEN '04' THEN '30' WHEN '06' THEN '30' WHEN '09' THEN '30' WHEN '11' THEN '30' ELSE '31' END"
-    )
-    day = f'substr({column}, 9, 2) COLLATE "C"'
-    return f"({day} <= '28' OR {day} <= {last})"
-
-
-def _moment_sql(column: str) -> str:
-    zoned = f"(right({column}, 1) IN ('Z', 'z') OR substr({column}, char_length({column}) - 5, 1) IN ('+', '-'))"
-    return f"CASE WHEN {zoned} THEN {column}::timestamptz ELSE {column}::timestamp AT TIME ZONE 'UTC' END"
-
-
-def _within(column: str) -> str:
-    return f"({column} IS NULL OR char_length({column}) < 13 OR {column}::bigint <= {MAX_COUNT})"
-
-
-_COUNTS = ("likes", "comments", "shares", "views", "saves")
-RAW_CHECKS = {
-    # kind: (what SQL checks on a shaped row, its typed values in the staging table's column order)
-    "posts": (
-        [
-            _real_day("r.posted_at"),
-            f"{_moment_sql('r.posted_at')} <= %(moment_limit)s",
-            "(r.caption IS NULL OR char_length(r.caption) <= 5000)",
-            "(r.url IS NULL OR char_length(r.url) <= 500)",
-            *(_within(f"r.{column}") for column in _COUNTS),
-        ],
-        [
-            "lower(r.platform)",
-            "lower(ltrim(r.account, '@'))",
-            "r.external_id",
-            _moment_sql("r.posted_at"),
-            "COALESCE(lower(r.format), 'image')",
-            "COALESCE(r.caption, '')",
-            "COALESCE(r.url, '')",
-            *(f"r.{column}::bigint" for column in _COUNTS),
-            *(
-                f"COALESCE(lower(r.{c}) IN ({', '.join(repr(w) for w in sorted(TRUE))}), false)"
-                for c in ("is_sponsored", "has_ad_disclosure")
-            ),
-        ],
-    ),
-    "snapshots": (
-        [_real_day("r.date"), "r.date::date <= %(day_limit)s", _within("r.followers")],
-        ["lower(r.platform)", "lower(ltrim(r.account, '@'))", "r.date::date", "r.followers::bigint"],
-    ),
+REQUIRED = {
+    "posts": {"platform", "account", "external_id", "posted_at"},
+    "snapshots": {"platform", "account", "date", "followers"},
 }
+
+
+def _never(_text: str) -> None:
+    return None
+
+
+def _real_day(cell: str) -> bool:
+    """A shaped YYYY-MM-DD… cell names a day of its month (the pattern allows up to 31 in any month)."""
+    if cell[8:10] <= "28":
+        return True
+    try:
+        dt.date.fromisoformat(cell[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def _typed_cell(value: object) -> object:
+    """A validated value as PostgreSQL's CSV COPY reads it back identically ("" = NULL)."""
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 class CopyWriter(ImportWriter):
@@ -434,7 +431,7 @@ class CopyWriter(ImportWriter):
             "import_posts",
             "row_no bigint, row_label text, platform text, handle text, external_id text, posted_at timestamptz, "
             "format text, caption text, url text, likes bigint, comments bigint, shares bigint, views bigint, "
-            "saves bigint, is_sponsored boolean, has_ad_disclosure boolean",
+            "saves bigint, is_sponsored boolean, has_ad_disclosure boolean, posted_at_text text",
             ("row_no", "row_label", "platform", "handle", *POST_FIELDS),
         ),
         "snapshots": (
@@ -443,12 +440,11 @@ class CopyWriter(ImportWriter):
             ("row_no", "row_label", "platform", "handle", "date", "followers"),
         ),
     }
-    RAW = {"posts": "import_raw_posts", "snapshots": "import_raw_snapshots"}
 
     def __init__(self) -> None:
         super().__init__()
         self._created: set[str] = set()
-        self._raw_created: set[str] = set()
+        self._label_format = _("row %d")
         # One COPY stays open while records of one kind arrive: PostgreSQL ingests the stream while
         # Python parses the next rows (two processes, two cores).
         self._cursor = connection.cursor()
@@ -500,27 +496,32 @@ class CopyWriter(ImportWriter):
         label_format: str,
         too_long: Callable[[int], str],
     ) -> None:
-        """Copy a CSV file's cells as text, then check and convert them in SQL.
+        """Copy a CSV file's rows into the typed staging table; Python validates only unusual rows.
 
         `rows` yields (record number, cells) of the non-blank rows, read by the same csv reader as the
         Python path, so both see the same records. Same outcome as validate() + add() for every row.
         """
         self._pause()
-        raw = self.RAW[kind]
+        self._create(kind)
+        self._label_format = label_format
+        table = self.STAGING[kind][0]
         width = len(header)
         shaped = row_shape(kind, header).fullmatch
+        day_column = "posted_at" if kind == "posts" else "date"
+        day_at = header.index(day_column) if day_column in header else None
+        moment_at = day_at if kind == "posts" else None
+        if not REQUIRED[kind] <= set(header):  # every row fails in Python, with its message
+            shaped = _never
+        columns = COLUMNS[kind]
         # Limits taken before any row is read: the Python validator, running later, is never stricter.
         limits = {"moment_limit": timezone.now() + FUTURE_TOLERANCE, "day_limit": timezone.localdate() + ONE_DAY}
-        self._cursor.execute(f"DROP TABLE IF EXISTS {raw}")
-        columns = ", ".join(f'"{column}" text' for column in COLUMNS[kind])
-        self._cursor.execute(f"CREATE TEMP TABLE {raw} (row_no bigint, shaped boolean, {columns})")
-        self._raw_created.add(kind)
         buffer = io.StringIO()
         out = csv.writer(buffer, lineterminator="\n")
-        aside: list[tuple[int, list[str]]] = []  # rows with NUL characters, which text columns cannot hold
         read = 0
-        target = ", ".join(f'"{column}"' for column in header)
-        with self._cursor.cursor.copy(f"COPY {raw} (row_no, shaped, {target}) FROM STDIN (FORMAT csv)") as copy:
+        target = ", ".join(STAGED_AS.get(column, column) for column in header)
+        extra = ", posted_at_text" if moment_at is not None else ""
+        self._cursor.execute("SET LOCAL timezone = 'UTC'")  # a time without a zone is UTC, as in Python
+        with self._cursor.cursor.copy(f"COPY {table} (row_no, {target}{extra}) FROM STDIN (FORMAT csv)") as copy:
             for number, row in rows:
                 read += 1
                 if len(row) != width:
@@ -530,13 +531,21 @@ class CopyWriter(ImportWriter):
                             break
                         continue
                     row = [*row, *[""] * (width - len(row))]
-                joined = SEPARATOR.join(row)
-                if shaped(joined):
-                    out.writerow((number, "t", *row))
-                elif "\x00" in joined:
-                    aside.append((number, row))
+                if shaped(SEPARATOR.join(row)) and (day_at is None or _real_day(row[day_at])):
+                    cells = row
                 else:
-                    out.writerow((number, "f", *row))
+                    values, messages = validate(kind, dict(zip(header, row, strict=True)))
+                    if messages:
+                        self.reject(label_format % number, messages, number)
+                        if self.full:
+                            break
+                        continue
+                    typed = dict(zip(columns, values, strict=True))
+                    cells = [_typed_cell(typed[column]) for column in header]
+                if moment_at is None:
+                    out.writerow((number, *cells))
+                else:
+                    out.writerow((number, *cells, row[moment_at]))
                 if buffer.tell() >= 1 << 17:
                     copy.write(buffer.getvalue())
                     buffer.seek(0)
@@ -544,52 +553,26 @@ class CopyWriter(ImportWriter):
             copy.write(buffer.getvalue())
         self.rows[kind] += read
         self.written[kind] += 0
-        self._create(kind)
-        table = self.STAGING[kind][0]
-        checks, typed = RAW_CHECKS[kind]
+        # What the patterns cannot check, on the typed rows; the Python validator words the problems.
+        raw = ", ".join(
+            {"account": "t.handle", "posted_at": "t.posted_at_text"}.get(column, f"t.{column}") for column in header
+        )
         with connection.cursor() as cursor:
-            # CASE, not AND: the casts in the checks must only ever see shaped text.
             cursor.execute(
-                f"""
-                INSERT INTO {table} ({", ".join(self.STAGING[kind][2])})
-                SELECT r.row_no, replace(%(label)s, '%%d', r.row_no::text), {", ".join(typed)}
-                FROM {raw} r WHERE CASE WHEN r.shaped THEN {" AND ".join(checks)} ELSE false END
-                """,
-                {"label": label_format, **limits},
+                f"SELECT t.row_no, {raw} FROM {table} t WHERE t.row_label IS NULL AND ({LIMITS[kind]}) "
+                f"ORDER BY t.row_no LIMIT {MAX_ERRORS + 1}",
+                limits,
             )
-        # The rest, in file order: the Python validator words their errors (or accepts them).
-        names = ", ".join(f'r."{column}"' for column in header)
-        flagged = connection.connection.cursor(name="import_flagged")
-        try:
-            flagged.execute(
-                f"SELECT r.row_no, {names} FROM {raw} r "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.row_no = r.row_no) ORDER BY r.row_no"
-            )
-            while not self.full:
-                batch = flagged.fetchmany(2000)
-                if not batch:
-                    break
-                cells = [(r[0], ["" if v is None else v for v in r[1:]]) for r in batch]
-                self._check_in_python(kind, header, cells, label_format)
-        finally:
-            flagged.close()
-        self._check_in_python(kind, header, aside, label_format)
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {raw}")
-        self._raw_created.discard(kind)
-
-    def _check_in_python(self, kind: str, header: list[str], rows: list, label_format: str) -> None:
-        for number, row in rows:
-            values, messages = validate(kind, dict(zip(header, row, strict=False)))
-            label = label_format % number
+            caught = cursor.fetchall()
+        for number, *cells in caught:
+            raw_row = {column: "" if value is None else str(value) for column, value in zip(header, cells, strict=True)}
+            if kind == "posts":
+                for flag in ("is_sponsored", "has_ad_disclosure"):
+                    if flag in raw_row:
+                        raw_row[flag] = {"True": "true", "False": "false"}.get(raw_row[flag], "")
+            _values, messages = validate(kind, raw_row)
             if messages:
-                self.reject(label, messages, number)
-                if self.full:
-                    break
-            else:
-                self.row_no = number
-                self._add_counts(kind, label, values)
-        self._pause()
+                self.reject(label_format % number, messages, number)
 
     # --- checks and upserts -------------------------------------------------------------------------
 
@@ -612,14 +595,15 @@ class CopyWriter(ImportWriter):
             # accounts many times. Only a failing file pays for finding the rows.
             cursor.execute(
                 f"""
-                SELECT t.row_no, t.row_label, t.platform, t.handle FROM {table} t
+                SELECT t.row_no, {LABEL}, t.platform, t.handle FROM {table} t
                 WHERE (t.platform, t.handle) IN (
                     SELECT u.platform, u.handle FROM (SELECT DISTINCT platform, handle FROM {table}) AS u
                     LEFT JOIN influencers_socialaccount a ON a.platform = u.platform AND a.handle = u.handle
                     WHERE a.id IS NULL
                 )
                 ORDER BY t.row_no LIMIT {MAX_ERRORS + 1}
-                """
+                """,
+                {"label": self._label_format},
             )
             for row_no, label, platform, handle in cursor.fetchall():
                 self.reject(label, [_no_account(platform, handle)], row_no)
@@ -656,7 +640,8 @@ class CopyWriter(ImportWriter):
             changed = " OR ".join(f"influencers_post.{f} IS DISTINCT FROM EXCLUDED.{f}" for f in POST_FIELDS[1:])
             return f"""
                 INSERT INTO influencers_post (account_id, {fields}, updated_at)
-                SELECT a.id, {", ".join(f"t.{f}" for f in POST_FIELDS)}, %(now)s FROM {table} t {join}
+                SELECT a.id, {", ".join(STAGED_VALUE.get(f, f"t.{f}") for f in POST_FIELDS)}, %(now)s
+                FROM {table} t {join}
                 ORDER BY a.id, t.external_id
                 ON CONFLICT (account_id, external_id) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at
                 WHERE {changed}
@@ -678,10 +663,11 @@ class CopyWriter(ImportWriter):
         cursor.execute(
             f"""
             SELECT (array_agg(t.row_no ORDER BY t.row_no))[1:{MAX_ERRORS + 1}],
-                   (array_agg(t.row_label ORDER BY t.row_no))[1:{MAX_ERRORS + 1}]
+                   (array_agg({LABEL} ORDER BY t.row_no))[1:{MAX_ERRORS + 1}]
             FROM {table} t {join}
             GROUP BY a.id, {key} HAVING COUNT(*) > 1 ORDER BY MIN(t.row_no) LIMIT {MAX_ERRORS + 1}
-            """
+            """,
+            {"label": self._label_format},
         )
         for numbers, labels in cursor.fetchall():
             for number, label in zip(numbers[1:], labels[1:], strict=True):

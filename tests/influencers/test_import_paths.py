@@ -121,6 +121,10 @@ CASES = {
     "snapshots": SNAPSHOTS,
     "bad_snapshots": BAD_SNAPSHOTS,
     "many_errors": _many_errors(),
+    "reordered_columns": "likes,posted_at,external_id,account,platform\n"
+    + f"5,{D}T10:00:00Z,r1,anna.ig,instagram\n7,{D}T09:00:00.25-01:00,r2,@Anna.IG,INSTAGRAM\n"
+    + f"9999999999999,{FUTURE},r3,anna.ig,instagram\n",
+    "no_posted_at_column": "platform,account,external_id,likes\ninstagram,anna.ig,x1,5\ninstagram,anna.ig,x2,6\n",
     "short_and_unknown_only": HEADER + f"instagram,nobody,x1,{D}T10:00:00Z\ninstagram,anna.ig,x2,{D}T10:00:00Z\n",
 }
 
