@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -145,7 +145,10 @@ def shortlist_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def shortlist_add(request: HttpRequest) -> HttpResponse:
     """Add a creator to a chosen list, or to a new one (named, or "My shortlist")."""
-    influencer = get_object_or_404(Influencer.objects.visible_to_brands(), handle=request.POST.get("influencer", ""))
+    handle = request.POST.get("influencer", "")
+    if "\x00" in handle:  # no handle holds NUL, and PostgreSQL cannot compare text with it
+        raise Http404
+    influencer = get_object_or_404(Influencer.objects.visible_to_brands(), handle=handle)
     shortlists = list(brand_shortlists(brand_id=request.brand.pk))
     chosen = request.POST.get("shortlist", "")
     try:

@@ -78,6 +78,8 @@ def compare_handles(values: Iterable[str]) -> list[str]:
     seen: list[str] = []
     for value in values:
         handle = (value or "").strip().lstrip("@").lower()
+        if "\x00" in handle:  # no handle holds NUL, and PostgreSQL cannot compare text with it
+            continue
         if handle and handle not in seen:
             seen.append(handle)
     return seen

@@ -4,7 +4,9 @@ A second include at the same prefix as campaigns/urls.py (namespace "campaigns")
 cannot share a namespace, so the tab is reversed as "recommendations:list" with the campaign's pk.
 """
 
-from django.urls import path
+from django.urls import path, re_path
+
+from influencers.api import HANDLE_PATTERN
 
 from . import recommendation_views as views
 
@@ -14,6 +16,6 @@ urlpatterns = [
     path("<int:pk>/recommendations/", views.recommendation_list, name="list"),
     path("<int:pk>/recommendations/progress/", views.recommendation_progress, name="progress"),
     path("<int:pk>/recommendations/recompute/", views.recommendation_recompute, name="recompute"),
-    path("invite/<str:handle>/", views.invite, name="invite"),
+    re_path(rf"^invite/(?P<handle>{HANDLE_PATTERN})/$", views.invite, name="invite"),
     path("compare/", views.compare, name="compare"),
 ]
