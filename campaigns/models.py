@@ -34,15 +34,20 @@ KIND_REQUIRED_TERMS: dict[str, tuple[str, ...]] = {
     WorkKind.AMBASSADORSHIP: ("duration_months", "posts_per_month", "monthly_fee"),
 }
 
+# A campaign stops accepting creators when moderation rejects or suspends it or its brand.
+STOPPED_BY_MODERATION = (ModerationStatus.REJECTED, ModerationStatus.SUSPENDED)
+
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):
     def for_brand(self, brand: Brand) -> CampaignQuerySet:
         return self.filter(brand=brand)
 
     def open(self) -> CampaignQuerySet:
-        """Published, approved by moderation and accepting creators."""
-        return self.filter(status=Campaign.Status.OPEN).exclude(
-            moderation_status__in=[ModerationStatus.REJECTED, ModerationStatus.SUSPENDED]
+        """Published, not stopped by moderation, of a brand moderation has not stopped: accepting creators."""
+        return (
+            self.filter(status=Campaign.Status.OPEN)
+            .exclude(moderation_status__in=STOPPED_BY_MODERATION)
+            .exclude(brand__status__in=STOPPED_BY_MODERATION)
         )
 
     def public(self) -> CampaignQuerySet:
@@ -246,7 +251,12 @@ class Campaign(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == self.Status.OPEN
+        """Accepting creators: the single-object form of CampaignQuerySet.open()."""
+        return (
+            self.status == self.Status.OPEN
+            and self.moderation_status not in STOPPED_BY_MODERATION
+            and self.brand.status not in STOPPED_BY_MODERATION
+        )
 
 
 class Collaboration(models.Model):

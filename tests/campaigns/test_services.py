@@ -775,3 +775,35 @@ def test_two_reviews_of_one_deliverable_at_once_one_wins():
     assert results == ["Conflict", "ok"]
     accepted.refresh_from_db()
     assert accepted.status in (Status.APPROVED, Status.REVISION_REQUESTED)
+
+
+@pytest.mark.parametrize("stopped", [ModerationStatus.SUSPENDED, ModerationStatus.REJECTED])
+def test_a_brand_stopped_by_moderation_stops_accepting_creators(client, stopped):
+    # Its open campaigns leave the creators' opportunities and refuse applications (page, API, service);
+    # collaborations already running stay reachable for the creator.
+    creator = InfluencerFactory(niches=["fashion"])
+    campaign = CampaignFactory()
+    campaign.niches.set([niche("fashion")])
+    running = CampaignFactory(brand=campaign.brand)
+    CollaborationFactory(campaign=running, influencer=creator)
+    assert campaign in Campaign.objects.open()
+    client.force_login(creator.user)
+
+    def offered() -> list[int]:
+        body = client.get("/api/v1/me/opportunities/").json()
+        return [item["id"] for group in body.values() if isinstance(group, list) for item in group]
+
+    assert campaign.pk in offered()
+    campaign.brand.status = stopped
+    campaign.brand.save(update_fields=["status"])
+    campaign.refresh_from_db()
+
+    assert campaign not in Campaign.objects.open()
+    assert not campaign.is_open
+    with pytest.raises(DomainError):
+        collaboration_apply(campaign=campaign, influencer=creator, by=creator.user, message="Hi")
+    assert client.get(f"/me/opportunities/{campaign.pk}/").status_code == 404
+    assert client.post(f"/me/opportunities/{campaign.pk}/", {"message": "Hi"}).status_code == 404
+    assert client.get(f"/me/opportunities/{running.pk}/").status_code == 200
+    assert campaign.pk not in offered()
+    assert not Collaboration.objects.filter(campaign=campaign).exists()
