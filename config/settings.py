@@ -63,11 +63,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # A NUL or a huge value in the query string: a 400 page before any view or query (config/middleware.py).
-    "config.middleware.HostileQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A NUL or a huge value in the query string: a 400 page before any view or query (config/middleware.py);
+    # inside the middleware above, so its answer still gets the security headers and the CSP.
+    "config.middleware.HostileQueryMiddleware",
     # Axes must come last: it turns a locked-out login into a clear "locked out" answer.
     "axes.middleware.AxesMiddleware",
 ]

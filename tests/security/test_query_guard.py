@@ -45,6 +45,7 @@ def test_pages_and_the_api_answer_in_their_own_form(client):
     page = client.get(reverse("influencers:discover"), {"q": NUL})
     assert page.status_code == 400
     assert page["Content-Type"].startswith("text/html")
+    assert "script-src 'self';" in page["Content-Security-Policy"]
     api = client.get("/api/v1/influencers/", {"q": HUGE})
     assert api.status_code == 400
     assert api.json() == {
