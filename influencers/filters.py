@@ -22,6 +22,7 @@ from django.db.models import (
     Case,
     DecimalField,
     Exists,
+    Expression,
     F,
     FloatField,
     Func,
@@ -34,7 +35,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -60,10 +60,24 @@ def search_vector() -> SearchVector:
     )
 
 
-def stored_document() -> RawSQL:
-    """search_vector() as stored by migration 0005 in a generated, GIN-indexed column (PostgreSQL only)."""
-    column = f'"{Influencer._meta.db_table}"."{STORED_DOCUMENT}"'
-    return RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611 - constant names, no input
+class StoredDocument(Expression):
+    """search_vector() as stored by migration 0005 in a generated, GIN-indexed column (PostgreSQL only).
+
+    The column is not a model field (see the migration), so it is named here, qualified with the alias
+    of the query that compiles it: as a subquery (discovery's page-id query) the table is relabelled
+    and a fixed "influencers_influencer" prefix would point at the outer query's row instead.
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        alias = compiler.query.base_table or Influencer._meta.db_table
+        quote = connection.ops.quote_name
+        return f"{compiler.quote_name_unless_alias(alias)}.{quote(STORED_DOCUMENT)}", []
+
+
+def stored_document() -> StoredDocument:
+    return StoredDocument()
 
 
 # Stand-ins for unknown values in sort keys, so the key is never NULL and sorts last.

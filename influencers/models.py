@@ -67,6 +67,16 @@ class InfluencerQuerySet(models.QuerySet["Influencer"]):
 
 # The profiles brands may see (InfluencerQuerySet.visible_to_brands), as an index condition.
 VISIBLE = Q(status=ModerationStatus.APPROVED, is_active=True)
+# The creator's own columns discovery filters on, carried in the discovery indexes as non-key columns
+# (PostgreSQL; other databases ignore them, see models.W040 in config/settings.py).
+DISCOVERY_INCLUDE = [
+    "tier",
+    "country",
+    "total_followers",
+    "engagement_rate",
+    "follower_growth_30d",
+    "credibility_score",
+]
 
 
 class Influencer(models.Model):
@@ -120,24 +130,36 @@ class Influencer(models.Model):
             # Discovery's keyset pagination (influencers/filters.py): one partial index per sort key over
             # brand-visible profiles, in the order of the page (key DESC, id DESC). Unknown values are
             # coalesced to the same stand-in the FilterSet uses, so each key is one index range.
-            models.Index(F("total_followers").desc(), F("id").desc(), name="discover_followers", condition=VISIBLE),
+            # Each also carries the profile's own filter columns (DISCOVERY_INCLUDE, PostgreSQL only):
+            # the page's id query then filters on the index entries alone (an index-only scan), and
+            # only the page's rows are read from the table (selectors.influencer_discovery).
+            models.Index(
+                F("total_followers").desc(),
+                F("id").desc(),
+                name="discover_followers",
+                condition=VISIBLE,
+                include=[column for column in DISCOVERY_INCLUDE if column != "total_followers"],
+            ),
             models.Index(
                 Coalesce("engagement_rate", Value(-1e9), output_field=models.FloatField()).desc(),
                 F("id").desc(),
                 name="discover_engagement",
                 condition=VISIBLE,
+                include=DISCOVERY_INCLUDE,
             ),
             models.Index(
                 Coalesce("follower_growth_30d", Value(-1e9), output_field=models.FloatField()).desc(),
                 F("id").desc(),
                 name="discover_growth",
                 condition=VISIBLE,
+                include=DISCOVERY_INCLUDE,
             ),
             models.Index(
                 Coalesce("credibility_score", Value(-1), output_field=models.IntegerField()).desc(),
                 F("id").desc(),
                 name="discover_credibility",
                 condition=VISIBLE,
+                include=DISCOVERY_INCLUDE,
             ),
         ]
         constraints = [
