@@ -126,7 +126,13 @@ class Influencer(models.Model):
         ordering = ["handle"]
         indexes = [
             models.Index(fields=["status", "is_active", "-total_followers"], name="influencer_status_followers"),
-            models.Index(fields=["tier"], name="influencer_tier"),
+            # The incremental recompute's work list (metrics.recompute.incremental_influencer_ids): only
+            # the few profiles waiting for it, instead of a scan of every profile.
+            models.Index(
+                fields=["id"],
+                name="influencer_metrics_pending",
+                condition=Q(metrics_stale_since__isnull=False) | Q(metrics_updated_at__isnull=True),
+            ),
             # Discovery's keyset pagination (influencers/filters.py): one partial index per sort key over
             # brand-visible profiles, in the order of the page (key DESC, id DESC). Unknown values are
             # coalesced to the same stand-in the FilterSet uses, so each key is one index range.
@@ -206,12 +212,22 @@ class SocialAccount(models.Model):
     metrics_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Bumped whenever a post of this account is written; the incremental recompute picks up
     # accounts whose posts changed after their metrics were computed.
-    posts_changed_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    posts_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-followers"]
+        indexes = [
+            # The incremental recompute's work list: accounts whose posts changed after their metrics
+            # (metrics.recompute.incremental_influencer_ids), a few thousand of two million at 1M.
+            models.Index(
+                fields=["influencer"],
+                name="account_posts_pending",
+                condition=Q(posts_changed_at__isnull=False)
+                & (Q(metrics_updated_at__isnull=True) | Q(posts_changed_at__gt=F("metrics_updated_at"))),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["platform", "handle"], name="account_unique_platform_handle"),
             models.CheckConstraint(condition=Q(followers__gte=0), name="account_followers_non_negative"),
