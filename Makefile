@@ -52,7 +52,7 @@ beat: $(VENV)/.runtime-installed
 	$(BIN)/celery -A config beat --loglevel=INFO
 
 ## bench: scale benchmark (docs/benchmarks.md) on its own database invloed_bench, which it drops and
-## recreates; SCALE=100000 by default, SCALE=1000000 needs ~13 GB and ~50 min. BENCH_ARGS=--reuse keeps a loaded data set.
+## recreates; SCALE=100000 by default, SCALE=1000000 needs ~13 GB and 25–50 min. BENCH_ARGS=--reuse keeps a loaded data set.
 bench: $(VENV)/.runtime-installed
 	nice -n 10 $(BIN)/python -m bench all --scale $(SCALE) $(BENCH_ARGS)
 
