@@ -227,7 +227,8 @@ def _account(
     views_per_follower = rng.uniform(0.25, 0.9) if platform != "tiktok" else rng.uniform(0.5, 2.5)
     boost = 1.0
     if fraud == "bought_likes":
-        boost = rng.uniform(2.5, 6.0) * _benchmark(platform, followers) / er
+        # Bought likes come in bulk: the likes of every post multiplied several times over.
+        boost = rng.uniform(3.0, 8.0)
     pod_posts: set[int] = set()
     if fraud == "comment_pod":
         pod_posts = set(rng.choice(POSTS_PER_ACCOUNT, size=int(rng.integers(4, 7)), replace=False).tolist())

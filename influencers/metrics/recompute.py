@@ -205,6 +205,11 @@ def _update_accounts(cursor, dialect: Dialect, now: dt.datetime) -> int:
 
 def _flagged_influencer_ids(cursor, dialect: Dialect) -> set[int]:
     bench = _benchmark_sql("platform", "followers")
+    high_whens = " ".join(
+        f"WHEN platform = '{platform}' THEN {ratio!r}"
+        for platform, ratio in cred.LIKES_PER_COMMENT_HIGH_BY_PLATFORM.items()
+    )
+    high = f"(CASE {high_whens} ELSE {cred.LIKES_PER_COMMENT_HIGH!r} END)"
     cursor.execute(
         f"""
         SELECT DISTINCT influencer_id FROM {STATS} WHERE
@@ -212,9 +217,11 @@ def _flagged_influencer_ids(cursor, dialect: Dialect) -> set[int]:
              AND (engagement_rate < {cred.ER_FAR_BELOW_RATIO!r} * {bench}
                   OR engagement_rate > {cred.ER_FAR_ABOVE_RATIO!r} * {bench}))
             OR (lc_posts >= {MIN_USABLE_POSTS} AND lc_likes + lc_comments > 0 AND (
-                lc_likes > {cred.LIKES_PER_COMMENT_HIGH!r} * (CASE WHEN lc_comments > 1 THEN lc_comments ELSE 1 END)
+                lc_likes > {high} * (CASE WHEN lc_comments > 1 THEN lc_comments ELSE 1 END)
                 OR (lc_comments > 0 AND lc_likes < {cred.LIKES_PER_COMMENT_LOW!r} * lc_comments)))
             OR undisclosed > 0
+            OR (platform IN ({_video_platforms_sql()}) AND avg_views IS NOT NULL
+                AND followers >= {cred.VIEWS_MIN_FOLLOWERS} AND avg_views < {cred.VIEWS_PER_FOLLOWER_MIN!r} * followers)
         """
     )
     return {row[0] for row in cursor.fetchall()}
@@ -290,15 +297,16 @@ def _explain_spikes(
         """,
         {
             "ids": dialect.ids_param(account_ids),
-            "first": dialect.datetime_param(dt.datetime.combine(first, dt.time(), dt.UTC)),
-            "last": dialect.datetime_param(dt.datetime.combine(last, dt.time(), dt.UTC)),
+            # Local midnights: the windows are calendar days of the site's time zone.
+            "first": dialect.datetime_param(timezone.make_aware(dt.datetime.combine(first, dt.time()))),
+            "last": dialect.datetime_param(timezone.make_aware(dt.datetime.combine(last, dt.time()))),
         },
     )
     engagements: dict[int, list[tuple[dt.date, int | None]]] = defaultdict(list)
     for account_id, posted_at, likes, comments, shares in cursor.fetchall():
         platform = accounts[account_id][0]
         post = PostCounts(posted_at=as_utc_datetime(posted_at), likes=likes, comments=comments, shares=shares)
-        engagements[account_id].append((post.posted_at.date(), post_engagement(platform, post)))
+        engagements[account_id].append((timezone.localtime(post.posted_at).date(), post_engagement(platform, post)))
     spikes: dict[int, list[cred.Spike]] = defaultdict(list)
     for influencer_id, candidate in candidates:
         platform, handle = accounts[candidate.account_id]
@@ -321,17 +329,18 @@ def _score_flagged(cursor, dialect: Dialect, today: dt.date) -> int:
     cursor.execute(
         f"""
         SELECT influencer_id, account_id, platform, handle, followers, engagement_rate,
-               lc_likes, lc_comments, lc_posts, undisclosed
+               lc_likes, lc_comments, lc_posts, undisclosed, avg_views
         FROM {STATS} WHERE {dialect.in_ids("influencer_id", "ids")}
         """,
         {"ids": dialect.ids_param(flagged)},
     )
     signals: dict[int, list[cred.AccountSignals]] = defaultdict(list)
     accounts: dict[int, tuple[str, str]] = {}
-    for influencer_id, account_id, platform, handle, followers, er, lc_l, lc_c, lc_n, undisclosed in cursor.fetchall():
+    for row in cursor.fetchall():
+        influencer_id, account_id, platform, handle, followers, er, lc_l, lc_c, lc_n, undisclosed, views = row
         accounts[account_id] = (platform, handle)
         signals[influencer_id].append(
-            cred.AccountSignals(account_id, platform, handle, followers, er, lc_l, lc_c, lc_n, undisclosed)
+            cred.AccountSignals(account_id, platform, handle, followers, er, lc_l, lc_c, lc_n, undisclosed, views)
         )
     spikes = _explain_spikes(cursor, dialect, candidates, accounts)
     rows = []
