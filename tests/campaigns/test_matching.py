@@ -101,14 +101,16 @@ def test_the_explained_example_scores_as_computed_by_hand() -> None:
     match = Match.objects.get(campaign=review)
     assert match.influencer == anna
     assert match.niche_fit == 1.0  # shares the campaign's only niche
-    assert match.audience_fit == pytest.approx(0.62)  # 80 % aged 18–34 × 77.5 % women × 100 % in NL/BE
-    assert match.engagement_quality == 1.0  # 6 % is 2× the 3 % Instagram micro benchmark: the cap
-    assert match.credibility_fit == pytest.approx(0.92)
+    # Engine 2.0: each targeted dimension is on target from 70 % (80 % aged 18–34, 77.5 % women, 100 % NL/BE).
+    assert match.audience_fit == 1.0
+    assert match.engagement_quality == 1.0  # 6 % is 2× the 3 % Instagram micro benchmark: full marks
+    assert match.credibility_fit == 1.0  # credibility 92 ≥ 90: the gate is open
     assert match.price_fit == 1.0  # EUR 350 within the EUR 400 budget
-    reach_fit = math.log1p(12_400) / math.log1p(1_000_000)
+    # Reach fit counts the credible reach: 12,400 × 0.92 = 11,408.
+    reach_fit = math.log1p(11_408) / math.log1p(1_000_000)
     assert match.reach_fit == pytest.approx(reach_fit, abs=1e-4)
-    assert match.estimated_reach == 12_400  # 20,000 followers × 62 %
-    expected = 100 * (0.25 + 0.25 * 0.62 + 0.15 + 0.10 * 0.92 + 0.15 + 0.10 * reach_fit)
+    assert match.estimated_reach == 12_400  # 20,000 followers × 62 % (age × gender × country)
+    expected = 100 * 1.0 * (0.30 + 0.30 + 0.15 + 0.10 + 0.15 * reach_fit)
     assert match.score == pytest.approx(expected, abs=0.01)
     assert match.price == Decimal("350.00")
     assert match.cost_per_engagement == pytest.approx(350 / 1200, abs=1e-3)  # 6 % of 20,000 = 1,200 per post
@@ -145,8 +147,8 @@ def test_audience_fit_ranks_the_audience_inside_the_target_first() -> None:
     recompute_campaign_matches(campaign_id=targeted.pk)
     assert ranked(targeted) == ["on_target", "older", "unknown"]
     fits = dict(Match.objects.values_list("influencer__handle", "audience_fit"))
-    assert fits["on_target"] == pytest.approx(0.8 * 0.775)
-    assert fits["older"] == pytest.approx(0.2 * 0.775)
+    assert fits["on_target"] == 1.0  # 80 % and 77.5 % are both above the 70 % of a full fit
+    assert fits["older"] == pytest.approx(0.2 / 0.7, abs=1e-4)
     assert fits["unknown"] == 0.0
     assert Match.objects.get(influencer__handle="unknown").explanation.startswith("No audience data yet")
 
@@ -172,7 +174,8 @@ def test_price_fit_from_the_offer_of_the_campaign_kind() -> None:
     posts = campaign(posts_count=2, budget_per_creator=Decimal("500"))
     recompute_campaign_matches(campaign_id=posts.pk)
     fits = dict(Match.objects.values_list("influencer__handle", "price_fit"))
-    assert fits == {"cheap": 1.0, "a_bit_over": 0.5, "no_offer": 0.25, "wrong_kind": 0.25, "far_over": 0.0}
+    # Engine 2.0: over budget starts at 0.6; an unknown price (0.85) beats every over-budget offer.
+    assert fits == {"cheap": 1.0, "a_bit_over": 0.3, "no_offer": 0.85, "wrong_kind": 0.85, "far_over": 0.0}
     cheap = Match.objects.get(influencer__handle="cheap")
     assert cheap.price == Decimal("400.00")
     assert "sponsored post offer EUR 200 per post × 2 = EUR 400 fits the EUR 500 budget" in cheap.explanation
