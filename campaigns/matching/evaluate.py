@@ -220,15 +220,19 @@ def _account(
     real = int(np.exp(rng.uniform(math.log(4_000), math.log(90_000))))
     followers = real
     er = _benchmark(platform, real) * float(np.clip(rng.lognormal(0.15, 0.35), 0.5, 2.4))
+    bought_recently = 0.0
     if fraud == "bought_followers":
-        followers = int(real * rng.uniform(3.0, 8.0))
+        followers = int(real * rng.uniform(2.5, 6.0))
+        # Part of the bought followers arrived in the last weeks (the rest long before any snapshot).
+        bought_recently = (followers - real) * rng.uniform(0.5, 1.0) / followers
     mean_engagement = er * real
     likes_per_comment = rng.uniform(15, 70)
-    views_per_follower = rng.uniform(0.25, 0.9) if platform != "tiktok" else rng.uniform(0.5, 2.5)
+    # Engagement per view (likes + comments ÷ views): 2–8 % on YouTube, 4–12 % on TikTok.
+    per_view = rng.uniform(0.02, 0.08) if platform != "tiktok" else rng.uniform(0.04, 0.12)
     boost = 1.0
     if fraud == "bought_likes":
         # Bought likes come in bulk: the likes of every post multiplied several times over.
-        boost = rng.uniform(3.0, 8.0)
+        boost = rng.uniform(3.5, 8.0)
     pod_posts: set[int] = set()
     if fraud == "comment_pod":
         pod_posts = set(rng.choice(POSTS_PER_ACCOUNT, size=int(rng.integers(4, 7)), replace=False).tolist())
@@ -257,7 +261,8 @@ def _account(
         shares = engagement * rng.uniform(0.02, 0.08) if platform in ("tiktok", "x") else None
         views = None
         if platform in ("youtube", "tiktok", "twitch"):
-            views = int(real * views_per_follower * rng.lognormal(0, 0.3))
+            # Views follow the organic engagement: bought likes and pods add reactions, not viewers.
+            views = int(engagement / per_view * rng.lognormal(0, 0.15))
         posts.append(
             {
                 "posted_at": posted_at,
@@ -267,19 +272,29 @@ def _account(
                 "views": views,
             }
         )
-    snapshots = _snapshots(rng, followers, today, fraud=fraud, giveaway_at=posts[giveaway_post] if giveaway else None)
+    snapshots = _snapshots(
+        rng, followers, today, bought=bought_recently, giveaway_at=posts[giveaway_post] if giveaway else None
+    )
     return AccountPlan(platform, followers, real, er, posts, snapshots)
 
 
 def _snapshots(
-    rng: np.random.Generator, followers: int, today: dt.date, *, fraud: str, giveaway_at: dict | None
+    rng: np.random.Generator, followers: int, today: dt.date, *, bought: float, giveaway_at: dict | None
 ) -> list[tuple[dt.date, int]]:
-    """Follower history ending at today's count: organic drift, plus a jump when one was planted."""
+    """Follower history ending at today's count: organic drift, plus planted jumps.
+
+    `bought` is the share of today's followers bought recently: delivered at once (a spike some day in
+    the last 80 days) or, half the time, trickled in over the last 4 weeks (no spike to see).
+    """
     days = list(range(SNAPSHOT_DAYS, -1, -SNAPSHOT_EVERY_DAYS))
     daily = rng.uniform(0.0002, 0.001)
     jump_day, jump = None, 0.0
-    if fraud == "bought_followers" and rng.random() < 0.6:
-        jump_day, jump = int(rng.integers(15, 70)), rng.uniform(0.15, 0.4)
+    trickle_days = 0
+    if bought:
+        if rng.random() < 0.5:
+            jump_day, jump = int(rng.integers(5, 80)), bought / (1 - bought)
+        else:
+            trickle_days = 28
     if giveaway_at is not None:
         jump_day = (today - giveaway_at["posted_at"].date()).days - 1
         jump = rng.uniform(0.04, 0.08)
@@ -289,6 +304,8 @@ def _snapshots(
         level *= 1 + daily * SNAPSHOT_EVERY_DAYS * rng.uniform(0.5, 1.5)
         if jump_day is not None and ago <= jump_day < ago + SNAPSHOT_EVERY_DAYS:
             level *= 1 + jump
+        if ago < trickle_days:
+            level *= (1 / (1 - bought)) ** (SNAPSHOT_EVERY_DAYS / trickle_days)
         values.append(level)
     scale = followers / values[-1]
     return [(today - dt.timedelta(days=ago), int(v * scale)) for ago, v in zip(days, values, strict=True)]

@@ -65,9 +65,10 @@ AUDIENCE_FULL_SHARE = 0.7
 ENGAGEMENT_FULL_FROM = 2.0
 ENGAGEMENT_PLAUSIBLE_UP_TO = 3.0
 ENGAGEMENT_ZERO_AT = 5.0
-# Credibility gate: 1 from 90 up, falling linearly to 0 at 50; unknown credibility (too few posts).
-CREDIBILITY_FULL_FROM = 90.0
-CREDIBILITY_ZERO_AT = 50.0
+# Credibility gate: 1 from 95 up (at most one minor reason), falling linearly to 0 at 60; unknown
+# credibility (too few posts to judge) counts 0.75.
+CREDIBILITY_FULL_FROM = 95.0
+CREDIBILITY_ZERO_AT = 60.0
 UNKNOWN_CREDIBILITY_FIT = 0.75
 # Reach is discounted by credibility ÷ 100 (an account scoring 70 may have bought part of its
 # following); unknown credibility discounts like the gate's unknown value.
@@ -295,7 +296,7 @@ def engagement_quality(engagement_rate: np.ndarray, benchmark: np.ndarray) -> np
 
 
 def credibility_fit(credibility: np.ndarray) -> np.ndarray:
-    """The gate: 1 from credibility 90 up, linearly down to 0 at 50; 0.75 when credibility is unknown."""
+    """The gate: 1 from credibility 95 up, linearly down to 0 at 60; 0.75 when credibility is unknown."""
     gate = (credibility - CREDIBILITY_ZERO_AT) / (CREDIBILITY_FULL_FROM - CREDIBILITY_ZERO_AT)
     return np.where(np.isnan(credibility), UNKNOWN_CREDIBILITY_FIT, np.clip(gate, 0.0, 1.0))
 

@@ -33,7 +33,7 @@ ER_EXTREME_IMPACT = -30
 # (and giveaway posts) give the opposite picture.
 # The upper end of the normal band depends on the platform (TikTok and X get more likes per reply).
 LIKES_PER_COMMENT_HIGH = 150.0
-LIKES_PER_COMMENT_HIGH_BY_PLATFORM: dict[str, float] = {"instagram": 100.0, "youtube": 100.0}
+LIKES_PER_COMMENT_HIGH_BY_PLATFORM: dict[str, float] = {"instagram": 80.0, "youtube": 80.0}
 LIKES_PER_COMMENT_HIGH_IMPACT = -20
 LIKES_PER_COMMENT_LOW = 2.0
 LIKES_PER_COMMENT_LOW_IMPACT = -5
@@ -43,6 +43,17 @@ LIKES_PER_COMMENT_LOW_IMPACT = -5
 VIEWS_PER_FOLLOWER_MIN = 0.05
 VIEWS_MIN_FOLLOWERS = 1_000
 FOLLOWERS_ABOVE_VIEWS_IMPACT = -20
+
+# Video engagement per view: likes and comments that no viewer gave. Typical is 2–8 % of views on
+# YouTube and Twitch, 4–12 % on TikTok.
+ENGAGEMENT_PER_VIEW_HIGH: dict[str, float] = {"youtube": 0.10, "twitch": 0.10, "tiktok": 0.18}
+ENGAGEMENT_PER_VIEW_IMPACT = -20
+
+# Followers up at least 20 % in 30 days while engagement per post grew less than a third as much:
+# real new followers react, bought ones do not.
+GROWTH_WITHOUT_ENGAGEMENT_MIN = 0.20
+GROWTH_ENGAGEMENT_SHARE = 1 / 3
+GROWTH_WITHOUT_ENGAGEMENT_IMPACT = -20
 
 # Sponsored posts in the ER sample without an ad disclosure (#ad, "paid partnership" …).
 UNDISCLOSED_IMPACT_PER_POST = -5
@@ -79,6 +90,23 @@ class AccountSignals:
     like_comment_posts: int = 0
     undisclosed_sponsored: int = 0
     avg_views: float | None = None
+    followers_start: int | None = None  # 30 days ago (formulas.growth_ends)
+    followers_end: int | None = None
+    recent_engagement: float | None = None  # mean per post, last 30 days of the sample
+    older_engagement: float | None = None  # mean per post, older posts of the sample
+    engagement_rate_by_views: float | None = None
+
+    @property
+    def follower_growth(self) -> float | None:
+        if not self.followers_start or self.followers_end is None:
+            return None
+        return (self.followers_end - self.followers_start) / self.followers_start
+
+    @property
+    def engagement_growth(self) -> float | None:
+        if self.recent_engagement is None or not self.older_engagement:
+            return None
+        return (self.recent_engagement - self.older_engagement) / self.older_engagement
 
 
 def likes_per_comment_high(platform: str) -> float:
@@ -195,6 +223,47 @@ def account_reasons(account: AccountSignals) -> list[dict]:
                 "account": label,
                 "avg_views": account.avg_views,
                 "followers": account.followers,
+            }
+        )
+    per_view_high = ENGAGEMENT_PER_VIEW_HIGH.get(account.platform)
+    if per_view_high is not None and (account.engagement_rate_by_views or 0) > per_view_high:
+        message = _(
+            "%(account)s: %(rate)s of the people who watch react (usual on %(platform)s is under %(high)s): "
+            "more likes than viewers is typical of bought likes."
+        ) % {
+            "account": label,
+            "rate": _pct(account.engagement_rate_by_views),
+            "platform": account.platform,
+            "high": f"{per_view_high * 100:.0f} %",
+        }
+        reasons.append(
+            {
+                "code": "engagement_per_view_high",
+                "message": message,
+                "impact": ENGAGEMENT_PER_VIEW_IMPACT,
+                "account": label,
+                "engagement_rate_by_views": account.engagement_rate_by_views,
+            }
+        )
+    growth, engagement_growth = account.follower_growth, account.engagement_growth
+    if (
+        growth is not None
+        and engagement_growth is not None
+        and growth >= GROWTH_WITHOUT_ENGAGEMENT_MIN
+        and engagement_growth < GROWTH_ENGAGEMENT_SHARE * growth
+    ):
+        message = _(
+            "%(account)s: followers grew %(growth)s in 30 days but engagement per post changed %(engagement)s: "
+            "new followers that never react are typical of bought followers."
+        ) % {"account": label, "growth": f"+{growth * 100:.0f} %", "engagement": f"{engagement_growth * 100:+.0f} %"}
+        reasons.append(
+            {
+                "code": "follower_growth_without_engagement",
+                "message": message,
+                "impact": GROWTH_WITHOUT_ENGAGEMENT_IMPACT,
+                "account": label,
+                "follower_growth": round(growth, 4),
+                "engagement_growth": round(engagement_growth, 4),
             }
         )
     if account.undisclosed_sponsored:

@@ -19,6 +19,7 @@ from .formulas import (
     PostCounts,
     account_metrics,
     follower_growth,
+    growth_ends,
     influencer_engagement_rate,
     influencer_tier,
     post_engagement,
@@ -75,6 +76,10 @@ def influencer_metrics(accounts: list[AccountInput], *, now: dt.datetime, today:
                 m.like_comment_posts,
                 m.undisclosed_sponsored,
                 m.avg_views,
+                *growth_ends(a.snapshots, today=today),
+                m.recent_engagement,
+                m.older_engagement,
+                m.engagement_rate_by_views,
             )
         )
         # Calendar days of the site's time zone, like the snapshot dates they are compared with.
