@@ -221,7 +221,7 @@ def account_reasons(account: AccountSignals) -> list[dict]:
                 "message": message,
                 "impact": FOLLOWERS_ABOVE_VIEWS_IMPACT,
                 "account": label,
-                "avg_views": account.avg_views,
+                "avg_views": round(account.avg_views, 2),
                 "followers": account.followers,
             }
         )
@@ -242,7 +242,7 @@ def account_reasons(account: AccountSignals) -> list[dict]:
                 "message": message,
                 "impact": ENGAGEMENT_PER_VIEW_IMPACT,
                 "account": label,
-                "engagement_rate_by_views": account.engagement_rate_by_views,
+                "engagement_rate_by_views": round(account.engagement_rate_by_views, 6),
             }
         )
     growth, engagement_growth = account.follower_growth, account.engagement_growth

@@ -198,6 +198,17 @@ def test_er_implausibly_far_above_the_tier_benchmark_costs_20_and_30_beyond_5x()
     assert cred.credibility([signals(0.18)])[0] == 70
 
 
+def test_follower_growth_without_engagement_growth_costs_20() -> None:
+    grew = {"followers_start": 10_000, "followers_end": 13_000, "older_engagement": 300.0}  # +30 % in 30 days
+    assert cred.credibility([signals(0.03, recent_engagement=390.0, **grew)])[0] == 100  # engagement +30 %
+    score, reasons = cred.credibility([signals(0.03, recent_engagement=310.0, **grew)])  # engagement +3 %
+    assert (score, reasons[0]["code"]) == (80, "follower_growth_without_engagement")
+    assert "followers grew +30 % in 30 days but engagement per post changed +3 %" in reasons[0]["message"]
+    # Ordinary growth is never questioned.
+    steady = {"followers_start": 10_000, "followers_end": 10_500, "older_engagement": 300.0}
+    assert cred.credibility([signals(0.03, recent_engagement=250.0, **steady)])[0] == 100
+
+
 def test_followers_far_above_views_on_video_costs_20() -> None:
     bought = signals(0.03, platform=Platform.YOUTUBE, followers=100_000, avg_views=3_000.0)
     score, reasons = cred.credibility([bought])
@@ -359,6 +370,27 @@ def build_dataset() -> dict[str, Influencer]:
     for date, followers in steady_then_jump(2000, base=10_000, days=40):
         FollowerSnapshotFactory(account=acc, date=date, followers=followers)
     people["viral"] = viral
+
+    # Bought followers on YouTube: few viewers for the following, and a month of growth nobody reacts to.
+    bought = InfluencerFactory(handle="bought_followers")
+    yt = SocialAccountFactory(
+        influencer=bought, platform=Platform.YOUTUBE, handle="bought_yt", followers=60_000, url="https://youtube.com/@b"
+    )
+    for day in (40, 35, 32, 20, 10, 5):
+        make_post(yt, day, 200, 15, views=2800)
+    for offset in range(40, -1, -1):
+        followers = 40_000 + (40 - offset) * 10 if offset > 30 else 40_100 + (30 - offset) * 663
+        FollowerSnapshotFactory(account=yt, date=TODAY - dt.timedelta(days=offset), followers=min(followers, 60_000))
+    people["bought_followers"] = bought
+
+    # Bought likes on TikTok: a third of the viewers react, far above what viewers do.
+    pumped = InfluencerFactory(handle="pumped")
+    tt = SocialAccountFactory(
+        influencer=pumped, platform=Platform.TIKTOK, handle="pumped_tt", followers=20_000, url="https://tiktok.com/@p"
+    )
+    for day in range(1, 7):
+        make_post(tt, day * 4, 3000, 100, shares=50, views=10_000)
+    people["pumped"] = pumped
     return people
 
 
@@ -418,6 +450,17 @@ def test_full_recompute_equals_the_reference_formulas() -> None:
         "undisclosed_sponsored_posts",
         "follower_spike_unexplained",
     }
+    people["bought_followers"].refresh_from_db()
+    codes = {r["code"]: r["impact"] for r in people["bought_followers"].credibility_reasons}
+    assert codes == {
+        "er_far_below_benchmark": -25,
+        "followers_far_above_views": -20,
+        "follower_growth_without_engagement": -20,
+    }
+    people["pumped"].refresh_from_db()
+    assert [(r["code"], r["impact"]) for r in people["pumped"].credibility_reasons] == [
+        ("engagement_per_view_high", -20)
+    ]
     assert people["suspicious"].credibility_score == 100 - 25 - 20 - 10 - 15
     people["viral"].refresh_from_db()
     assert [r["code"] for r in people["viral"].credibility_reasons] == ["follower_spike_explained"]
