@@ -8,7 +8,7 @@ USERS ?= 50
 DURATION ?= 60
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test test-fast lint format worker beat migrate demo bench load messages clean
+.PHONY: run test test-fast lint format worker beat migrate demo bench load eval messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ bench: $(VENV)/.runtime-installed
 ## (recreated, ~3 min at 100,000); LOAD_ARGS=--reuse keeps a loaded data set. Fails on any failed request.
 load: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.loadtest --scale $(SCALE) --users $(USERS) --duration $(DURATION) $(LOAD_ARGS)
+
+## eval: ranking quality on planted populations (docs/metrics.md#ranking-evaluation) in a throwaway test
+## database of the configured one (DATABASE_URL, else SQLite); EVAL_ARGS="--seeds 1 2 --verbose" to narrow it
+eval: $(VENV)/.runtime-installed
+	nice -n 10 $(BIN)/python -m campaigns.matching.evaluate $(EVAL_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .staticfiles .media .pytest_cache

@@ -5,18 +5,35 @@ Public entry points:
 - recompute_open_campaigns(*, run=None, campaign_ids=None) -> int — every open campaign, one matrix;
 - campaigns_for_influencer(influencer_id, limit=10) -> list[Recommendation] — the reverse direction;
 - campaigns_affected_by(influencer_ids) -> list[int] — open campaigns to refresh after a change;
-- WEIGHTS — the weight of each score component (the only place they live).
+- WEIGHTS — the weight of each additive score component (the only place they live);
+- `python -m campaigns.matching.evaluate` — ranking quality on planted populations (evaluate.py).
+
+The names are imported lazily (PEP 562), so `python -m campaigns.matching.evaluate` can configure
+Django before anything touches the models.
 """
 
-from .engine import (
-    Recommendation,
-    campaigns_affected_by,
-    campaigns_for_influencer,
-    recompute_campaign_matches,
-    recompute_open_campaigns,
-)
-from .features import Features, forget_cached_features, load_features, matchable_features
-from .scoring import COMPONENTS, ENGINE_VERSION, WEIGHTS, Scores, Target, score_campaign
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+_HOMES = {
+    "Recommendation": "engine",
+    "campaigns_affected_by": "engine",
+    "campaigns_for_influencer": "engine",
+    "recompute_campaign_matches": "engine",
+    "recompute_open_campaigns": "engine",
+    "Features": "features",
+    "forget_cached_features": "features",
+    "load_features": "features",
+    "matchable_features": "features",
+    "COMPONENTS": "scoring",
+    "ENGINE_VERSION": "scoring",
+    "WEIGHTS": "scoring",
+    "Scores": "scoring",
+    "Target": "scoring",
+    "score_campaign": "scoring",
+}
 
 __all__ = [
     "COMPONENTS",
@@ -35,3 +52,20 @@ __all__ = [
     "recompute_open_campaigns",
     "score_campaign",
 ]
+
+if TYPE_CHECKING:
+    from .engine import (
+        Recommendation,
+        campaigns_affected_by,
+        campaigns_for_influencer,
+        recompute_campaign_matches,
+        recompute_open_campaigns,
+    )
+    from .features import Features, forget_cached_features, load_features, matchable_features
+    from .scoring import COMPONENTS, ENGINE_VERSION, WEIGHTS, Scores, Target, score_campaign
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{_HOMES[name]}", __name__), name)

@@ -1,8 +1,9 @@
 """One plain-language paragraph per match, built from the same numbers that produced the score.
 
-"62 % of the audience are women 18–34 in NL/BE; ER 4.1 % on Instagram, 2× the micro benchmark;
-review offer EUR 350 fits the EUR 400 budget; shares your niches Fashion and Beauty; credibility 92/100;
-estimated reach in your target about 12,400."
+"62 % of the audience are women 18–34 in NL/BE; ER 6.0 % on Instagram, 2× the micro benchmark;
+review offer EUR 350 fits the EUR 400 budget; shares your niches Fashion and Beauty; credibility 92/100,
+so the score counts at 91 %; estimated reach in your target about 12,400 (11,408 after the credibility
+discount)."  Every component has its phrase; a missing offer reads "price unknown".
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from influencers.taxonomy import AgeBand, Platform, Tier, WorkKind
 
 from .features import PLATFORMS, Features
-from .scoring import TIERS, Scores, Target
+from .scoring import ENGAGEMENT_PLAUSIBLE_UP_TO, TIERS, Scores, Target
 
 _AGE_ORDER = list(AgeBand.values)
 
@@ -81,19 +82,24 @@ def engagement_phrase(scores: Scores, k: int) -> str:
             "platform": platform
         }
     tier = Tier(TIERS[scores.tier[k]]).label.lower()
-    return _("ER %(er)s on %(platform)s, %(ratio)s the %(tier)s benchmark") % {
-        "er": f"{er * 100:.1f} %",
-        "platform": platform,
-        "ratio": times(er / scores.benchmark[k]),
-        "tier": tier,
-    }
+    ratio = er / scores.benchmark[k]
+    values = {"er": f"{er * 100:.1f} %", "platform": platform, "ratio": times(ratio), "tier": tier}
+    if ratio > ENGAGEMENT_PLAUSIBLE_UP_TO:
+        return (
+            _(
+                "ER %(er)s on %(platform)s, %(ratio)s the %(tier)s benchmark: more than is plausible for its size, "
+                "so it counts as a warning sign, not as quality"
+            )
+            % values
+        )
+    return _("ER %(er)s on %(platform)s, %(ratio)s the %(tier)s benchmark") % values
 
 
 def price_phrase(target: Target, scores: Scores, k: int) -> str:
     kind = WorkKind(target.kind).label.lower() if target.kind in WorkKind.values else target.kind
     budget = money(target.currency, target.budget_per_creator)
     if math.isnan(scores.unit_price[k]):
-        return _("no active %(kind)s offer in %(currency)s on the rate card, price to be agreed") % {
+        return _("price unknown: no active %(kind)s offer in %(currency)s on the rate card, to be agreed") % {
             "kind": kind,
             "currency": target.currency,
         }
@@ -132,18 +138,38 @@ def niche_phrase(target: Target, features: Features, scores: Scores, k: int) -> 
     return _("shares your niches %(niches)s") % {"niches": listed}
 
 
+def credibility_phrase(scores: Scores, k: int) -> str:
+    credibility = scores.credibility[k]
+    gate = scores.components["credibility_fit"][k]
+    if math.isnan(credibility):
+        return _("credibility not yet known (too few recent posts), so the score counts at %(gate)s") % {
+            "gate": percent(gate)
+        }
+    if gate >= 1.0:
+        return _("credibility %(score)d/100") % {"score": int(credibility)}
+    return _("credibility %(score)d/100, so the score counts at %(gate)s") % {
+        "score": int(credibility),
+        "gate": percent(gate),
+    }
+
+
+def reach_phrase(scores: Scores, k: int) -> str:
+    reach, credible = int(scores.estimated_reach[k]), int(scores.credible_reach[k])
+    if credible >= reach:
+        return _("estimated reach in your target about %(reach)s") % {"reach": f"{reach:,}"}
+    return _("estimated reach in your target about %(reach)s (%(credible)s after the credibility discount)") % {
+        "reach": f"{reach:,}",
+        "credible": f"{credible:,}",
+    }
+
+
 def explanation(target: Target, features: Features, scores: Scores, k: int) -> str:
     parts = [audience_phrase(target, float(scores.audience_share[k])) if target.has_audience_target else None]
     parts.append(engagement_phrase(scores, k))
     parts.append(price_phrase(target, scores, k))
     parts.append(niche_phrase(target, features, scores, k))
-    credibility = scores.credibility[k]
-    parts.append(
-        _("credibility not yet known")
-        if math.isnan(credibility)
-        else _("credibility %(score)d/100") % {"score": int(credibility)}
-    )
-    parts.append(_("estimated reach in your target about %(reach)s") % {"reach": f"{int(scores.estimated_reach[k]):,}"})
+    parts.append(credibility_phrase(scores, k))
+    parts.append(reach_phrase(scores, k))
     if not math.isnan(scores.cost_per_engagement[k]):
         parts.append(
             _("about %(cpe)s per expected engagement")

@@ -59,6 +59,7 @@ class Features:
     languages: np.ndarray  # bool [n, len(LANGUAGES)]: languages the influencer creates in
     credibility: np.ndarray  # float32 [n], NaN = unknown
     followers: np.ndarray  # int64 [n, len(PLATFORMS)], largest account per platform, -1 = no account
+    platform_followers: np.ndarray  # int64 [n, len(PLATFORMS)], all accounts per platform summed (reach)
     engagement_rate: np.ndarray  # float32 [n, len(PLATFORMS)], ER of that account, NaN = unknown
     niches: np.ndarray  # bool [n, len(niche_ids)]
     niche_ids: list[int]
@@ -95,162 +96,220 @@ def _scatter_rows(ids: np.ndarray, influencer_ids: list[int]) -> tuple[np.ndarra
     return rows, ids[rows] == keys
 
 
-def load_features(influencer_ids: Iterable[int] | None = None) -> Features:
-    """Read the matrix from the database: every matchable influencer, or only the given ones."""
+@dataclass(frozen=True)
+class _Query:
+    """The WHERE clause (alias i = influencers_influencer) and parameters shared by every loader."""
+
+    where: str
+    params: dict
+    dialect: Dialect
+
+
+def _matchable_query(influencer_ids: Iterable[int] | None) -> _Query:
     dialect = Dialect(connection)
     where = "i.status = %(approved)s AND i.is_active"
     params: dict = {"approved": ModerationStatus.APPROVED.value}
     if influencer_ids is not None:
         where += " AND " + dialect.in_ids("i.id", "ids")
         params["ids"] = dialect.ids_param(influencer_ids)
+    return _Query(where, params, dialect)
+
+
+def load_features(influencer_ids: Iterable[int] | None = None) -> Features:
+    """Read the matrix from the database: every matchable influencer, or only the given ones."""
+    query = _matchable_query(influencer_ids)
+    with connection.cursor() as cursor:
+        ids, country, credibility = load_influencers(cursor, query)
+        followers, platform_followers, engagement_rate = load_accounts(cursor, query, ids)
+        niche_ids, niche_names, niches = load_niches(cursor, query, ids)
+        has_audience, age, gender = load_audiences(cursor, query, ids)
+        return Features(
+            ids=ids,
+            country=country,
+            languages=load_languages(cursor, query, ids),
+            credibility=credibility,
+            followers=followers,
+            platform_followers=platform_followers,
+            engagement_rate=engagement_rate,
+            niches=niches,
+            niche_ids=niche_ids,
+            niche_names=niche_names,
+            has_audience=has_audience,
+            age=age,
+            gender=gender,
+            audience_countries=load_audience_countries(cursor, query, ids),
+            audience_languages=load_audience_languages(cursor, query, ids),
+            offer_price=load_offers(cursor, query, ids),
+        )
+
+
+def load_influencers(cursor, query: _Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ids (sorted), home country index and credibility of every matchable influencer."""
+    cursor.execute(
+        f"SELECT i.id, i.country, i.credibility_score FROM influencers_influencer i WHERE {query.where} ORDER BY i.id",
+        query.params,
+    )
+    base = cursor.fetchall()
+    n = len(base)
+    ids = np.fromiter((row[0] for row in base), dtype=np.int64, count=n)
+    country_index = _index_of(COUNTRIES)
+    country = np.fromiter((country_index.get(row[1] or "", -1) for row in base), dtype=np.int16, count=n)
+    credibility = np.array([np.nan if row[2] is None else row[2] for row in base], dtype=np.float32)
+    return ids, country, credibility
+
+
+def load_languages(cursor, query: _Query, ids: np.ndarray) -> np.ndarray:
+    """The languages each influencer creates in."""
     # PostgreSQL names the column of a set-returning function in the alias; SQLite's json_each has "value".
     language_each = (
-        "jsonb_array_elements_text(i.languages) AS l(value)" if dialect.postgres else "json_each(i.languages) AS l"
+        "jsonb_array_elements_text(i.languages) AS l(value)"
+        if query.dialect.postgres
+        else "json_each(i.languages) AS l"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT i.id, i.country, i.credibility_score FROM influencers_influencer i WHERE {where} ORDER BY i.id",
-            params,
-        )
-        base = cursor.fetchall()
-        n = len(base)
-        ids = np.fromiter((row[0] for row in base), dtype=np.int64, count=n)
-        country_index = _index_of(COUNTRIES)
-        country = np.fromiter((country_index.get(row[1] or "", -1) for row in base), dtype=np.int16, count=n)
-        credibility = np.array([np.nan if row[2] is None else row[2] for row in base], dtype=np.float32)
-
-        language_index = _index_of(LANGUAGES)
-        languages = np.zeros((n, len(LANGUAGES)), dtype=bool)
-        cursor.execute(f"SELECT i.id, l.value FROM influencers_influencer i, {language_each} WHERE {where}", params)
-        pairs = [(i, language_index[code]) for i, code in cursor.fetchall() if code in language_index]
-        if pairs:
-            rows, found = _scatter_rows(ids, [p[0] for p in pairs])
-            cols = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
-            languages[rows[found], cols[found]] = True
-
-        platform_index = _index_of(PLATFORMS)
-        followers = np.full((n, len(PLATFORMS)), NO_ACCOUNT, dtype=np.int64)
-        engagement_rate = np.full((n, len(PLATFORMS)), np.nan, dtype=np.float32)
-        # Ascending followers, so the largest account of a platform is written last and wins.
-        cursor.execute(
-            f"""
-            SELECT a.influencer_id, a.platform, a.followers, a.engagement_rate
-            FROM influencers_socialaccount a JOIN influencers_influencer i ON i.id = a.influencer_id
-            WHERE {where} ORDER BY a.followers, a.id
-            """,
-            params,
-        )
-        accounts = [row for row in cursor.fetchall() if row[1] in platform_index]
-        if accounts:
-            rows, found = _scatter_rows(ids, [row[0] for row in accounts])
-            cols = np.fromiter((platform_index[row[1]] for row in accounts), dtype=np.int64, count=len(accounts))
-            values = np.fromiter((row[2] for row in accounts), dtype=np.int64, count=len(accounts))
-            rates = np.array([np.nan if row[3] is None else row[3] for row in accounts], dtype=np.float32)
-            followers[rows[found], cols[found]] = values[found]
-            engagement_rate[rows[found], cols[found]] = rates[found]
-
-        niche_rows = list(Niche.objects.order_by("id").values_list("id", "name"))
-        niche_ids = [row[0] for row in niche_rows]
-        niche_index = {niche_id: index for index, niche_id in enumerate(niche_ids)}
-        niches = np.zeros((n, len(niche_ids)), dtype=bool)
-        cursor.execute(
-            f"""
-            SELECT m.influencer_id, m.niche_id FROM influencers_influencer_niches m
-            JOIN influencers_influencer i ON i.id = m.influencer_id WHERE {where}
-            """,
-            params,
-        )
-        pairs = [(i, niche_index[niche]) for i, niche in cursor.fetchall() if niche in niche_index]
-        if pairs:
-            rows, found = _scatter_rows(ids, [p[0] for p in pairs])
-            cols = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
-            niches[rows[found], cols[found]] = True
-
-        age_columns = ", ".join(f"au.{field}" for field in AGE_FIELDS.values())
-        gender_columns = ", ".join(f"au.{field}" for field in GENDER_FIELDS.values())
-        has_audience = np.zeros(n, dtype=bool)
-        age = np.zeros((n, len(AGE_BANDS)), dtype=np.uint16)
-        gender = np.zeros((n, len(GENDERS)), dtype=np.uint16)
-        cursor.execute(
-            f"""
-            SELECT au.influencer_id, {age_columns}, {gender_columns} FROM influencers_audience au
-            JOIN influencers_influencer i ON i.id = au.influencer_id WHERE {where}
-            """,
-            params,
-        )
-        audiences = cursor.fetchall()
-        if audiences:
-            rows, found = _scatter_rows(ids, [row[0] for row in audiences])
-            shares = _scaled(np.array([row[1:] for row in audiences], dtype=np.float64))
-            has_audience[rows[found]] = True
-            age[rows[found]] = shares[found, : len(AGE_BANDS)]
-            gender[rows[found]] = shares[found, len(AGE_BANDS) :]
-
-        audience_countries = np.zeros((n, len(COUNTRIES)), dtype=np.uint16)
-        cursor.execute(
-            f"""
-            SELECT au.influencer_id, c.country, c.share FROM influencers_audiencecountry c
-            JOIN influencers_audience au ON au.id = c.audience_id
-            JOIN influencers_influencer i ON i.id = au.influencer_id WHERE {where}
-            """,
-            params,
-        )
-        triples = [(i, country_index[code], share) for i, code, share in cursor.fetchall() if code in country_index]
-        _scatter_shares(audience_countries, ids, triples)
-
-        audience_languages = np.zeros((n, len(LANGUAGES)), dtype=np.uint16)
-        shares_each = "jsonb_each_text(au.language_shares)" if dialect.postgres else "json_each(au.language_shares)"
-        cursor.execute(
-            f"""
-            SELECT au.influencer_id, l.key, l.value FROM influencers_audience au
-            JOIN influencers_influencer i ON i.id = au.influencer_id, {shares_each} AS l WHERE {where}
-            """,
-            params,
-        )
-        triples = [
-            (i, language_index[code], float(share)) for i, code, share in cursor.fetchall() if code in language_index
-        ]
-        _scatter_shares(audience_languages, ids, triples)
-
-        kind_index, currency_index = _index_of(KINDS), _index_of(CURRENCIES)
-        offer_price = np.full((n, len(KINDS), len(CURRENCIES)), np.nan, dtype=np.float64)
-        cursor.execute(
-            f"""
-            SELECT o.influencer_id, o.kind, o.currency, MIN(o.price) FROM influencers_offer o
-            JOIN influencers_influencer i ON i.id = o.influencer_id
-            WHERE {where} AND o.is_active GROUP BY o.influencer_id, o.kind, o.currency
-            """,
-            params,
-        )
-        offers = [
-            (i, kind_index[kind], currency_index[currency], float(price))
-            for i, kind, currency, price in cursor.fetchall()
-            if kind in kind_index and currency in currency_index
-        ]
-        if offers:
-            rows, found = _scatter_rows(ids, [o[0] for o in offers])
-            kinds = np.fromiter((o[1] for o in offers), dtype=np.int64, count=len(offers))
-            currencies = np.fromiter((o[2] for o in offers), dtype=np.int64, count=len(offers))
-            prices = np.fromiter((o[3] for o in offers), dtype=np.float64, count=len(offers))
-            offer_price[rows[found], kinds[found], currencies[found]] = prices[found]
-
-    return Features(
-        ids=ids,
-        country=country,
-        languages=languages,
-        credibility=credibility,
-        followers=followers,
-        engagement_rate=engagement_rate,
-        niches=niches,
-        niche_ids=niche_ids,
-        niche_names=dict(niche_rows),
-        has_audience=has_audience,
-        age=age,
-        gender=gender,
-        audience_countries=audience_countries,
-        audience_languages=audience_languages,
-        offer_price=offer_price,
+    language_index = _index_of(LANGUAGES)
+    languages = np.zeros((len(ids), len(LANGUAGES)), dtype=bool)
+    cursor.execute(
+        f"SELECT i.id, l.value FROM influencers_influencer i, {language_each} WHERE {query.where}", query.params
     )
+    pairs = [(i, language_index[code]) for i, code in cursor.fetchall() if code in language_index]
+    if pairs:
+        rows, found = _scatter_rows(ids, [p[0] for p in pairs])
+        cols = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
+        languages[rows[found], cols[found]] = True
+    return languages
+
+
+def load_accounts(cursor, query: _Query, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per platform: the largest account's followers and ER, and the followers of all accounts summed."""
+    n = len(ids)
+    platform_index = _index_of(PLATFORMS)
+    followers = np.full((n, len(PLATFORMS)), NO_ACCOUNT, dtype=np.int64)
+    platform_followers = np.zeros((n, len(PLATFORMS)), dtype=np.int64)
+    engagement_rate = np.full((n, len(PLATFORMS)), np.nan, dtype=np.float32)
+    # Ascending followers, so the largest account of a platform is written last and wins.
+    cursor.execute(
+        f"""
+        SELECT a.influencer_id, a.platform, a.followers, a.engagement_rate
+        FROM influencers_socialaccount a JOIN influencers_influencer i ON i.id = a.influencer_id
+        WHERE {query.where} ORDER BY a.followers, a.id
+        """,
+        query.params,
+    )
+    accounts = [row for row in cursor.fetchall() if row[1] in platform_index]
+    if accounts:
+        rows, found = _scatter_rows(ids, [row[0] for row in accounts])
+        cols = np.fromiter((platform_index[row[1]] for row in accounts), dtype=np.int64, count=len(accounts))
+        values = np.fromiter((row[2] for row in accounts), dtype=np.int64, count=len(accounts))
+        rates = np.array([np.nan if row[3] is None else row[3] for row in accounts], dtype=np.float32)
+        followers[rows[found], cols[found]] = values[found]
+        engagement_rate[rows[found], cols[found]] = rates[found]
+        np.add.at(platform_followers, (rows[found], cols[found]), np.maximum(values[found], 0))
+    return followers, platform_followers, engagement_rate
+
+
+def load_niches(cursor, query: _Query, ids: np.ndarray) -> tuple[list[int], dict[int, str], np.ndarray]:
+    niche_rows = list(Niche.objects.order_by("id").values_list("id", "name"))
+    niche_ids = [row[0] for row in niche_rows]
+    niche_index = {niche_id: index for index, niche_id in enumerate(niche_ids)}
+    niches = np.zeros((len(ids), len(niche_ids)), dtype=bool)
+    cursor.execute(
+        f"""
+        SELECT m.influencer_id, m.niche_id FROM influencers_influencer_niches m
+        JOIN influencers_influencer i ON i.id = m.influencer_id WHERE {query.where}
+        """,
+        query.params,
+    )
+    pairs = [(i, niche_index[niche]) for i, niche in cursor.fetchall() if niche in niche_index]
+    if pairs:
+        rows, found = _scatter_rows(ids, [p[0] for p in pairs])
+        cols = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
+        niches[rows[found], cols[found]] = True
+    return niche_ids, dict(niche_rows), niches
+
+
+def load_audiences(cursor, query: _Query, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Whether each influencer has audience data, and its shares by age band and gender."""
+    n = len(ids)
+    age_columns = ", ".join(f"au.{field}" for field in AGE_FIELDS.values())
+    gender_columns = ", ".join(f"au.{field}" for field in GENDER_FIELDS.values())
+    has_audience = np.zeros(n, dtype=bool)
+    age = np.zeros((n, len(AGE_BANDS)), dtype=np.uint16)
+    gender = np.zeros((n, len(GENDERS)), dtype=np.uint16)
+    cursor.execute(
+        f"""
+        SELECT au.influencer_id, {age_columns}, {gender_columns} FROM influencers_audience au
+        JOIN influencers_influencer i ON i.id = au.influencer_id WHERE {query.where}
+        """,
+        query.params,
+    )
+    audiences = cursor.fetchall()
+    if audiences:
+        rows, found = _scatter_rows(ids, [row[0] for row in audiences])
+        shares = _scaled(np.array([row[1:] for row in audiences], dtype=np.float64))
+        has_audience[rows[found]] = True
+        age[rows[found]] = shares[found, : len(AGE_BANDS)]
+        gender[rows[found]] = shares[found, len(AGE_BANDS) :]
+    return has_audience, age, gender
+
+
+def load_audience_countries(cursor, query: _Query, ids: np.ndarray) -> np.ndarray:
+    country_index = _index_of(COUNTRIES)
+    audience_countries = np.zeros((len(ids), len(COUNTRIES)), dtype=np.uint16)
+    cursor.execute(
+        f"""
+        SELECT au.influencer_id, c.country, c.share FROM influencers_audiencecountry c
+        JOIN influencers_audience au ON au.id = c.audience_id
+        JOIN influencers_influencer i ON i.id = au.influencer_id WHERE {query.where}
+        """,
+        query.params,
+    )
+    triples = [(i, country_index[code], share) for i, code, share in cursor.fetchall() if code in country_index]
+    _scatter_shares(audience_countries, ids, triples)
+    return audience_countries
+
+
+def load_audience_languages(cursor, query: _Query, ids: np.ndarray) -> np.ndarray:
+    language_index = _index_of(LANGUAGES)
+    audience_languages = np.zeros((len(ids), len(LANGUAGES)), dtype=np.uint16)
+    shares_each = "jsonb_each_text(au.language_shares)" if query.dialect.postgres else "json_each(au.language_shares)"
+    cursor.execute(
+        f"""
+        SELECT au.influencer_id, l.key, l.value FROM influencers_audience au
+        JOIN influencers_influencer i ON i.id = au.influencer_id, {shares_each} AS l WHERE {query.where}
+        """,
+        query.params,
+    )
+    triples = [
+        (i, language_index[code], float(share)) for i, code, share in cursor.fetchall() if code in language_index
+    ]
+    _scatter_shares(audience_languages, ids, triples)
+    return audience_languages
+
+
+def load_offers(cursor, query: _Query, ids: np.ndarray) -> np.ndarray:
+    """The cheapest active offer per kind and currency (NaN = none)."""
+    kind_index, currency_index = _index_of(KINDS), _index_of(CURRENCIES)
+    offer_price = np.full((len(ids), len(KINDS), len(CURRENCIES)), np.nan, dtype=np.float64)
+    cursor.execute(
+        f"""
+        SELECT o.influencer_id, o.kind, o.currency, MIN(o.price) FROM influencers_offer o
+        JOIN influencers_influencer i ON i.id = o.influencer_id
+        WHERE {query.where} AND o.is_active GROUP BY o.influencer_id, o.kind, o.currency
+        """,
+        query.params,
+    )
+    offers = [
+        (i, kind_index[kind], currency_index[currency], float(price))
+        for i, kind, currency, price in cursor.fetchall()
+        if kind in kind_index and currency in currency_index
+    ]
+    if offers:
+        rows, found = _scatter_rows(ids, [o[0] for o in offers])
+        kinds = np.fromiter((o[1] for o in offers), dtype=np.int64, count=len(offers))
+        currencies = np.fromiter((o[2] for o in offers), dtype=np.int64, count=len(offers))
+        prices = np.fromiter((o[3] for o in offers), dtype=np.float64, count=len(offers))
+        offer_price[rows[found], kinds[found], currencies[found]] = prices[found]
+    return offer_price
 
 
 def _scatter_shares(target: np.ndarray, ids: np.ndarray, triples: list[tuple[int, int, float]]) -> None:

@@ -1,7 +1,11 @@
-"""Scoring one campaign against the feature matrix: hard filters, then six components, all vectorised.
+"""Scoring one campaign against the feature matrix: hard filters, components, the credibility gate.
 
-Every component is in [0, 1]; the score is 100 × the weighted sum (weights in WEIGHTS, the only place
-they live). The definitions are published in docs/metrics.md#match-score.
+Every component is in [0, 1] and has one function below, named as in docs/metrics.md#match-score:
+
+    score = 100 × credibility_fit × Σ WEIGHTS[c] × c   over niche, audience, engagement, price, reach
+
+Credibility is a gate, not an addend: an account with inflation signals is scaled down as a whole, so it
+cannot outrank a clean account of similar fit. Everything is vectorised over all candidate rows at once.
 """
 
 from __future__ import annotations
@@ -30,29 +34,51 @@ from .features import (
     share_sum,
 )
 
-ENGINE_VERSION = "1.0"
+ENGINE_VERSION = "2.0"
 
-# The weight of each component in the score (they add up to 1).
+# The weight of each additive component (they add up to 1). Credibility is not among them: it gates.
 WEIGHTS: dict[str, float] = {
-    "niche_fit": 0.25,
-    "audience_fit": 0.25,
+    "niche_fit": 0.30,
+    "audience_fit": 0.30,
     "engagement_quality": 0.15,
-    "credibility_fit": 0.10,
-    "price_fit": 0.15,
-    "reach_fit": 0.10,
+    "price_fit": 0.10,
+    "reach_fit": 0.15,
 }
-COMPONENTS: tuple[str, ...] = tuple(WEIGHTS)
+# Every stored component, the gate included (the Match model has one column each).
+COMPONENTS: tuple[str, ...] = (
+    "niche_fit",
+    "audience_fit",
+    "engagement_quality",
+    "credibility_fit",
+    "price_fit",
+    "reach_fit",
+)
 
 # Niche fit is full when the influencer shares two of the campaign's niches (or its only niche).
 NICHES_FOR_FULL_FIT = 2
-# Engagement quality is full at twice the tier benchmark of the platform (higher earns no more).
-ENGAGEMENT_CAP = 2.0
-# Credibility not yet known (too few posts) counts as halfway.
-UNKNOWN_CREDIBILITY_FIT = 0.5
-# No active offer of the campaign's kind: the price is negotiable, neither a fit nor a misfit.
-NO_OFFER_PRICE_FIT = 0.25
-# Over budget, price fit falls linearly from 1 at the budget to 0 at this multiple of it.
+# Audience fit: a targeted dimension (ages, genders, countries) is fully on target when at least this
+# share of the audience is inside it; below, its fit falls in proportion.
+AUDIENCE_FULL_SHARE = 0.7
+# Engagement quality against the tier benchmark of the platform (ratio = ER ÷ benchmark): rises to 1
+# at 2×, stays 1 up to 3× (the plausible band), then falls to 0 at 5×: engagement that far above what
+# accounts of this size get is a sign of bought likes or engagement groups, not of quality.
+ENGAGEMENT_FULL_FROM = 2.0
+ENGAGEMENT_PLAUSIBLE_UP_TO = 3.0
+ENGAGEMENT_ZERO_AT = 5.0
+# Credibility gate: 1 from 95 up (at most one minor reason), falling linearly to 0 at 60; unknown
+# credibility (too few posts to judge) counts 0.75.
+CREDIBILITY_FULL_FROM = 95.0
+CREDIBILITY_ZERO_AT = 60.0
+UNKNOWN_CREDIBILITY_FIT = 0.75
+# Reach is discounted by credibility ÷ 100 (an account scoring 70 may have bought part of its
+# following); unknown credibility discounts like the gate's unknown value.
+UNKNOWN_CREDIBILITY_REACH = 0.75
+# Price fit: 1 within the budget; an offer over budget starts at 0.6 and falls linearly to 0 at twice
+# the budget; no active offer of the campaign's kind = price unknown, lightly penalised and always
+# better than any over-budget offer.
+OVER_BUDGET_FIT = 0.6
 PRICE_ZERO_AT_BUDGET_MULTIPLE = 2.0
+NO_OFFER_PRICE_FIT = 0.85
 # Language/country constraints pass when the creator creates in / lives in a target one, or at
 # least this share of their audience speaks / lives there.
 MIN_TARGET_SHARE = 0.2
@@ -147,7 +173,8 @@ class Scores:
     niche_overlap: np.ndarray  # bool [rows, campaign niches in the matrix]
     niche_columns: list[int]
     audience_share: np.ndarray  # share of the audience inside the target (NaN = no audience data)
-    estimated_reach: np.ndarray  # int64
+    estimated_reach: np.ndarray  # int64, followers on the campaign's platforms × audience share
+    credible_reach: np.ndarray  # int64, estimated reach × credibility discount
     unit_price: np.ndarray  # NaN = no offer
     cost: np.ndarray  # unit price × price units, NaN = no offer
     cost_per_engagement: np.ndarray
@@ -167,7 +194,20 @@ def _columns(values: tuple[str, ...], vocabulary: list[str]) -> list[int]:
     return [vocabulary.index(v) for v in values if v in vocabulary]
 
 
-def score_campaign(features: Features, target: Target, *, exclude_ids: list[int] | tuple = ()) -> Scores:
+# --- Hard filters ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The rows that pass the hard filters, with the account the numbers refer to."""
+
+    rows: np.ndarray
+    platform: np.ndarray  # the largest account on the campaign's platforms
+    followers: np.ndarray  # its followers
+    tier: np.ndarray  # its tier (index into TIERS)
+
+
+def hard_filters(features: Features, target: Target, exclude_ids: list[int] | tuple = ()) -> Candidates:
     n = len(features)
     allowed = np.array([not target.platforms or p in target.platforms for p in PLATFORMS], dtype=bool)
     followers = np.where(allowed[None, :], features.followers, NO_ACCOUNT)
@@ -196,92 +236,165 @@ def score_campaign(features: Features, target: Target, *, exclude_ids: list[int]
     if len(exclude_ids):
         eligible &= ~np.isin(features.ids, np.asarray(list(exclude_ids), dtype=np.int64))
     rows = np.flatnonzero(eligible)
-    platform, largest, tier = platform[rows], largest[rows], tier[rows]
+    return Candidates(rows=rows, platform=platform[rows], followers=largest[rows], tier=tier[rows])
 
-    # Niche overlap.
-    niche_columns = [features.niche_ids.index(i) for i in target.niche_ids if i in features.niche_ids]
-    overlap = features.niches[np.ix_(rows, niche_columns)]
-    if target.niche_ids:
-        niche_fit = np.minimum(1.0, overlap.sum(axis=1) / min(len(target.niche_ids), NICHES_FOR_FULL_FIT))
-    else:
-        niche_fit = np.ones(len(rows))
 
-    # Audience fit: share inside the target age bands × genders × countries (dimensions multiply).
-    has_audience = features.has_audience[rows]
-    if target.has_audience_target:
-        share = np.ones(len(rows))
-        for values, vocabulary, matrix in (
-            (target.age_bands, AGE_BANDS, features.age),
-            (target.genders, GENDERS, features.gender),
-            (target.countries, COUNTRIES, features.audience_countries),
-        ):
-            if values:
-                share *= share_sum(matrix, rows, _columns(values, vocabulary))
-        share = np.clip(share, 0.0, 1.0)
-        audience_fit = np.where(has_audience, share, 0.0)
-        audience_share = np.where(has_audience, share, np.nan)
-    else:
-        audience_fit = np.ones(len(rows))
-        audience_share = np.where(has_audience, 1.0, np.nan)
+# --- Components -----------------------------------------------------------------------------------
 
-    # Engagement quality against the benchmark of the account's platform and tier.
-    engagement_rate = features.engagement_rate[rows, platform].astype(np.float64)
-    benchmark = BENCHMARK[platform, tier]
-    engagement_quality = np.nan_to_num(np.clip(engagement_rate / benchmark / ENGAGEMENT_CAP, 0.0, 1.0), nan=0.0)
 
-    credibility = features.credibility[rows].astype(np.float64)
-    credibility_fit = np.where(np.isnan(credibility), UNKNOWN_CREDIBILITY_FIT, credibility / 100.0)
+def niche_fit(overlap: np.ndarray, target: Target) -> np.ndarray:
+    """Shared niches ÷ min(2, the campaign's niches), at most 1; 1 when the campaign names none."""
+    if not target.niche_ids:
+        return np.ones(len(overlap))
+    return np.minimum(1.0, overlap.sum(axis=1) / min(len(target.niche_ids), NICHES_FOR_FULL_FIT))
 
-    # Price fit: the cheapest active offer of the campaign's kind in its currency, per unit.
+
+def _target_dimensions(features: Features, target: Target, rows: np.ndarray) -> list[np.ndarray]:
+    """The share of the audience inside each dimension the campaign targets (ages, genders, countries)."""
+    dimensions = []
+    for values, vocabulary, matrix in (
+        (target.age_bands, AGE_BANDS, features.age),
+        (target.genders, GENDERS, features.gender),
+        (target.countries, COUNTRIES, features.audience_countries),
+    ):
+        if values:
+            dimensions.append(np.clip(share_sum(matrix, rows, _columns(values, vocabulary)), 0.0, 1.0))
+    return dimensions
+
+
+def audience_share(dimensions: list[np.ndarray], has_audience: np.ndarray) -> np.ndarray:
+    """Estimated share of the audience inside the whole target: the dimensions multiplied.
+
+    Platforms report each dimension separately, so the joint share is estimated assuming age, gender
+    and country are independent. NaN without audience data.
+    """
+    share = np.ones(len(has_audience))
+    for dimension in dimensions:
+        share = share * dimension
+    return np.where(has_audience, share, np.nan)
+
+
+def audience_fit(dimensions: list[np.ndarray], has_audience: np.ndarray) -> np.ndarray:
+    """Π over targeted dimensions of min(1, share inside ÷ 70 %); 1 without a target; 0 without data.
+
+    Judging each dimension on its own scale lets a creator whose audience is on target in every
+    dimension reach 1, which the product of raw shares (0.8 × 0.8 × 0.8 = 0.51) never does.
+    """
+    fit = np.ones(len(has_audience))
+    for dimension in dimensions:
+        fit = fit * np.minimum(1.0, dimension / AUDIENCE_FULL_SHARE)
+    return np.where(has_audience, fit, 0.0) if dimensions else fit
+
+
+def engagement_quality(engagement_rate: np.ndarray, benchmark: np.ndarray) -> np.ndarray:
+    """ER ÷ benchmark: rises to 1 at 2×, 1 up to 3×, falls to 0 at 5× (inflation); 0 when unknown."""
+    ratio = engagement_rate / benchmark
+    rising = ratio / ENGAGEMENT_FULL_FROM
+    falling = 1.0 - (ratio - ENGAGEMENT_PLAUSIBLE_UP_TO) / (ENGAGEMENT_ZERO_AT - ENGAGEMENT_PLAUSIBLE_UP_TO)
+    quality = np.where(ratio <= ENGAGEMENT_PLAUSIBLE_UP_TO, np.minimum(rising, 1.0), falling)
+    return np.nan_to_num(np.clip(quality, 0.0, 1.0), nan=0.0)
+
+
+def credibility_fit(credibility: np.ndarray) -> np.ndarray:
+    """The gate: 1 from credibility 95 up, linearly down to 0 at 60; 0.75 when credibility is unknown."""
+    gate = (credibility - CREDIBILITY_ZERO_AT) / (CREDIBILITY_FULL_FROM - CREDIBILITY_ZERO_AT)
+    return np.where(np.isnan(credibility), UNKNOWN_CREDIBILITY_FIT, np.clip(gate, 0.0, 1.0))
+
+
+def campaign_cost(features: Features, target: Target, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(unit price, cost for the campaign) of the cheapest active offer of its kind in its currency."""
     if target.kind in KINDS and target.currency in CURRENCIES:
         unit_price = features.offer_price[rows, KINDS.index(target.kind), CURRENCIES.index(target.currency)]
     else:
         unit_price = np.full(len(rows), np.nan)
-    cost = unit_price * target.price_units
-    budget = target.budget_per_creator
+    return unit_price, unit_price * target.price_units
+
+
+def price_fit(cost: np.ndarray, budget: float) -> np.ndarray:
+    """1 within budget; over it 0.6 falling to 0 at twice the budget; 0.85 when the price is unknown."""
     with np.errstate(invalid="ignore", divide="ignore"):
         if budget > 0:
             over = (cost - budget) / (budget * (PRICE_ZERO_AT_BUDGET_MULTIPLE - 1))
-            price_fit = np.clip(1.0 - np.maximum(over, 0.0), 0.0, 1.0)
+            fit = np.where(cost <= budget, 1.0, OVER_BUDGET_FIT * np.clip(1.0 - over, 0.0, 1.0))
         else:
-            price_fit = np.where(cost <= 0, 1.0, 0.0)
-    price_fit = np.where(np.isnan(cost), NO_OFFER_PRICE_FIT, price_fit)
+            fit = np.where(cost <= 0, 1.0, 0.0)
+    return np.where(np.isnan(cost), NO_OFFER_PRICE_FIT, fit)
 
-    # Estimated reach in the target, and reach fit on a log scale up to the campaign's ceiling.
-    reach_followers = np.where(followers[rows] > 0, followers[rows], 0).sum(axis=1)
-    estimated_reach = np.rint(reach_followers * audience_fit).astype(np.int64)
-    reach_fit = np.clip(np.log1p(estimated_reach) / math.log1p(target.reach_reference()), 0.0, 1.0)
+
+def estimated_reach(features: Features, target: Target, rows: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Followers of all accounts on the campaign's platforms × the share of the audience inside the target."""
+    allowed = np.array([not target.platforms or p in target.platforms for p in PLATFORMS], dtype=bool)
+    followers = features.platform_followers[rows][:, allowed].sum(axis=1)
+    return np.rint(followers * np.nan_to_num(share, nan=0.0)).astype(np.int64)
+
+
+def credible_reach(reach: np.ndarray, credibility: np.ndarray) -> np.ndarray:
+    """Estimated reach × credibility ÷ 100: followers an inflated account may have bought do not count."""
+    discount = np.where(np.isnan(credibility), UNKNOWN_CREDIBILITY_REACH, np.clip(credibility, 0, 100) / 100.0)
+    return np.rint(reach * discount).astype(np.int64)
+
+
+def reach_fit(reach: np.ndarray, target: Target) -> np.ndarray:
+    """log(1 + credible reach) ÷ log(1 + the campaign's ceiling), at most 1."""
+    return np.clip(np.log1p(reach) / math.log1p(target.reach_reference()), 0.0, 1.0)
+
+
+def match_score(components: dict[str, np.ndarray]) -> np.ndarray:
+    """100 × credibility gate × the weighted sum of the other components, 2 decimals."""
+    weighted = sum(WEIGHTS[name] * components[name] for name in WEIGHTS)
+    return np.round(100.0 * components["credibility_fit"] * weighted, 2)
+
+
+# --- One campaign against the matrix ----------------------------------------------------------------
+
+
+def score_campaign(features: Features, target: Target, *, exclude_ids: list[int] | tuple = ()) -> Scores:
+    candidates = hard_filters(features, target, exclude_ids)
+    rows, platform, tier = candidates.rows, candidates.platform, candidates.tier
+
+    niche_columns = [features.niche_ids.index(i) for i in target.niche_ids if i in features.niche_ids]
+    overlap = features.niches[np.ix_(rows, niche_columns)]
+    has_audience = features.has_audience[rows]
+    dimensions = _target_dimensions(features, target, rows)
+    share = audience_share(dimensions, has_audience)
+    engagement_rate = features.engagement_rate[rows, platform].astype(np.float64)
+    benchmark = BENCHMARK[platform, tier]
+    credibility = features.credibility[rows].astype(np.float64)
+    unit_price, cost = campaign_cost(features, target, rows)
+    # Without an audience target every follower is inside it.
+    reach = estimated_reach(features, target, rows, share if target.has_audience_target else np.ones(len(rows)))
+    discounted = credible_reach(reach, credibility)
 
     components = {
-        "niche_fit": niche_fit,
-        "audience_fit": audience_fit,
-        "engagement_quality": engagement_quality,
-        "credibility_fit": credibility_fit,
-        "price_fit": price_fit,
-        "reach_fit": reach_fit,
+        "niche_fit": niche_fit(overlap, target),
+        "audience_fit": audience_fit(dimensions, has_audience),
+        "engagement_quality": engagement_quality(engagement_rate, benchmark),
+        "credibility_fit": credibility_fit(credibility),
+        "price_fit": price_fit(cost, target.budget_per_creator),
+        "reach_fit": reach_fit(discounted, target),
     }
     components = {name: np.round(values.astype(np.float64), 4) for name, values in components.items()}
-    score = np.round(100.0 * sum(WEIGHTS[name] * components[name] for name in COMPONENTS), 2)
 
-    expected_engagements = engagement_rate * largest * target.posts
+    expected_engagements = engagement_rate * candidates.followers * target.posts
     with np.errstate(invalid="ignore", divide="ignore"):
         cost_per_engagement = np.where(expected_engagements > 0, cost / expected_engagements, np.nan)
-        cpm = np.where(estimated_reach > 0, cost / estimated_reach * 1000.0, np.nan)
+        cpm = np.where(reach > 0, cost / reach * 1000.0, np.nan)
     return Scores(
         rows=rows,
         ids=features.ids[rows],
         components=components,
-        score=score,
+        score=match_score(components),
         platform=platform,
-        followers=largest,
+        followers=candidates.followers,
         tier=tier,
         engagement_rate=engagement_rate,
         benchmark=benchmark,
         credibility=credibility,
         niche_overlap=overlap,
         niche_columns=niche_columns,
-        audience_share=audience_share,
-        estimated_reach=estimated_reach,
+        audience_share=share if target.has_audience_target else np.where(has_audience, 1.0, np.nan),
+        estimated_reach=reach,
+        credible_reach=discounted,
         unit_price=unit_price,
         cost=cost,
         cost_per_engagement=cost_per_engagement,

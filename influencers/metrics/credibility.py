@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from ..taxonomy import VIDEO_PLATFORMS
 from .formulas import MIN_USABLE_POSTS, benchmark_ratio
 
 MAX_SCORE = 100
@@ -21,15 +22,38 @@ MAX_SCORE = 100
 # ER against the tier benchmark of the account's platform (taxonomy.TIER_BENCHMARK_ER).
 ER_FAR_BELOW_RATIO = 0.25
 ER_FAR_BELOW_IMPACT = -25
-ER_FAR_ABOVE_RATIO = 4.0
-ER_FAR_ABOVE_IMPACT = -15
+# Above 3× the benchmark engagement is implausible for an account of that size (engagement groups,
+# bought likes); above 5× it costs more.
+ER_FAR_ABOVE_RATIO = 3.0
+ER_FAR_ABOVE_IMPACT = -20
+ER_EXTREME_RATIO = 5.0
+ER_EXTREME_IMPACT = -30
 
 # Likes per comment over the ER sample. Bought likes rarely come with comments; comment groups
 # (and giveaway posts) give the opposite picture.
+# The upper end of the normal band depends on the platform (TikTok and X get more likes per reply).
 LIKES_PER_COMMENT_HIGH = 150.0
-LIKES_PER_COMMENT_HIGH_IMPACT = -10
+LIKES_PER_COMMENT_HIGH_BY_PLATFORM: dict[str, float] = {"instagram": 80.0, "youtube": 80.0}
+LIKES_PER_COMMENT_HIGH_IMPACT = -20
 LIKES_PER_COMMENT_LOW = 2.0
 LIKES_PER_COMMENT_LOW_IMPACT = -5
+
+# Video accounts whose posts are seen by fewer than 5 % of their followers (at least 1,000 followers):
+# a following far larger than the audience that watches is typical of bought followers.
+VIEWS_PER_FOLLOWER_MIN = 0.05
+VIEWS_MIN_FOLLOWERS = 1_000
+FOLLOWERS_ABOVE_VIEWS_IMPACT = -20
+
+# Video engagement per view: likes and comments that no viewer gave. Typical is 2–8 % of views on
+# YouTube and Twitch, 4–12 % on TikTok.
+ENGAGEMENT_PER_VIEW_HIGH: dict[str, float] = {"youtube": 0.10, "twitch": 0.10, "tiktok": 0.18}
+ENGAGEMENT_PER_VIEW_IMPACT = -20
+
+# Followers up at least 20 % in 30 days while engagement per post grew less than a third as much:
+# real new followers react, bought ones do not.
+GROWTH_WITHOUT_ENGAGEMENT_MIN = 0.20
+GROWTH_ENGAGEMENT_SHARE = 1 / 3
+GROWTH_WITHOUT_ENGAGEMENT_IMPACT = -20
 
 # Sponsored posts in the ER sample without an ad disclosure (#ad, "paid partnership" …).
 UNDISCLOSED_IMPACT_PER_POST = -5
@@ -65,6 +89,28 @@ class AccountSignals:
     comments_with_likes: int = 0
     like_comment_posts: int = 0
     undisclosed_sponsored: int = 0
+    avg_views: float | None = None
+    followers_start: int | None = None  # 30 days ago (formulas.growth_ends)
+    followers_end: int | None = None
+    recent_engagement: float | None = None  # mean per post, last 30 days of the sample
+    older_engagement: float | None = None  # mean per post, older posts of the sample
+    engagement_rate_by_views: float | None = None
+
+    @property
+    def follower_growth(self) -> float | None:
+        if not self.followers_start or self.followers_end is None:
+            return None
+        return (self.followers_end - self.followers_start) / self.followers_start
+
+    @property
+    def engagement_growth(self) -> float | None:
+        if self.recent_engagement is None or not self.older_engagement:
+            return None
+        return (self.recent_engagement - self.older_engagement) / self.older_engagement
+
+
+def likes_per_comment_high(platform: str) -> float:
+    return LIKES_PER_COMMENT_HIGH_BY_PLATFORM.get(platform, LIKES_PER_COMMENT_HIGH)
 
 
 @dataclass(frozen=True)
@@ -117,20 +163,32 @@ def account_reasons(account: AccountSignals) -> list[dict]:
             )
         elif ratio > ER_FAR_ABOVE_RATIO:
             message = _(
-                "%(account)s: engagement rate %(er)s is more than 4× the %(benchmark)s typical of %(tier)s accounts, "
-                "which can mean engagement groups or bought likes."
-            ) % {"account": label, "er": _pct(account.engagement_rate), "benchmark": _pct(benchmark), "tier": tier}
-            reasons.append(
-                {"code": "er_far_above_benchmark", "message": message, "impact": ER_FAR_ABOVE_IMPACT, **context}
-            )
+                "%(account)s: engagement rate %(er)s is %(ratio).1f× the %(benchmark)s typical of %(tier)s accounts, "
+                "more than is plausible for an account of this size: it can mean engagement groups or bought likes."
+            ) % {
+                "account": label,
+                "er": _pct(account.engagement_rate),
+                "ratio": ratio,
+                "benchmark": _pct(benchmark),
+                "tier": tier,
+            }
+            impact = ER_EXTREME_IMPACT if ratio > ER_EXTREME_RATIO else ER_FAR_ABOVE_IMPACT
+            reasons.append({"code": "er_far_above_benchmark", "message": message, "impact": impact, **context})
     if account.like_comment_posts >= MIN_USABLE_POSTS and account.likes_with_comments + account.comments_with_likes:
         per_comment = account.likes_with_comments / max(account.comments_with_likes, 1)
         context = {"account": label, "likes_per_comment": round(per_comment, 1)}
-        if per_comment > LIKES_PER_COMMENT_HIGH:
+        high = likes_per_comment_high(account.platform)
+        if per_comment > high:
             message = _(
-                "%(account)s: %(ratio).0f likes per comment (usual is 10–100): likes without conversation "
-                "can be bought."
-            ) % {"account": label, "ratio": per_comment}
+                "%(account)s: %(ratio).0f likes per comment (normal on %(platform)s is %(low).0f–%(high).0f): "
+                "likes without conversation can be bought."
+            ) % {
+                "account": label,
+                "ratio": per_comment,
+                "platform": account.platform,
+                "low": LIKES_PER_COMMENT_LOW,
+                "high": high,
+            }
             reasons.append(
                 {
                     "code": "likes_per_comment_high",
@@ -147,6 +205,67 @@ def account_reasons(account: AccountSignals) -> list[dict]:
             reasons.append(
                 {"code": "likes_per_comment_low", "message": message, "impact": LIKES_PER_COMMENT_LOW_IMPACT, **context}
             )
+    if (
+        account.platform in VIDEO_PLATFORMS
+        and account.avg_views is not None
+        and account.followers >= VIEWS_MIN_FOLLOWERS
+        and account.avg_views < VIEWS_PER_FOLLOWER_MIN * account.followers
+    ):
+        message = _(
+            "%(account)s: its videos average %(views)s views for %(followers)s followers (under 5 %%): "
+            "most followers never watch, which is typical of bought followers."
+        ) % {"account": label, "views": f"{account.avg_views:,.0f}", "followers": f"{account.followers:,}"}
+        reasons.append(
+            {
+                "code": "followers_far_above_views",
+                "message": message,
+                "impact": FOLLOWERS_ABOVE_VIEWS_IMPACT,
+                "account": label,
+                "avg_views": round(account.avg_views, 2),
+                "followers": account.followers,
+            }
+        )
+    per_view_high = ENGAGEMENT_PER_VIEW_HIGH.get(account.platform)
+    if per_view_high is not None and (account.engagement_rate_by_views or 0) > per_view_high:
+        message = _(
+            "%(account)s: %(rate)s of the people who watch react (usual on %(platform)s is under %(high)s): "
+            "more likes than viewers is typical of bought likes."
+        ) % {
+            "account": label,
+            "rate": _pct(account.engagement_rate_by_views),
+            "platform": account.platform,
+            "high": f"{per_view_high * 100:.0f} %",
+        }
+        reasons.append(
+            {
+                "code": "engagement_per_view_high",
+                "message": message,
+                "impact": ENGAGEMENT_PER_VIEW_IMPACT,
+                "account": label,
+                "engagement_rate_by_views": round(account.engagement_rate_by_views, 6),
+            }
+        )
+    growth, engagement_growth = account.follower_growth, account.engagement_growth
+    if (
+        growth is not None
+        and engagement_growth is not None
+        and growth >= GROWTH_WITHOUT_ENGAGEMENT_MIN
+        and engagement_growth < GROWTH_ENGAGEMENT_SHARE * growth
+    ):
+        message = _(
+            "%(account)s: followers grew %(growth)s in 30 days but engagement per post changed %(engagement)s: "
+            "new followers that never react are typical of bought followers."
+        ) % {"account": label, "growth": f"+{growth * 100:.0f} %", "engagement": f"{engagement_growth * 100:+.0f} %"}
+        reasons.append(
+            {
+                "code": "follower_growth_without_engagement",
+                "message": message,
+                "impact": GROWTH_WITHOUT_ENGAGEMENT_IMPACT,
+                "account": label,
+                "follower_growth": round(growth, 4),
+                "engagement_growth": round(engagement_growth, 4),
+            }
+        )
     if account.undisclosed_sponsored:
         impact = max(UNDISCLOSED_MAX_IMPACT, UNDISCLOSED_IMPACT_PER_POST * account.undisclosed_sponsored)
         message = _("%(account)s: %(count)d recent sponsored post(s) without an ad disclosure such as #ad.") % {
@@ -247,7 +366,7 @@ def detect_spike_candidates(
 
 
 def spike_engagement_windows(candidate: SpikeCandidate) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
-    """(usual window, around window) as inclusive dates (UTC dates of posted_at)."""
+    """(usual window, around window) as inclusive calendar dates of the site's time zone."""
     around_from = candidate.previous_date - dt.timedelta(days=SPIKE_LEAD_DAYS)
     usual_from = around_from - dt.timedelta(days=SPIKE_USUAL_DAYS)
     return (usual_from, around_from - dt.timedelta(days=1)), (around_from, candidate.date)

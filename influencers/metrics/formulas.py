@@ -22,6 +22,10 @@ MIN_USABLE_POSTS = 3
 # week ending 30 days ago, so weekly snapshot cadences still give a growth figure.
 GROWTH_DAYS = 30
 GROWTH_TOLERANCE_DAYS = 7
+# Engagement growth compares the mean engagement of the sample's posts of the last 30 days with that
+# of its older posts; each side needs at least 2 usable posts.
+RECENT_DAYS = 30
+MIN_POSTS_PER_SIDE = 2
 
 # Which counts add up to one post's engagement, per platform. On X the importer stores reposts in
 # `shares` and replies in `comments`, so X and TikTok use the same three columns.
@@ -64,6 +68,8 @@ class AccountMetrics:
     comments_with_likes: int = 0
     like_comment_posts: int = 0
     undisclosed_sponsored: int = 0
+    recent_engagement: float | None = None
+    older_engagement: float | None = None
 
 
 def engagement_fields(platform: str) -> tuple[str, ...]:
@@ -110,6 +116,13 @@ def account_metrics(*, platform: str, followers: int, posts: Iterable[PostCounts
             if (engagement := post_engagement(platform, post)) is not None and post.views
         ]
         er_by_views = _mean_or_none(ratios)
+    recent_since = now - dt.timedelta(days=RECENT_DAYS)
+    recent = [
+        e for post in sample if post.posted_at >= recent_since and (e := post_engagement(platform, post)) is not None
+    ]
+    older = [
+        e for post in sample if post.posted_at < recent_since and (e := post_engagement(platform, post)) is not None
+    ]
     both = [post for post in sample if post.likes is not None and post.comments is not None]
     published = [post.posted_at for post in posts if post.posted_at <= now]
     return AccountMetrics(
@@ -124,6 +137,8 @@ def account_metrics(*, platform: str, followers: int, posts: Iterable[PostCounts
         comments_with_likes=sum(post.comments for post in both),
         like_comment_posts=len(both),
         undisclosed_sponsored=sum(1 for post in sample if post.is_sponsored and not post.has_ad_disclosure),
+        recent_engagement=sum(recent) / len(recent) if len(recent) >= MIN_POSTS_PER_SIDE else None,
+        older_engagement=sum(older) / len(older) if len(older) >= MIN_POSTS_PER_SIDE else None,
     )
 
 
@@ -161,18 +176,24 @@ def growth_windows(today: dt.date) -> tuple[tuple[dt.date, dt.date], tuple[dt.da
     return start, end
 
 
+def growth_ends(snapshots: Iterable[tuple[dt.date, int]], *, today: dt.date) -> tuple[int | None, int | None]:
+    """One account's followers at the start and the end of the 30-day growth (None = no snapshot)."""
+    (start_from, start_to), (end_from, end_to) = growth_windows(today)
+    snapshots = sorted(snapshots)
+    starts = [f for d, f in snapshots if start_from <= d <= start_to]
+    ends = [f for d, f in snapshots if end_from <= d <= end_to]
+    return (starts[-1] if starts else None), (ends[-1] if ends else None)
+
+
 def follower_growth(snapshots_by_account: Iterable[Iterable[tuple[dt.date, int]]], *, today: dt.date) -> float | None:
     """% change (as a fraction) of followers over 30 days, summed over accounts with both snapshots."""
-    (start_from, start_to), (end_from, end_to) = growth_windows(today)
     start_total = end_total = 0
     found = False
     for snapshots in snapshots_by_account:
-        snapshots = sorted(snapshots)
-        starts = [f for d, f in snapshots if start_from <= d <= start_to]
-        ends = [f for d, f in snapshots if end_from <= d <= end_to]
-        if starts and ends:
-            start_total += starts[-1]
-            end_total += ends[-1]
+        start, end = growth_ends(snapshots, today=today)
+        if start is not None and end is not None:
+            start_total += start
+            end_total += end
             found = True
     if not found or start_total == 0:
         return None

@@ -37,7 +37,9 @@ from .formulas import (
     ENGAGEMENT_FIELDS,
     ER_SAMPLE_POSTS,
     ER_WINDOW_DAYS,
+    MIN_POSTS_PER_SIDE,
     MIN_USABLE_POSTS,
+    RECENT_DAYS,
     PostCounts,
     growth_windows,
     post_engagement,
@@ -110,12 +112,12 @@ def _sample_sql(dialect: Dialect) -> str:
     PostgreSQL reads exactly those rows per account from the (account, posted_at) index with a LATERAL
     subquery; the portable form numbers all posts of the window with ROW_NUMBER() and keeps the first 12.
     """
-    columns = "p.likes, p.comments, p.views, p.is_sponsored, p.has_ad_disclosure"
+    columns = "p.posted_at, p.likes, p.comments, p.views, p.is_sponsored, p.has_ad_disclosure"
     if dialect.postgres:
         return f"""
             SELECT s.id AS account_id, {columns}, {_engagement_sql("s")} AS engagement
             FROM scoped s CROSS JOIN LATERAL (
-                SELECT p.likes, p.comments, p.shares, p.views, p.is_sponsored, p.has_ad_disclosure
+                SELECT p.posted_at, p.likes, p.comments, p.shares, p.views, p.is_sponsored, p.has_ad_disclosure
                 FROM influencers_post p
                 WHERE p.account_id = s.id AND p.posted_at >= %(since)s AND p.posted_at <= %(now)s
                 ORDER BY p.posted_at DESC, p.id DESC LIMIT {ER_SAMPLE_POSTS}
@@ -151,7 +153,11 @@ def _build_account_stats(cursor, dialect: Dialect, scope: Scope, now: dt.datetim
                    CAST(SUM(CASE WHEN comments IS NOT NULL THEN likes END) AS BIGINT) AS lc_likes,
                    CAST(SUM(CASE WHEN likes IS NOT NULL THEN comments END) AS BIGINT) AS lc_comments,
                    COUNT(CASE WHEN likes IS NOT NULL AND comments IS NOT NULL THEN 1 END) AS lc_posts,
-                   COUNT(CASE WHEN is_sponsored AND NOT has_ad_disclosure THEN 1 END) AS undisclosed
+                   COUNT(CASE WHEN is_sponsored AND NOT has_ad_disclosure THEN 1 END) AS undisclosed,
+                   COUNT(CASE WHEN posted_at >= %(recent_since)s THEN engagement END) AS n_recent,
+                   AVG(CASE WHEN posted_at >= %(recent_since)s THEN {f("engagement")} END) AS recent_eng,
+                   COUNT(CASE WHEN posted_at < %(recent_since)s THEN engagement END) AS n_older,
+                   AVG(CASE WHEN posted_at < %(recent_since)s THEN {f("engagement")} END) AS older_eng
             FROM sample GROUP BY account_id
         )
         SELECT s.id AS account_id, s.influencer_id, s.platform, s.handle, s.followers,
@@ -166,12 +172,26 @@ def _build_account_stats(cursor, dialect: Dialect, scope: Scope, now: dt.datetim
                (SELECT MAX(p.posted_at) FROM influencers_post p
                  WHERE p.account_id = s.id AND p.posted_at <= %(now)s) AS last_post_at,
                COALESCE(agg.lc_likes, 0) AS lc_likes, COALESCE(agg.lc_comments, 0) AS lc_comments,
-               COALESCE(agg.lc_posts, 0) AS lc_posts, COALESCE(agg.undisclosed, 0) AS undisclosed
+               COALESCE(agg.lc_posts, 0) AS lc_posts, COALESCE(agg.undisclosed, 0) AS undisclosed,
+               CASE WHEN agg.n_recent >= {MIN_POSTS_PER_SIDE} THEN agg.recent_eng END AS recent_eng,
+               CASE WHEN agg.n_older >= {MIN_POSTS_PER_SIDE} THEN agg.older_eng END AS older_eng,
+               (SELECT sn.followers FROM influencers_followersnapshot sn
+                 WHERE sn.account_id = s.id AND sn.date >= %(start_from)s AND sn.date <= %(start_to)s
+                 ORDER BY sn.date DESC LIMIT 1) AS start_f,
+               (SELECT sn.followers FROM influencers_followersnapshot sn
+                 WHERE sn.account_id = s.id AND sn.date >= %(end_from)s AND sn.date <= %(end_to)s
+                 ORDER BY sn.date DESC LIMIT 1) AS end_f
         FROM scoped s LEFT JOIN agg ON agg.account_id = s.id
     """
+    (start_from, start_to), (end_from, end_to) = growth_windows(timezone.localdate(now))
     params |= {
         "since": dialect.datetime_param(now - dt.timedelta(days=ER_WINDOW_DAYS)),
         "now": dialect.datetime_param(now),
+        "recent_since": dialect.datetime_param(now - dt.timedelta(days=RECENT_DAYS)),
+        "start_from": dialect.date_param(start_from),
+        "start_to": dialect.date_param(start_to),
+        "end_from": dialect.date_param(end_from),
+        "end_to": dialect.date_param(end_to),
     }
     cursor.execute(sql, params)
     if dialect.postgres:
@@ -205,6 +225,13 @@ def _update_accounts(cursor, dialect: Dialect, now: dt.datetime) -> int:
 
 def _flagged_influencer_ids(cursor, dialect: Dialect) -> set[int]:
     bench = _benchmark_sql("platform", "followers")
+    high_whens = " ".join(
+        f"WHEN platform = '{platform}' THEN {ratio!r}"
+        for platform, ratio in cred.LIKES_PER_COMMENT_HIGH_BY_PLATFORM.items()
+    )
+    high = f"(CASE {high_whens} ELSE {cred.LIKES_PER_COMMENT_HIGH!r} END)"
+    view_whens = " ".join(f"WHEN platform = '{p}' THEN {rate!r}" for p, rate in cred.ENGAGEMENT_PER_VIEW_HIGH.items())
+    per_view = f"(CASE {view_whens} ELSE 1e9 END)"
     cursor.execute(
         f"""
         SELECT DISTINCT influencer_id FROM {STATS} WHERE
@@ -212,9 +239,16 @@ def _flagged_influencer_ids(cursor, dialect: Dialect) -> set[int]:
              AND (engagement_rate < {cred.ER_FAR_BELOW_RATIO!r} * {bench}
                   OR engagement_rate > {cred.ER_FAR_ABOVE_RATIO!r} * {bench}))
             OR (lc_posts >= {MIN_USABLE_POSTS} AND lc_likes + lc_comments > 0 AND (
-                lc_likes > {cred.LIKES_PER_COMMENT_HIGH!r} * (CASE WHEN lc_comments > 1 THEN lc_comments ELSE 1 END)
+                lc_likes > {high} * (CASE WHEN lc_comments > 1 THEN lc_comments ELSE 1 END)
                 OR (lc_comments > 0 AND lc_likes < {cred.LIKES_PER_COMMENT_LOW!r} * lc_comments)))
             OR undisclosed > 0
+            OR (start_f > 0 AND end_f >= {1 + cred.GROWTH_WITHOUT_ENGAGEMENT_MIN - 1e-9!r} * start_f
+                AND recent_eng IS NOT NULL AND older_eng > 0
+                AND (recent_eng - older_eng) / older_eng
+                    < {cred.GROWTH_ENGAGEMENT_SHARE!r} * CAST(end_f - start_f AS DOUBLE PRECISION) / start_f)
+            OR engagement_rate_by_views > {per_view}
+            OR (platform IN ({_video_platforms_sql()}) AND avg_views IS NOT NULL
+                AND followers >= {cred.VIEWS_MIN_FOLLOWERS} AND avg_views < {cred.VIEWS_PER_FOLLOWER_MIN!r} * followers)
         """
     )
     return {row[0] for row in cursor.fetchall()}
@@ -290,15 +324,16 @@ def _explain_spikes(
         """,
         {
             "ids": dialect.ids_param(account_ids),
-            "first": dialect.datetime_param(dt.datetime.combine(first, dt.time(), dt.UTC)),
-            "last": dialect.datetime_param(dt.datetime.combine(last, dt.time(), dt.UTC)),
+            # Local midnights: the windows are calendar days of the site's time zone.
+            "first": dialect.datetime_param(timezone.make_aware(dt.datetime.combine(first, dt.time()))),
+            "last": dialect.datetime_param(timezone.make_aware(dt.datetime.combine(last, dt.time()))),
         },
     )
     engagements: dict[int, list[tuple[dt.date, int | None]]] = defaultdict(list)
     for account_id, posted_at, likes, comments, shares in cursor.fetchall():
         platform = accounts[account_id][0]
         post = PostCounts(posted_at=as_utc_datetime(posted_at), likes=likes, comments=comments, shares=shares)
-        engagements[account_id].append((post.posted_at.date(), post_engagement(platform, post)))
+        engagements[account_id].append((timezone.localtime(post.posted_at).date(), post_engagement(platform, post)))
     spikes: dict[int, list[cred.Spike]] = defaultdict(list)
     for influencer_id, candidate in candidates:
         platform, handle = accounts[candidate.account_id]
@@ -321,18 +356,18 @@ def _score_flagged(cursor, dialect: Dialect, today: dt.date) -> int:
     cursor.execute(
         f"""
         SELECT influencer_id, account_id, platform, handle, followers, engagement_rate,
-               lc_likes, lc_comments, lc_posts, undisclosed
+               lc_likes, lc_comments, lc_posts, undisclosed, avg_views, start_f, end_f, recent_eng, older_eng,
+               engagement_rate_by_views
         FROM {STATS} WHERE {dialect.in_ids("influencer_id", "ids")}
         """,
         {"ids": dialect.ids_param(flagged)},
     )
     signals: dict[int, list[cred.AccountSignals]] = defaultdict(list)
     accounts: dict[int, tuple[str, str]] = {}
-    for influencer_id, account_id, platform, handle, followers, er, lc_l, lc_c, lc_n, undisclosed in cursor.fetchall():
+    for row in cursor.fetchall():
+        influencer_id, account_id, platform, handle, *values = row
         accounts[account_id] = (platform, handle)
-        signals[influencer_id].append(
-            cred.AccountSignals(account_id, platform, handle, followers, er, lc_l, lc_c, lc_n, undisclosed)
-        )
+        signals[influencer_id].append(cred.AccountSignals(account_id, platform, handle, *values))
     spikes = _explain_spikes(cursor, dialect, candidates, accounts)
     rows = []
     for influencer_id in sorted(flagged):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from . import credibility as cred
 from .formulas import (
     AccountMetrics,
@@ -17,6 +19,7 @@ from .formulas import (
     PostCounts,
     account_metrics,
     follower_growth,
+    growth_ends,
     influencer_engagement_rate,
     influencer_tier,
     post_engagement,
@@ -72,9 +75,15 @@ def influencer_metrics(accounts: list[AccountInput], *, now: dt.datetime, today:
                 m.comments_with_likes,
                 m.like_comment_posts,
                 m.undisclosed_sponsored,
+                m.avg_views,
+                *growth_ends(a.snapshots, today=today),
+                m.recent_engagement,
+                m.older_engagement,
+                m.engagement_rate_by_views,
             )
         )
-        engagements = [(p.posted_at.astimezone(dt.UTC).date(), post_engagement(a.platform, p)) for p in a.posts]
+        # Calendar days of the site's time zone, like the snapshot dates they are compared with.
+        engagements = [(timezone.localtime(p.posted_at).date(), post_engagement(a.platform, p)) for p in a.posts]
         for candidate in cred.detect_spike_candidates(a.account_id, a.snapshots, today=today):
             spikes.append(cred.explain_spike(candidate, platform=a.platform, handle=a.handle, engagements=engagements))
     score, reasons = cred.credibility(signals, spikes)

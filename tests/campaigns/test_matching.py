@@ -101,22 +101,26 @@ def test_the_explained_example_scores_as_computed_by_hand() -> None:
     match = Match.objects.get(campaign=review)
     assert match.influencer == anna
     assert match.niche_fit == 1.0  # shares the campaign's only niche
-    assert match.audience_fit == pytest.approx(0.62)  # 80 % aged 18–34 × 77.5 % women × 100 % in NL/BE
-    assert match.engagement_quality == 1.0  # 6 % is 2× the 3 % Instagram micro benchmark: the cap
-    assert match.credibility_fit == pytest.approx(0.92)
+    # Engine 2.0: each targeted dimension is on target from 70 % (80 % aged 18–34, 77.5 % women, 100 % NL/BE).
+    assert match.audience_fit == 1.0
+    assert match.engagement_quality == 1.0  # 6 % is 2× the 3 % Instagram micro benchmark: full marks
+    gate = (92 - 60) / (95 - 60)  # credibility 92: the gate is open from 95, closed at 60
+    assert match.credibility_fit == pytest.approx(gate, abs=1e-4)
     assert match.price_fit == 1.0  # EUR 350 within the EUR 400 budget
-    reach_fit = math.log1p(12_400) / math.log1p(1_000_000)
+    # Reach fit counts the credible reach: 12,400 × 0.92 = 11,408.
+    reach_fit = math.log1p(11_408) / math.log1p(1_000_000)
     assert match.reach_fit == pytest.approx(reach_fit, abs=1e-4)
-    assert match.estimated_reach == 12_400  # 20,000 followers × 62 %
-    expected = 100 * (0.25 + 0.25 * 0.62 + 0.15 + 0.10 * 0.92 + 0.15 + 0.10 * reach_fit)
+    assert match.estimated_reach == 12_400  # 20,000 followers × 62 % (age × gender × country)
+    expected = 100 * gate * (0.30 + 0.30 + 0.15 + 0.10 + 0.15 * reach_fit)
     assert match.score == pytest.approx(expected, abs=0.01)
     assert match.price == Decimal("350.00")
     assert match.cost_per_engagement == pytest.approx(350 / 1200, abs=1e-3)  # 6 % of 20,000 = 1,200 per post
     assert match.cpm == pytest.approx(350 / 12_400 * 1000, abs=0.01)
     assert match.explanation == (
         "62 % of the audience are women 18–34 in NL/BE; ER 6.0 % on Instagram, 2× the micro benchmark; "
-        "product review offer EUR 350 fits the EUR 400 budget; shares your niche Fashion; credibility 92/100; "
-        "estimated reach in your target about 12,400; about EUR 0.29 per expected engagement."
+        "product review offer EUR 350 fits the EUR 400 budget; shares your niche Fashion; credibility 92/100, "
+        "so the score counts at 91 %; estimated reach in your target about 12,400 (11,408 after the credibility "
+        "discount); about EUR 0.29 per expected engagement."
     )
     assert match.rank == 1
     assert match.engine_version
@@ -145,8 +149,8 @@ def test_audience_fit_ranks_the_audience_inside_the_target_first() -> None:
     recompute_campaign_matches(campaign_id=targeted.pk)
     assert ranked(targeted) == ["on_target", "older", "unknown"]
     fits = dict(Match.objects.values_list("influencer__handle", "audience_fit"))
-    assert fits["on_target"] == pytest.approx(0.8 * 0.775)
-    assert fits["older"] == pytest.approx(0.2 * 0.775)
+    assert fits["on_target"] == 1.0  # 80 % and 77.5 % are both above the 70 % of a full fit
+    assert fits["older"] == pytest.approx(0.2 / 0.7, abs=1e-4)
     assert fits["unknown"] == 0.0
     assert Match.objects.get(influencer__handle="unknown").explanation.startswith("No audience data yet")
 
@@ -172,13 +176,15 @@ def test_price_fit_from_the_offer_of_the_campaign_kind() -> None:
     posts = campaign(posts_count=2, budget_per_creator=Decimal("500"))
     recompute_campaign_matches(campaign_id=posts.pk)
     fits = dict(Match.objects.values_list("influencer__handle", "price_fit"))
-    assert fits == {"cheap": 1.0, "a_bit_over": 0.5, "no_offer": 0.25, "wrong_kind": 0.25, "far_over": 0.0}
+    # Engine 2.0: over budget starts at 0.6; an unknown price (0.85) beats every over-budget offer.
+    assert fits == {"cheap": 1.0, "a_bit_over": 0.3, "no_offer": 0.85, "wrong_kind": 0.85, "far_over": 0.0}
     cheap = Match.objects.get(influencer__handle="cheap")
     assert cheap.price == Decimal("400.00")
     assert "sponsored post offer EUR 200 per post × 2 = EUR 400 fits the EUR 500 budget" in cheap.explanation
     over = Match.objects.get(influencer__handle="a_bit_over")
     assert "is EUR 250 over the EUR 500 budget" in over.explanation
-    assert "no active sponsored post offer in EUR" in Match.objects.get(influencer__handle="no_offer").explanation
+    no_offer = Match.objects.get(influencer__handle="no_offer").explanation
+    assert "price unknown: no active sponsored post offer in EUR" in no_offer
 
 
 def test_hard_filters() -> None:
@@ -324,3 +330,48 @@ def test_cached_features_are_reused_until_the_engine_bumps_the_version(settings)
         assert ranked(plain) == ["a"]
     finally:
         forget_cached_features()
+
+
+def test_engagement_quality_falls_beyond_the_plausible_band() -> None:
+    creator("plausible", er=0.09)  # 3× the 3 % micro benchmark: still full marks
+    creator("four_times", er=0.12)  # halfway from 3× to 5×
+    creator("inflated", er=0.18)  # 6×: nothing
+    plain = campaign()
+    recompute_campaign_matches(campaign_id=plain.pk)
+    quality = dict(Match.objects.values_list("influencer__handle", "engagement_quality"))
+    assert quality == {"plausible": 1.0, "four_times": 0.5, "inflated": 0.0}
+    inflated = Match.objects.get(influencer__handle="inflated").explanation
+    assert "6× the micro benchmark: more than is plausible for its size" in inflated
+
+
+def test_an_account_with_inflation_signals_cannot_outrank_a_clean_account_of_similar_fit() -> None:
+    # Same niche, audience and offer; the inflated one has the higher ER and is flagged for it.
+    creator("clean", er=0.04, credibility=100, audience=WOMEN_18_34_NL_BE, offer=(WorkKind.SPONSORED_POST, "200"))
+    creator("pumped", er=0.085, credibility=80, audience=WOMEN_18_34_NL_BE, offer=(WorkKind.SPONSORED_POST, "200"))
+    targeted = campaign(target_genders=["female"], target_countries=["NL"])
+    recompute_campaign_matches(campaign_id=targeted.pk)
+    assert ranked(targeted) == ["clean", "pumped"]
+    pumped = Match.objects.get(influencer__handle="pumped")
+    assert pumped.credibility_fit == pytest.approx(20 / 35, abs=1e-4)
+    assert "credibility 80/100, so the score counts at 57 %" in pumped.explanation
+
+
+def test_reach_sums_every_account_on_the_campaign_platforms() -> None:
+    # Decided in engine 2.0 (docs/metrics.md#estimated-reach-in-target): all accounts, not the largest.
+    anna = creator("anna", followers=20_000, credibility=100)
+    SocialAccountFactory(influencer=anna, platform=Platform.INSTAGRAM, handle="anna_second", followers=5_000)
+    SocialAccountFactory(influencer=anna, platform=Platform.TIKTOK, handle="anna_tt", followers=100_000)
+    instagram_only = campaign()
+    recompute_campaign_matches(campaign_id=instagram_only.pk)
+    assert Match.objects.get(campaign=instagram_only).estimated_reach == 25_000
+
+
+def test_reach_is_discounted_by_credibility() -> None:
+    creator("honest", followers=50_000, credibility=100)
+    creator("doubtful", followers=50_000, credibility=50)
+    plain = campaign()
+    recompute_campaign_matches(campaign_id=plain.pk)
+    reach = {m.influencer.handle: (m.estimated_reach, m.reach_fit) for m in Match.objects.select_related("influencer")}
+    assert reach["honest"] == (50_000, pytest.approx(math.log1p(50_000) / math.log1p(1_000_000), abs=1e-4))
+    assert reach["doubtful"] == (50_000, pytest.approx(math.log1p(25_000) / math.log1p(1_000_000), abs=1e-4))
+    assert "(25,000 after the credibility discount)" in Match.objects.get(influencer__handle="doubtful").explanation

@@ -189,14 +189,44 @@ def test_er_far_below_the_tier_benchmark_costs_25() -> None:
     assert "3.0 %" in reasons[0]["message"]
 
 
-def test_er_far_above_the_tier_benchmark_costs_15() -> None:
-    score, reasons = cred.credibility([signals(0.15)])
-    assert (score, reasons[0]["code"]) == (85, "er_far_above_benchmark")
+def test_er_implausibly_far_above_the_tier_benchmark_costs_20_and_30_beyond_5x() -> None:
+    # Definition changed in engine 2.0 (issue #14): above 3× costs 20 (was above 4×, 15), above 5× 30.
+    assert cred.credibility([signals(0.087)])[0] == 100  # 2.9× the 3 % micro benchmark: plausible
+    score, reasons = cred.credibility([signals(0.12)])
+    assert (score, reasons[0]["code"]) == (80, "er_far_above_benchmark")
+    assert "4.0× the 3.0 %" in reasons[0]["message"]
+    assert cred.credibility([signals(0.18)])[0] == 70
+
+
+def test_follower_growth_without_engagement_growth_costs_20() -> None:
+    grew = {"followers_start": 10_000, "followers_end": 13_000, "older_engagement": 300.0}  # +30 % in 30 days
+    assert cred.credibility([signals(0.03, recent_engagement=390.0, **grew)])[0] == 100  # engagement +30 %
+    score, reasons = cred.credibility([signals(0.03, recent_engagement=310.0, **grew)])  # engagement +3 %
+    assert (score, reasons[0]["code"]) == (80, "follower_growth_without_engagement")
+    assert "followers grew +30 % in 30 days but engagement per post changed +3 %" in reasons[0]["message"]
+    # Ordinary growth is never questioned.
+    steady = {"followers_start": 10_000, "followers_end": 10_500, "older_engagement": 300.0}
+    assert cred.credibility([signals(0.03, recent_engagement=250.0, **steady)])[0] == 100
+
+
+def test_followers_far_above_views_on_video_costs_20() -> None:
+    bought = signals(0.03, platform=Platform.YOUTUBE, followers=100_000, avg_views=3_000.0)
+    score, reasons = cred.credibility([bought])
+    assert (score, reasons[0]["code"]) == (80, "followers_far_above_views")
+    assert "3,000 views for 100,000 followers" in reasons[0]["message"]
+    watched = signals(0.03, platform=Platform.YOUTUBE, followers=100_000, avg_views=20_000.0)
+    assert cred.credibility([watched])[0] == 100
+    # Not a video platform: views say nothing about followers there.
+    assert cred.credibility([signals(0.03, followers=100_000, avg_views=3_000.0)])[0] == 100
 
 
 def test_like_comment_ratio_outliers() -> None:
     bought = signals(0.03, likes_with_comments=20_000, comments_with_likes=100, like_comment_posts=10)
-    assert cred.credibility([bought])[0] == 90
+    assert cred.credibility([bought])[0] == 80  # 200 likes per comment, Instagram's band ends at 100
+    # 120 likes per comment: out of Instagram's band, inside TikTok's (up to 150).
+    ratio_120 = {"likes_with_comments": 12_000, "comments_with_likes": 100, "like_comment_posts": 10}
+    assert cred.credibility([signals(0.03, **ratio_120)])[0] == 80
+    assert cred.credibility([signals(0.08, platform=Platform.TIKTOK, **ratio_120)])[0] == 100
     pods = signals(0.03, likes_with_comments=150, comments_with_likes=100, like_comment_posts=10)
     score, reasons = cred.credibility([pods])
     assert (score, reasons[0]["code"], reasons[0]["likes_per_comment"]) == (95, "likes_per_comment_low", 1.5)
@@ -258,6 +288,22 @@ def test_a_spike_after_a_viral_post_is_reported_but_not_punished() -> None:
     score, reasons = cred.credibility([signals(0.03)], [spike])
     assert score == 100
     assert [(r["code"], r["impact"]) for r in reasons] == [("follower_spike_explained", 0)]
+
+
+def test_a_post_at_2330_utc_counts_on_the_site_local_day() -> None:
+    """23:30 UTC on day D is already D+1 in Amsterdam: the viral post falls inside the spike's window."""
+    from influencers.metrics.reference import AccountInput, influencer_metrics
+
+    ten_days_ago = TODAY - dt.timedelta(days=10)
+    viral = dt.datetime.combine(ten_days_ago, dt.time(23, 30), dt.UTC)
+    assert timezone.localtime(viral).date() == TODAY - dt.timedelta(days=9)  # the window opens on D−9
+    posts = [PostCounts(posted_at=NOW - dt.timedelta(days=d), likes=280, comments=20) for d in (20, 15, 12)] + [
+        PostCounts(posted_at=viral, likes=850, comments=50)
+    ]
+    account = AccountInput(1, "instagram", "anna", 10_000 + 21 * 10 + 2000, posts, steady_then_jump(2000))
+    metrics = influencer_metrics([account], now=NOW, today=TODAY)
+    assert [r["code"] for r in metrics.credibility_reasons] == ["follower_spike_explained"]
+    assert metrics.credibility_score == 100
 
 
 def test_spike_penalties_are_capped_at_30() -> None:
@@ -324,6 +370,27 @@ def build_dataset() -> dict[str, Influencer]:
     for date, followers in steady_then_jump(2000, base=10_000, days=40):
         FollowerSnapshotFactory(account=acc, date=date, followers=followers)
     people["viral"] = viral
+
+    # Bought followers on YouTube: few viewers for the following, and a month of growth nobody reacts to.
+    bought = InfluencerFactory(handle="bought_followers")
+    yt = SocialAccountFactory(
+        influencer=bought, platform=Platform.YOUTUBE, handle="bought_yt", followers=60_000, url="https://youtube.com/@b"
+    )
+    for day in (40, 35, 32, 20, 10, 5):
+        make_post(yt, day, 200, 15, views=2800)
+    for offset in range(40, -1, -1):
+        followers = 40_000 + (40 - offset) * 10 if offset > 30 else 40_100 + (30 - offset) * 663
+        FollowerSnapshotFactory(account=yt, date=TODAY - dt.timedelta(days=offset), followers=min(followers, 60_000))
+    people["bought_followers"] = bought
+
+    # Bought likes on TikTok: a third of the viewers react, far above what viewers do.
+    pumped = InfluencerFactory(handle="pumped")
+    tt = SocialAccountFactory(
+        influencer=pumped, platform=Platform.TIKTOK, handle="pumped_tt", followers=20_000, url="https://tiktok.com/@p"
+    )
+    for day in range(1, 7):
+        make_post(tt, day * 4, 3000, 100, shares=50, views=10_000)
+    people["pumped"] = pumped
     return people
 
 
@@ -383,7 +450,18 @@ def test_full_recompute_equals_the_reference_formulas() -> None:
         "undisclosed_sponsored_posts",
         "follower_spike_unexplained",
     }
-    assert people["suspicious"].credibility_score == 100 - 25 - 10 - 10 - 15
+    people["bought_followers"].refresh_from_db()
+    codes = {r["code"]: r["impact"] for r in people["bought_followers"].credibility_reasons}
+    assert codes == {
+        "er_far_below_benchmark": -25,
+        "followers_far_above_views": -20,
+        "follower_growth_without_engagement": -20,
+    }
+    people["pumped"].refresh_from_db()
+    assert [(r["code"], r["impact"]) for r in people["pumped"].credibility_reasons] == [
+        ("engagement_per_view_high", -20)
+    ]
+    assert people["suspicious"].credibility_score == 100 - 25 - 20 - 10 - 15
     people["viral"].refresh_from_db()
     assert [r["code"] for r in people["viral"].credibility_reasons] == ["follower_spike_explained"]
     assert people["viral"].credibility_score == 100
