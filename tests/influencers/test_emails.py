@@ -15,6 +15,7 @@ import smtplib
 from typing import Any
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
@@ -23,6 +24,7 @@ from django.urls import reverse
 from campaigns.models import Collaboration, CollaborationMessage
 from influencers.emails import EMAIL_MAX_RETRIES, header_value
 from influencers.models import AuditEvent, Influencer, Notification
+from influencers.tasks import email_deliver_task
 from influencers.taxonomy import ModerationStatus
 from tests import factories as f
 
@@ -209,3 +211,24 @@ def test_a_mail_server_that_stays_down_never_fails_the_request_nor_the_other_ema
 )
 def test_header_values_are_one_line_without_control_characters(raw: str, clean: str) -> None:
     assert header_value(raw) == clean
+
+
+@pytest.mark.django_db(transaction=False)
+def test_with_a_worker_a_failed_delivery_is_retried_later_with_exponential_backoff(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.EMAIL_BACKEND = f"{__name__}.DownBackend"
+    countdowns: list[int] = []
+    monkeypatch.setattr(email_deliver_task, "retry", lambda *, countdown: countdowns.append(countdown) or Retry())
+    for retries in range(EMAIL_MAX_RETRIES + 1):
+        email_deliver_task.push_request(retries=retries, is_eager=False)
+        try:
+            if retries < EMAIL_MAX_RETRIES:
+                with pytest.raises(Retry):
+                    email_deliver_task.run(to="a@example.com", subject="s", body="b")
+            else:  # out of retries: logged, not raised
+                email_deliver_task.run(to="a@example.com", subject="s", body="b")
+        finally:
+            email_deliver_task.pop_request()
+    assert countdowns == [60, 120, 240, 480, 960]
+    assert len(FAILURES) == 1 + EMAIL_MAX_RETRIES
