@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import ProhibitNullCharactersValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from influencers.emails import email_send
 from influencers.errors import Conflict, DomainError, NotAllowed
 from influencers.models import Influencer, Niche
 from influencers.services import audit_record, moderation_decide, notification_send
@@ -143,15 +143,7 @@ def _invitation_email(*, address: str, brand_name: str, inviter: str, link: str)
         "Open this link within %(days)d days to accept:\n%(link)s\n\n"
         "If you did not expect this email, you can ignore it."
     ) % {"inviter": inviter, "brand": brand_name, "days": INVITATION_VALID_DAYS, "link": link}
-    try:
-        send_mail(
-            subject=_("Join %(brand)s on Invloed") % {"brand": brand_name},
-            message=body,
-            from_email=None,
-            recipient_list=[address],
-        )
-    except OSError:
-        logger.exception("Could not email the invitation to %s", address)
+    email_send(to=address, subject=_("Join %(brand)s on Invloed") % {"brand": brand_name}, body=body)
 
 
 def brand_invitation_create(*, brand: Brand, email: str, by: AbstractBaseUser) -> BrandInvitation:
@@ -186,7 +178,7 @@ def brand_invitation_create(*, brand: Brand, email: str, by: AbstractBaseUser) -
         raise Conflict(_("An invitation to %(email)s is already open.") % {"email": email}, field="email") from exc
     link = f"{settings.SITE_URL}{reverse('brand_invitation_accept', args=[token])}"
     inviter = by.get_username()
-    transaction.on_commit(lambda: _invitation_email(address=email, brand_name=brand.name, inviter=inviter, link=link))
+    _invitation_email(address=email, brand_name=brand.name, inviter=inviter, link=link)
     return invitation
 
 

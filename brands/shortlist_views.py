@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from config.csv_export import csv_row
 from influencers.errors import DomainError
 from influencers.models import Influencer
 
@@ -34,9 +36,6 @@ from .services import (
     shortlist_rename,
 )
 from .views import brand_member_required
-
-# Spreadsheet programs run cells that start with these as formulas (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ShortlistNameForm(forms.Form):
@@ -227,13 +226,6 @@ class _Echo:
         return value
 
 
-def csv_safe(value: object) -> object:
-    """Text that a spreadsheet would read as a formula is prefixed with ' so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def _export_rows(request: HttpRequest, shortlist: Shortlist) -> Iterator[list[object]]:
     yield [
         _("Handle"),
@@ -256,23 +248,28 @@ def _export_rows(request: HttpRequest, shortlist: Shortlist) -> Iterator[list[ob
     for entry in shortlist_entries(shortlist=shortlist).iterator(chunk_size=500):
         influencer = entry.influencer
         yield [
-            csv_safe(influencer.handle),
-            csv_safe(influencer.display_name),
+            influencer.handle,
+            influencer.display_name,
             request.build_absolute_uri(reverse("influencers:profile", args=[influencer.handle])),
             influencer.get_tier_display(),
             influencer.total_followers,
-            "" if influencer.engagement_rate is None else f"{influencer.engagement_rate * 100:.2f}",
-            "" if influencer.follower_growth_30d is None else f"{influencer.follower_growth_30d * 100:.2f}",
+            _percent(influencer.engagement_rate),
+            _percent(influencer.follower_growth_30d),
             "" if influencer.credibility_score is None else influencer.credibility_score,
             influencer.country,
-            csv_safe(influencer.city),
-            csv_safe(", ".join(niche.name for niche in influencer.niches.all())),
-            "" if entry.cheapest_offer_price is None else f"{entry.cheapest_offer_price:.2f}",
-            csv_safe(entry.note),
+            influencer.city,
+            ", ".join(niche.name for niche in influencer.niches.all()),
+            "" if entry.cheapest_offer_price is None else Decimal(f"{entry.cheapest_offer_price:.2f}"),
+            entry.note,
             entry.added_at.date().isoformat(),
-            csv_safe(entry.added_by.get_username()) if entry.added_by else "",
+            entry.added_by.get_username() if entry.added_by else "",
             influencer.metrics_updated_at.isoformat() if influencer.metrics_updated_at else "",
         ]
+
+
+def _percent(fraction: float | None) -> Decimal | str:
+    # A number, not text: csv_cell leaves numbers alone, so a negative growth stays a number.
+    return "" if fraction is None else Decimal(f"{fraction * 100:.2f}")
 
 
 @brand_member_required
@@ -284,7 +281,7 @@ def shortlist_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     def lines() -> Iterator[str]:
         yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
         for row in _export_rows(request, shortlist):
-            yield writer.writerow(row)
+            yield writer.writerow(csv_row(row))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     filename = f"shortlist-{slugify(shortlist.name) or shortlist.pk}.csv"

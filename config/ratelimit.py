@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +29,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy, ngettext
 from rest_framework.exceptions import Throttled
 from rest_framework.throttling import BaseThrottle
+
+from .client_ip import client_ip
 
 View = Callable[..., HttpResponse]
 CACHE_ALIAS = "default"
@@ -101,11 +102,11 @@ def rate_limit_hit(*, scope: str, ident: str) -> Verdict:
 
 
 def client_identity(request: HttpRequest) -> str:
-    """The user for a logged-in caller, else the client address (as axes resolves it)."""
+    """The user for a logged-in caller, else the client address (config/client_ip.py, as axes and DRF see it)."""
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
-    return f"ip:{get_client_ip_address(request) or 'unknown'}"
+    return f"ip:{client_ip(request)}"
 
 
 def wait_text(seconds: int) -> str:

@@ -4,6 +4,7 @@ Defaults are safe for production (debug off, secure cookies, HSTS); a laptop opt
 DJANGO_DEBUG=1, which `make run` and `make test` set for you.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -139,6 +140,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
+# The lock-out counts the same client address as the throttles and rate limits (config/client_ip.py).
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+
+# The proxies in front of gunicorn whose X-Forwarded-For is believed: addresses or networks, comma
+# separated ("10.0.0.0/8,127.0.0.1"). Empty (the default): no forwarded header is believed and the
+# client is the connection's peer. Behind trusted proxies: the right-most untrusted address.
+TRUSTED_PROXIES = tuple(env.list("TRUSTED_PROXIES", default=[]))
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or a network (write e.g. 10.0.0.0/8,127.0.0.1)"
+        ) from _error
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -219,8 +234,9 @@ REST_FRAMEWORK = {
     # Throttle counters live in the default cache: Redis (shared by every process) when
     # REDIS_CACHE_URL is set. Over the limit: 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # DRF's classes, counting the client address of config/client_ip.py (TRUSTED_PROXIES).
+        "config.throttling.AnonRateThrottle",
+        "config.throttling.UserRateThrottle",
         # Views with `rate_limit_scope` share the page's counter for that action (config/ratelimit.py).
         "config.ratelimit.ActionRateThrottle",
     ],

@@ -21,13 +21,13 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 from rest_framework.utils.urls import replace_query_param
 
 from config.api_filters import FilterSetSchema, filterset_parameters, query_strictness_check
 from config.api_pagination import ApiCursorPagination, page_size_from, page_size_parameter
 from config.api_parsers import StrictJSONParser
 from config.api_views import ApiView
+from config.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 
 from .filters import InfluencerFilter
 from .import_admin import IMPORT_PERMISSION

@@ -14,12 +14,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .emails import email_send
 from .errors import Conflict, DomainError, NotAllowed
 from .models import (
     Audience,
@@ -68,22 +68,14 @@ def audit_record(
 
 
 def notification_send(*, user: AbstractBaseUser | None, verb: str, message: str, url: str = "") -> Notification | None:
-    """An in-app notice, and an email through the configured backend once the transaction commits."""
+    """An in-app notice, and an email once the transaction commits (influencers/emails.py: never fails the request)."""
     if user is None:
         return None
     notification = Notification.objects.create(user=user, verb=verb, message=message[:300], url=url)
     if user.email:
-        transaction.on_commit(lambda: _email_notification(user.email, message, url))
+        body = message if not url else f"{message}\n\n{settings.SITE_URL}{url}"
+        email_send(to=user.email, subject=f"Invloed: {message}", body=body)
     return notification
-
-
-def _email_notification(address: str, message: str, url: str) -> None:
-    body = message if not url else f"{message}\n\n{settings.SITE_URL}{url}"
-    try:
-        send_mail(subject=f"Invloed: {message[:70]}", message=body, from_email=None, recipient_list=[address])
-    except OSError:
-        # The in-app notification is already saved; a mail server outage must not fail the request.
-        logger.exception("Could not email notification to %s", address)
 
 
 def moderation_decide(

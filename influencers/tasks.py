@@ -5,13 +5,17 @@
   to the workers (beat, nightly). After an incremental run it asks the matching engine to refresh
   the open campaigns those influencers can affect.
 - recompute_metrics_chunk_task(run_id, lo, hi): one influencer id range of a full run.
+- email_deliver_task(to, subject, body): one email (influencers/emails.py), retried with backoff.
 """
 
 from __future__ import annotations
 
-from celery import group, shared_task
+import logging
+
+from celery import Task, group, shared_task
 from django.utils import timezone
 
+from .emails import EMAIL_MAX_RETRIES, email_deliver, email_error_is_transient, email_retry_delay
 from .engine_tasks import EngineTask
 from .metrics import (
     Scope,
@@ -24,6 +28,9 @@ from .metrics import (
 from .models import EngineRun
 from .queueing import enqueue
 from .runs import run_advance, run_create, run_start, run_succeed
+
+# One logger for every email failure, wherever it happens (influencers/emails.py logs there too).
+email_logger = logging.getLogger("influencers.emails")
 
 MATCH_REFRESH_TASK = "campaigns.tasks.refresh_matches_for_influencers_task"
 
@@ -79,3 +86,24 @@ def recompute_metrics_chunk_task(*, run_id: int, lo: int, hi: int) -> int:
     if run.done_chunks >= run.total_chunks:
         run_succeed(run)
     return rows
+
+
+@shared_task(bind=True, max_retries=EMAIL_MAX_RETRIES)
+def email_deliver_task(self: Task, *, to: str, subject: str, body: str) -> None:
+    """Never raises (an email must not fail the request that sent it in eager mode): retries or logs."""
+    attempt = self.request.retries + 1
+    try:
+        email_deliver(to=to, subject=subject, body=body)
+    except Exception as error:
+        if not email_error_is_transient(error):
+            email_logger.exception("Email %r to %s failed for good and is not retried", subject, to)
+        elif self.request.retries >= EMAIL_MAX_RETRIES:
+            email_logger.error("Email %r: gave up after %d attempts (%s) to %s", subject, attempt, error, to)
+        else:
+            delay = email_retry_delay(self.request.retries)
+            email_logger.warning("Email %r to %s failed (%s); will retry in %d s", subject, to, error, delay)
+            if self.request.is_eager:
+                # In-process (no broker): Celery would raise the Retry into the request, so retry at once here.
+                self.apply(kwargs={"to": to, "subject": subject, "body": body}, retries=self.request.retries + 1)
+                return
+            raise self.retry(countdown=delay) from error

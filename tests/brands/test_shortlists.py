@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from brands.models import Shortlist, ShortlistEntry
 from brands.services import shortlist_create, shortlist_entry_add
-from brands.shortlist_views import csv_safe
+from config.csv_export import csv_cell
 from influencers.errors import DomainError, NotAllowed
 from influencers.taxonomy import ModerationStatus
 from tests.discovery_data import brand_member, creator
@@ -201,10 +201,19 @@ def test_csv_export_has_the_numbers_and_is_safe_against_formula_injection(brand_
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("fine", "fine"), (12, 12)],
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("\t=x", "\t'=x"),
+        ("\tx", "\tx"),  # white space before text: text in every spreadsheet
+        ("fine", "fine"),
+        (12, 12),
+    ],
 )
-def test_csv_safe(value, expected):
-    assert csv_safe(value) == expected
+def test_csv_cell(value, expected):
+    assert csv_cell(value) == expected
 
 
 def test_list_and_detail_pages_run_a_fixed_number_of_queries(brand_client, member):
