@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.ratelimit import rate_limited
@@ -28,6 +29,8 @@ from influencers.services import notification_mark_read
 from .forms import SIGNUP_FIELD_MAP, BrandSignupForm, InfluencerSignupForm, InvitationSignupForm
 from .models import BrandMember
 from .services import (
+    account_email_confirm,
+    account_email_pending,
     account_signup_brand,
     account_signup_influencer,
     brand_invitation_accept,
@@ -91,6 +94,7 @@ def signup_influencer(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Welcome! A moderator reviews your profile; meanwhile, complete it so brands find you."),
             )
+            messages.info(request, confirmation_sent_message(data["email"]))
             return redirect("me:dashboard")
     return render(request, "accounts/signup_form.html", {"form": form, "role": "influencer"})
 
@@ -120,8 +124,29 @@ def signup_brand(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Welcome! A moderator reviews your brand; you can prepare campaigns as drafts meanwhile."),
             )
+            messages.info(request, confirmation_sent_message(data["email"]))
             return redirect("brand:dashboard")
     return render(request, "accounts/signup_form.html", {"form": form, "role": "brand"})
+
+
+def confirmation_sent_message(email: str) -> str:
+    # Worded for both cases (a new address, or one that already has an account and gets a warning).
+    return _("We sent an email to %(email)s: open the link in it to confirm your address.") % {"email": email}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def email_confirm(request: HttpRequest) -> HttpResponse:
+    """The link from the confirmation email; a button confirms, so a mail scanner's GET changes nothing."""
+    token = request.POST.get("token") or request.GET.get("token") or ""
+    if request.method == "POST":
+        try:
+            confirmation = account_email_confirm(token=token)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(email)s is confirmed as your address.") % {"email": confirmation.email})
+            return redirect("account" if request.user.is_authenticated else "login")
+    return render(request, "accounts/email_confirm.html", {"token": token})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -155,6 +180,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})
 
 
+@never_cache  # it shows a new API key once: no browser or proxy may keep a copy
 @login_required
 @require_safe
 def account_settings(request: HttpRequest) -> HttpResponse:
@@ -165,7 +191,12 @@ def account_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/settings.html",
-        {"influencer": influencer, "membership": membership, "account_user": user},
+        {
+            "influencer": influencer,
+            "membership": membership,
+            "account_user": user,
+            "email_pending": account_email_pending(user),
+        },
     )
 
 

@@ -7,19 +7,28 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from rest_framework.authtoken.models import TokenProxy
 
 from influencers.admin_base import HTTPS_URL_FIELDS, ModeratedAdmin, ViewOnlyAdmin, related_count
+from influencers.admin_ownership import OwnershipReadOnlyAdmin
 
-from .models import Brand, BrandInvitation, BrandMember, Shortlist, ShortlistEntry
+from .api_tokens import api_token_revoke
+from .models import ApiToken, Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
 from .services import brand_moderate
 
 
 class BrandMemberInline(admin.TabularInline):
+    """Who works for the brand. People join through the owner's invitations, never by a moderator
+    typing a user in: who belongs to a brand is not an edit of the brand."""
+
     model = BrandMember
     extra = 0
     fields = ("user", "role", "joined_at")
-    readonly_fields = ("joined_at",)
-    autocomplete_fields = ("user",)
+    readonly_fields = ("user", "joined_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Brand | None = None) -> bool:
+        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[BrandMember]:
         return super().get_queryset(request).select_related("user")
@@ -99,6 +108,10 @@ class BrandMemberAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user", "brand")
     readonly_fields = ("joined_at",)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: BrandMember | None = None) -> tuple[str, ...]:
+        # An existing membership is never moved to another person or brand: remove it, and invite.
+        return ("user", "brand", "joined_at") if obj is not None else ("joined_at",)
+
 
 @admin.register(BrandInvitation)
 class BrandInvitationAdmin(ViewOnlyAdmin):
@@ -124,7 +137,9 @@ class ShortlistEntryInline(admin.TabularInline):
 
 
 @admin.register(Shortlist)
-class ShortlistAdmin(admin.ModelAdmin):
+class ShortlistAdmin(OwnershipReadOnlyAdmin):
+    ownership_fields = ("brand",)
+
     list_display = ("name", "brand", "entry_count", "created_by", "updated_at")
     list_select_related = ("brand", "created_by")
     search_fields = ("name", "brand__name")
@@ -151,3 +166,48 @@ class ShortlistEntryAdmin(admin.ModelAdmin):
     @admin.display(description=_("Brand"), ordering="shortlist__brand__name")
     def brand(self, obj: ShortlistEntry) -> Brand:
         return obj.shortlist.brand
+
+
+# DRF's token admin listed every key in clear; those tokens are gone (brands.ApiToken replaced them).
+if admin.site.is_registered(TokenProxy):
+    admin.site.unregister(TokenProxy)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ViewOnlyAdmin):
+    """Who holds an API key, since when, until when and when it was last used; never the key or its
+    digest. A moderator revokes a leaked key with the action (an audit row names them)."""
+
+    list_display = ("user", "created", "expiry", "last_used_at")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "user__email")
+    date_hierarchy = "created"
+    fields = ("user", "created", "expiry", "last_used_at")
+    actions = ("revoke",)
+
+    @admin.action(description=_("Revoke the selected API tokens"), permissions=("revoke",))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        users = {token.user for token in queryset.select_related("user")}
+        for user in users:
+            api_token_revoke(user=user, by=request.user, reason="revoked by a moderator")
+        count = len(users)
+        self.message_user(
+            request, ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count) % {"count": count}
+        )
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("brands.delete_apitoken")
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False  # deleting skips the audit row: revoke with the action instead
+
+
+@admin.register(EmailConfirmation)
+class EmailConfirmationAdmin(ViewOnlyAdmin):
+    """Addresses given at sign-up and whether their owner confirmed them; the link's token is never shown."""
+
+    list_display = ("email", "user", "created_at", "confirmed_at")
+    list_select_related = ("user",)
+    list_filter = (("confirmed_at", admin.EmptyFieldListFilter),)
+    search_fields = ("email", "user__username")
+    fields = ("user", "email", "created_at", "confirmed_at")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from influencers.models import Influencer, Niche
 from influencers.taxonomy import Country, ModerationStatus
@@ -91,6 +92,26 @@ class BrandInvitation(models.Model):
         return f"{self.email} → {self.brand}"
 
 
+class EmailConfirmation(models.Model):
+    """An address given at sign-up, waiting for its owner to open the link sent to it.
+
+    The account works at once, but its email stays empty (no notification, no password reset goes
+    there) until the link is opened: a sign-up neither proves nor reveals who owns an address.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_confirmations")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True)  # SHA-256 of the link's token
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.user})"
+
+
 class Shortlist(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="shortlists")
     name = models.CharField(max_length=120)
@@ -127,3 +148,20 @@ class ShortlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.influencer} in {self.shortlist}"
+
+
+class ApiToken(AbstractAuthToken):
+    """A personal API key, stored as a SHA-512 digest (django-rest-knox); the key itself is shown once.
+
+    `password_fingerprint` is the user's session auth hash when the key was made: a password change
+    or reset (by any path, the admin and `manage.py changepassword` included) changes it, and the
+    authentication class then refuses the key, exactly as Django logs out the user's sessions.
+    """
+
+    password_fingerprint = models.CharField(max_length=128, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]

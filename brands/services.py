@@ -26,7 +26,7 @@ from influencers.models import Influencer, Niche
 from influencers.services import audit_record, moderation_decide, notification_send
 from influencers.taxonomy import ModerationStatus
 
-from .models import Brand, BrandInvitation, BrandMember, Shortlist, ShortlistEntry
+from .models import Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
 
 logger = logging.getLogger(__name__)
 
@@ -52,14 +52,23 @@ INVITATION_VALID_DAYS = 14
 BRAND_PROFILE_FIELDS = ("name", "website", "country", "description")
 
 
-def _user_create(*, username: str, email: str, password: str) -> AbstractBaseUser:
-    """A new login; username and email must be unused (case-insensitively), the password strong."""
+def _address_normalize(email: str) -> str:
+    return get_user_model().objects.normalize_email((email or "").strip()).lower()
+
+
+def _user_create(*, username: str, email: str, password: str, email_confirmed: bool = True) -> AbstractBaseUser:
+    """A new login; the username must be unused (case-insensitively), the password strong.
+
+    `email_confirmed`: the address was proven (an invitation link reached it) and is stored, so it
+    must be unused. Otherwise (a sign-up) it only takes part in the password checks; the caller
+    keeps it aside until its owner confirms it (`_email_confirmation_start`).
+    """
     user_model = get_user_model()
     username = (username or "").strip()
-    email = user_model.objects.normalize_email((email or "").strip()).lower()
+    email = _address_normalize(email)
     if user_model.objects.filter(username__iexact=username).exists():
         raise DomainError(_("This username is taken; choose another."), field="username")
-    if email and user_model.objects.filter(email__iexact=email).exists():
+    if email_confirmed and email and user_model.objects.filter(email__iexact=email).exists():
         raise DomainError(
             _("An account with this email address already exists: log in, or reset your password."), field="email"
         )
@@ -69,9 +78,97 @@ def _user_create(*, username: str, email: str, password: str) -> AbstractBaseUse
         validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
+    if not email_confirmed:
+        user.email = ""
     user.set_password(password)
     user.save()
     return user
+
+
+EMAIL_CONFIRMATION_VALID_DAYS = 7
+
+
+def _email_confirmation_start(*, user: AbstractBaseUser, email: str) -> EmailConfirmation:
+    """Keep a sign-up's address aside and email its owner; the same for a new and a known address.
+
+    A new address gets a confirmation link. An address that already has an account gets a warning
+    instead (someone tried to sign up with it): the person signing up sees the same answer either
+    way, so the sign-up form does not tell who is registered.
+    """
+    email = _address_normalize(email)
+    token = secrets.token_urlsafe(32)
+    confirmation = EmailConfirmation.objects.create(user=user, email=email, token=_token_hash(token))
+    if get_user_model().objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        transaction.on_commit(lambda: _signup_attempt_email(address=email))
+    else:
+        link = f"{settings.SITE_URL}{reverse('email_confirm')}?token={token}"
+        transaction.on_commit(lambda: _email_confirmation_email(address=email, link=link))
+    return confirmation
+
+
+def _send_account_email(*, address: str, subject: str, body: str) -> None:
+    try:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
+    except OSError:
+        logger.exception("Could not email %s", address)
+
+
+def _email_confirmation_email(*, address: str, link: str) -> None:
+    body = _(
+        "Welcome to Invloed.\n\n"
+        "Open this link within %(days)d days to confirm that this address is yours:\n%(link)s\n\n"
+        "If you did not sign up, ignore this email: the address will not be used."
+    ) % {"days": EMAIL_CONFIRMATION_VALID_DAYS, "link": link}
+    _send_account_email(address=address, subject=_("Confirm your email address for Invloed"), body=body)
+
+
+def _signup_attempt_email(*, address: str) -> None:
+    body = _(
+        "Someone tried to create a new Invloed account with this email address, which already belongs to "
+        "your account.\n\n"
+        "If that was you, log in at %(login)s, or reset your password at %(reset)s.\n\n"
+        "If it was not you, you can ignore this email: nothing changed on your account."
+    ) % {
+        "login": f"{settings.SITE_URL}{reverse('login')}",
+        "reset": f"{settings.SITE_URL}{reverse('password_reset')}",
+    }
+    _send_account_email(address=address, subject=_("Someone tried to sign up with your address"), body=body)
+
+
+def account_email_confirm(*, token: str) -> EmailConfirmation:
+    """The link from the confirmation email: the address becomes the account's email."""
+    cutoff = timezone.now() - timedelta(days=EMAIL_CONFIRMATION_VALID_DAYS)
+    confirmation = (
+        EmailConfirmation.objects.filter(
+            token=_token_hash(token or ""), confirmed_at__isnull=True, created_at__gte=cutoff
+        )
+        .select_related("user")
+        .first()
+    )
+    if confirmation is None:
+        raise DomainError(_("This confirmation link is invalid, expired or already used."))
+    user = confirmation.user
+    with transaction.atomic():
+        # Another account may have confirmed or been given this address since the link was sent.
+        if get_user_model().objects.filter(email__iexact=confirmation.email).exclude(pk=user.pk).exists():
+            raise Conflict(_("This address now belongs to another account; it was not added to yours."))
+        claimed = EmailConfirmation.objects.filter(pk=confirmation.pk, confirmed_at__isnull=True).update(
+            confirmed_at=timezone.now()
+        )
+        if not claimed:
+            raise Conflict(_("This confirmation link was just used."))
+        user.email = confirmation.email
+        user.save(update_fields=["email"])
+        audit_record(actor=user, action="account.email_confirmed", target=user, data={"email": confirmation.email})
+    return confirmation
+
+
+def account_email_pending(user: AbstractBaseUser) -> str:
+    """The address a sign-up gave and has not confirmed yet ("" when none)."""
+    if user.email:
+        return ""
+    confirmation = EmailConfirmation.objects.filter(user=user, confirmed_at__isnull=True).first()
+    return confirmation.email if confirmation else ""
 
 
 def account_signup_influencer(
@@ -83,13 +180,14 @@ def account_signup_influencer(
         raise DomainError(_("This handle is taken on Invloed; choose another."), field="handle")
     try:
         with transaction.atomic():
-            user = _user_create(username=username, email=email, password=password)
+            user = _user_create(username=username, email=email, password=password, email_confirmed=False)
             influencer = Influencer(
                 user=user, handle=handle, display_name=display_name.strip(), status=ModerationStatus.PENDING
             )
             influencer.full_clean()
             influencer.save()
             audit_record(actor=user, action="account.signup_influencer", target=influencer)
+            _email_confirmation_start(user=user, email=email)
     except IntegrityError as exc:
         raise Conflict(_("This username or handle was just taken; choose another.")) from exc
     return influencer
@@ -110,7 +208,7 @@ def account_signup_brand(
     """A brand signs up: a login, a pending brand that a moderator reviews, and its owner membership."""
     try:
         with transaction.atomic():
-            user = _user_create(username=username, email=email, password=password)
+            user = _user_create(username=username, email=email, password=password, email_confirmed=False)
             brand = Brand(
                 name=(brand_name or "").strip(),
                 slug=_brand_slug(brand_name or ""),
@@ -122,6 +220,7 @@ def account_signup_brand(
             brand.save()
             member = BrandMember.objects.create(user=user, brand=brand, role=BrandMember.Role.OWNER)
             audit_record(actor=user, action="account.signup_brand", target=brand)
+            _email_confirmation_start(user=user, email=email)
     except IntegrityError as exc:
         raise Conflict(_("This username or brand was just taken; try again.")) from exc
     return member
@@ -149,7 +248,13 @@ def _invitation_email(*, address: str, brand_name: str, inviter: str, link: str)
 def brand_invitation_create(*, brand: Brand, email: str, by: AbstractBaseUser) -> BrandInvitation:
     """An owner invites a teammate by email; the link in the email is the only copy of the token."""
     _require_owner(brand=brand, by=by)
-    if brand.status in (ModerationStatus.REJECTED, ModerationStatus.SUSPENDED):
+    # Each invitation is an email in the brand's name to an address the sender picks: only a brand a
+    # moderator has approved may send them, or a fresh sign-up could make the site mail anyone.
+    if brand.status == ModerationStatus.PENDING:
+        raise NotAllowed(
+            _("Your brand is waiting for a moderator's review: you can invite teammates once it is approved.")
+        )
+    if brand.status != ModerationStatus.APPROVED:
         raise NotAllowed(_("A %(status)s brand cannot invite teammates.") % {"status": brand.get_status_display()})
     email = get_user_model().objects.normalize_email((email or "").strip()).lower()
     try:

@@ -1,7 +1,8 @@
 """POST /account/api-token/: create, replace or revoke the user's API token from the account page.
 
 The key is shown once, on the account page right after it is created (kept in the server-side
-session for that one rendering), never again: whoever sees the page later cannot copy it.
+session for that one rendering), never again: whoever sees the page later cannot copy it. The
+database keeps only its digest; the account page is sent with `Cache-Control: no-store`.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ SESSION_KEY = "api_token_once"
 def api_token(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action")
     if action == "create":
-        token = api_token_issue(user=request.user)
-        request.session[SESSION_KEY] = token.key
+        issued = api_token_issue(user=request.user)
+        request.session[SESSION_KEY] = issued.key
         messages.success(request, _("Your API token was created. Copy it now: it is shown only once."))
     elif action == "revoke":
         if api_token_revoke(user=request.user):

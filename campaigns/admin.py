@@ -17,9 +17,11 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from influencers.admin_base import HTTPS_URL_FIELDS, ModeratedAdmin, ViewOnlyAdmin, related_count
+from influencers.admin_ownership import OwnershipTransferAdmin
 from influencers.taxonomy import WorkKind
 
 from .models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
+from .ownership import campaign_transfer_ownership
 from .services import campaign_moderate
 
 KIND_TERMS_FIELDSETS: dict[str, tuple[Any, tuple[str, ...]]] = {
@@ -55,9 +57,14 @@ class CollaborationInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ModeratedAdmin):
+class CampaignAdmin(OwnershipTransferAdmin, ModeratedAdmin):
     moderation_status_field = "moderation_status"
     moderation_reason_field = "moderation_reason"
+    # The brand owning a campaign gets its applications and pays its fees: moved only by the transfer page.
+    ownership_fields = ("brand",)
+    transfer_owner_field = "brand_slug"
+    transfer_owner_label = _("Slug of the new brand")
+    transfer_owner_help = _("An approved brand, e.g. acme-studio (shown in the brand list).")
 
     list_display = (
         "title",
@@ -133,6 +140,9 @@ class CampaignAdmin(ModeratedAdmin):
 
     def moderate(self, *, obj: Campaign, decision: str, reason: str, by: AbstractBaseUser) -> Campaign:
         return campaign_moderate(campaign=obj, decision=decision, reason=reason, by=by)
+
+    def transfer(self, *, obj: Campaign, owner: str, reason: str, by: AbstractBaseUser) -> Campaign:
+        return campaign_transfer_ownership(campaign=obj, brand_slug=owner, reason=reason, by=by)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Campaign]:
         return super().get_queryset(request).annotate(collaboration_count=related_count(Collaboration, "campaign"))

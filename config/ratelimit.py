@@ -47,6 +47,12 @@ MESSAGES = {
     "team_invite": gettext_lazy("You sent too many team invitations in a short time. Try again in %(wait)s."),
     "apply": gettext_lazy("You sent too many applications in a short time. Try again in %(wait)s."),
     "message": gettext_lazy("You sent too many messages in a short time. Try again in %(wait)s."),
+    "password_reset_email": gettext_lazy(
+        "We already sent several password-reset emails to this address: check your inbox and spam folder, "
+        "or try again in %(wait)s."
+    ),
+    "password_reset_client": gettext_lazy("Too many password-reset requests from your address. Try again in %(wait)s."),
+    "password_change": gettext_lazy("Too many attempts to change your password. Try again in %(wait)s."),
 }
 
 

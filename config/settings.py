@@ -42,7 +42,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    # DRF's plaintext tokens are gone (brands.ApiToken replaced them); the app stays installed so
+    # the migration that empties its table runs everywhere.
     "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -217,7 +220,7 @@ CONTENT_SECURITY_POLICY = {
 # Token first: an unauthenticated API request gets 401 with `WWW-Authenticate: Token`, not 403.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "brands.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -256,6 +259,26 @@ RATE_LIMITS = {
     "team_invite": env.str("RATE_LIMIT_TEAM_INVITE", default="30/hour"),
     "apply": env.str("RATE_LIMIT_APPLY", default="60/hour"),
     "message": env.str("RATE_LIMIT_MESSAGE", default="120/hour"),
+    # Password-reset emails: per address asked for (a mailbox is not flooded) and per client.
+    "password_reset_email": env.str("RATE_LIMIT_PASSWORD_RESET_EMAIL", default="3/hour"),
+    "password_reset_client": env.str("RATE_LIMIT_PASSWORD_RESET_CLIENT", default="10/hour"),
+    # Wrong old passwords on the password-change form, per user (a stolen session cannot guess on).
+    "password_change": env.str("RATE_LIMIT_PASSWORD_CHANGE", default="5/15min"),
+}
+
+# --- API tokens (django-rest-knox, model brands.ApiToken) --------------------------------------
+# Stored as SHA-512 digests, shown once, revoked by a password change or reset. A key expires
+# API_TOKEN_TTL_DAYS after it was made (0: never); the owner makes a new one on the account page.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+if API_TOKEN_TTL_DAYS < 0:
+    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be 0 (no expiry) or a number of days")
+KNOX_TOKEN_MODEL = "brands.ApiToken"  # noqa: S105 - a model name, not a secret
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS) if API_TOKEN_TTL_DAYS else None,
+    "AUTH_HEADER_PREFIX": "Token",
+    # A recognisable prefix lets secret scanners (and people) tell an Invloed key when one leaks.
+    "TOKEN_PREFIX": "invl_",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Invloed API",

@@ -28,6 +28,7 @@ from .admin_base import (
     format_percent,
     related_count,
 )
+from .admin_ownership import OwnershipReadOnlyAdmin, OwnershipTransferAdmin
 from .import_admin import import_urls
 from .models import (
     Audience,
@@ -42,6 +43,7 @@ from .models import (
     Post,
     SocialAccount,
 )
+from .ownership import influencer_transfer_ownership
 from .services import influencer_moderate
 
 admin.site.site_header = _("Invloed moderation")
@@ -142,7 +144,7 @@ class OfferInline(admin.TabularInline):
 
 
 @admin.register(Influencer)
-class InfluencerAdmin(MetricsDisplayMixin, ModeratedAdmin):
+class InfluencerAdmin(MetricsDisplayMixin, OwnershipTransferAdmin, ModeratedAdmin):
     list_display = (
         "handle",
         "display_name",
@@ -175,8 +177,16 @@ class InfluencerAdmin(MetricsDisplayMixin, ModeratedAdmin):
         (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
+    # Who owns the profile gets its collaborations and fees: moved only by the transfer page.
+    ownership_fields = ("user",)
+    transfer_owner_label = _("Username of the new owner")
+    transfer_owner_help = _("A login that is not yet a creator and does not work for a brand.")
+
     def moderate(self, *, obj: Influencer, decision: str, reason: str, by: AbstractBaseUser) -> Influencer:
         return influencer_moderate(influencer=obj, decision=decision, reason=reason, by=by)
+
+    def transfer(self, *, obj: Influencer, owner: str, reason: str, by: AbstractBaseUser) -> Influencer:
+        return influencer_transfer_ownership(influencer=obj, username=owner, reason=reason, by=by)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Influencer]:
         return super().get_queryset(request).annotate(account_count=related_count(SocialAccount, "influencer"))
@@ -215,7 +225,9 @@ def _reason_text(reason: Any) -> str:
 
 
 @admin.register(SocialAccount)
-class SocialAccountAdmin(MetricsDisplayMixin, admin.ModelAdmin):
+class SocialAccountAdmin(MetricsDisplayMixin, OwnershipReadOnlyAdmin):
+    ownership_fields = ("influencer",)
+
     list_display = (
         "handle",
         "platform",
@@ -299,7 +311,9 @@ class AudienceCountryInline(admin.TabularInline):
 
 
 @admin.register(Audience)
-class AudienceAdmin(admin.ModelAdmin):
+class AudienceAdmin(OwnershipReadOnlyAdmin):
+    ownership_fields = ("influencer",)
+
     list_display = ("influencer", "source", "as_of", "women_share", "largest_age_band", "country_count", "updated_at")
     list_select_related = ("influencer",)
     list_filter = ("source",)
@@ -336,7 +350,9 @@ class AudienceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(OwnershipReadOnlyAdmin):
+    ownership_fields = ("influencer",)
+
     list_display = ("title", "influencer", "kind", "platform", "price", "currency", "turnaround_days", "is_active")
     list_select_related = ("influencer",)
     list_filter = ("kind", "platform", "currency", "is_active")

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from brands.models import Brand, BrandInvitation, BrandMember, Shortlist, ShortlistEntry
+from brands.models import Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
 from campaigns.models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
 from influencers.models import (
     Audience,
@@ -258,6 +258,15 @@ class EngineRunFactory(DjangoModelFactory):
 
     kind = EngineRun.Kind.MATCHES_CAMPAIGN
     scope = "all"
+
+
+class EmailConfirmationFactory(DjangoModelFactory):
+    class Meta:
+        model = EmailConfirmation
+
+    user = factory.SubFactory(UserFactory, email="")
+    email = factory.LazyAttribute(lambda c: f"{c.user.username}@example.com")
+    token = factory.Sequence(lambda n: f"confirmation-token-{n:08d}")
 
 
 class BrandInvitationFactory(DjangoModelFactory):

@@ -15,7 +15,8 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from brands.models import Brand, BrandInvitation, BrandMember, Shortlist, ShortlistEntry
+from brands.api_tokens import api_token_issue
+from brands.models import ApiToken, Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
 from campaigns.models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
 from influencers.models import (
     Audience,
@@ -86,6 +87,9 @@ CASES = [
     AdminCase(BrandMember, lambda: f.BrandMemberFactory(), queries=5),
     AdminCase(BrandInvitation, lambda: f.BrandInvitationFactory(invited_by=f.UserFactory()), queries=7, can_add=False),
     AdminCase(Shortlist, lambda: f.ShortlistEntryFactory().shortlist, queries=5),
+    # + total count, + date hierarchy.
+    AdminCase(ApiToken, lambda: api_token_issue(user=f.UserFactory()).token, queries=7, can_add=False),
+    AdminCase(EmailConfirmation, lambda: f.EmailConfirmationFactory(), queries=5, can_add=False),  # + total count
     AdminCase(ShortlistEntry, lambda: f.ShortlistEntryFactory(added_by=f.UserFactory()), queries=5),
     AdminCase(Campaign, lambda: f.CollaborationFactory().campaign, queries=7),  # + total count, + date hierarchy
     AdminCase(Collaboration, lambda: f.CollaborationFactory(), queries=7, can_add=False),
@@ -212,7 +216,7 @@ def test_saving_an_influencer_keeps_engine_metrics_and_moderation_status(staff_c
 def test_account_metrics_and_match_scores_are_read_only(staff_client: Client) -> None:
     account = f.SocialAccountFactory()
     form_fields = set(staff_client.get(admin_url(SocialAccount, "change", account.pk)).context["adminform"].form.fields)
-    assert form_fields == {"influencer", "platform", "handle", "url", "followers"}
+    assert form_fields == {"platform", "handle", "url", "followers"}  # the owner is read-only too
 
     match = f.MatchFactory()
     response = staff_client.get(admin_url(Match, "change", match.pk))

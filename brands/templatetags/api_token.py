@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django import template
-from rest_framework.authtoken.models import Token
 
+from brands.api_tokens import api_token_for
 from brands.token_views import SESSION_KEY
 
 register = template.Library()
@@ -15,8 +15,8 @@ def api_token_state(context: template.Context) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"exists": False, "created": None, "new_key": None}
-    token = Token.objects.filter(user=user).only("created").first()
+        return {"exists": False, "token": None, "new_key": None}
+    token = api_token_for(user)
     # Shown on this rendering only: the session forgets it at once.
     new_key = request.session.pop(SESSION_KEY, None)
-    return {"exists": token is not None, "created": token.created if token else None, "new_key": new_key}
+    return {"exists": token is not None, "token": token, "new_key": new_key}

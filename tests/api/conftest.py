@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from brands.models import Brand, BrandMember
+from brands.api_tokens import api_token_issue
+from brands.models import ApiToken, Brand, BrandMember
 from influencers.models import Influencer
 from tests.factories import (
     AudienceFactory,
@@ -31,8 +32,12 @@ def _fast_password_hashing(settings):
 
 
 def token_client(user) -> APIClient:
+    """A client with a key in use, as an integration has: its last use was just recorded, so the
+    pinned query counts below are those of every request (last use is written at most once a minute)."""
+    issued = api_token_issue(user=user)
+    ApiToken.objects.filter(pk=issued.token.pk).update(last_used_at=timezone.now())
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
     return client
 
 

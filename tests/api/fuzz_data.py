@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from rest_framework.authtoken.models import Token
-
+from brands.api_tokens import api_token_issue
 from campaigns.models import Collaboration
 from influencers.models import EngineRun
 from tests.factories import (
@@ -54,8 +53,8 @@ def demo_world(creators: int = 6) -> dict:
     ShortlistEntryFactory(shortlist=shortlist, influencer=influencers[2])
     run = EngineRunFactory(scope=f"campaign:{campaigns[0].pk}", kind=EngineRun.Kind.MATCHES_CAMPAIGN)
     return {
-        "brand_token": Token.objects.create(user=member.user).key,
-        "influencer_token": Token.objects.create(user=creator.user).key,
+        "brand_token": api_token_issue(user=member.user).key,
+        "influencer_token": api_token_issue(user=creator.user).key,
         "campaign": campaigns[0],
         "invited": invited,
         "run": run,

@@ -4,17 +4,19 @@ endpoint (staff or a provider account; all or nothing, answered with the run).""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from brands.api_tokens import api_token_issue
+from brands.models import ApiToken
 from influencers.models import AuditEvent, EngineRun, Post
 from tests.api.conftest import Roles, token_client
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,26 +28,31 @@ def test_create_show_once_replace_and_revoke_a_token(client, roles: Roles):
     assert "Create an API token" in page
 
     response = client.post("/account/api-token/", {"action": "create"}, follow=True)
-    key = Token.objects.get(user=user).key
-    assert key in response.content.decode()
+    key = re.search(r'id="api-token-key">([^<]+)<', response.content.decode()).group(1)
+    assert "no-store" in response["Cache-Control"]  # the page that shows the key is never cached
+    # Hashed at rest: no column of the row holds the key.
+    row = ApiToken.objects.values().get(user=user)
+    assert key not in {str(value) for value in row.values()}
+    assert row["expiry"] is not None
+    assert row["last_used_at"] is None
     # Shown once: the next visit says a token exists, without the key.
     later = client.get("/account/").content.decode()
     assert key not in later
     assert "Revoke token" in later
+    assert "Not used yet." in later
 
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/brands/me/").status_code == 200
+    assert ApiToken.objects.get(user=user).last_used_at is not None
+    assert "Last used on" in client.get("/account/").content.decode()
 
     client.post("/account/api-token/", {"action": "create"})
-    new_key = Token.objects.get(user=user).key
-    assert new_key != key
+    assert ApiToken.objects.filter(user=user).count() == 1
     assert api.get("/api/v1/brands/me/").status_code == 401  # the replaced key stopped working
 
     client.post("/account/api-token/", {"action": "revoke"})
-    assert not Token.objects.filter(user=user).exists()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {new_key}")
-    assert api.get("/api/v1/brands/me/").status_code == 401
+    assert not ApiToken.objects.filter(user=user).exists()
     actions = set(AuditEvent.objects.filter(action__startswith="api_token.").values_list("action", flat=True))
     assert actions == {"api_token.created", "api_token.replaced", "api_token.revoked"}
 
@@ -54,12 +61,84 @@ def test_token_view_needs_login_and_post(client, roles: Roles):
     assert client.post("/account/api-token/", {"action": "create"}).status_code == 302  # to the login page
     client.force_login(roles.member_a.user)
     assert client.get("/account/api-token/").status_code == 405
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
-def test_tokens_are_managed_in_the_admin(client, roles: Roles):
+def test_an_expired_token_is_refused_and_deleted(roles: Roles):
+    issued = api_token_issue(user=roles.member_a.user)
+    ApiToken.objects.filter(pk=issued.token.pk).update(expiry=timezone.now() - dt.timedelta(seconds=1))
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
+    assert api.get("/api/v1/brands/me/").status_code == 401
+    assert not ApiToken.objects.exists()
+
+
+def test_tokens_expire_after_the_configured_days(settings, roles: Roles):
+    issued = api_token_issue(user=roles.member_a.user)
+    expected = timezone.now() + dt.timedelta(days=settings.API_TOKEN_TTL_DAYS)
+    assert abs(issued.token.expiry - expected) < dt.timedelta(minutes=1)
+
+
+def test_a_password_change_revokes_the_token(client, roles: Roles):
+    user = roles.member_a.user
+    key = api_token_issue(user=user).key
+    client.force_login(user)
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": "An0ther-long-secret", "new_password2": "An0ther-long-secret"},
+    )
+    assert response.status_code == 302
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/brands/me/").status_code == 401
+    assert not ApiToken.objects.filter(user=user).exists()
+
+
+def test_a_password_reset_revokes_the_token(client, roles: Roles, mailoutbox):
+    user = roles.member_a.user
+    key = api_token_issue(user=user).key
+    client.post("/accounts/password_reset/", {"email": user.email})
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+/)", mailoutbox[-1].body).group(1)
+    form_url = client.get(link).url  # Django swaps the token for a session key and redirects
+    response = client.post(form_url, {"new_password1": "An0ther-long-secret", "new_password2": "An0ther-long-secret"})
+    assert response.status_code == 302
+    assert response.url.endswith("/reset/done/")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/brands/me/").status_code == 401
+    assert not ApiToken.objects.filter(user=user).exists()
+
+
+def test_a_password_set_elsewhere_also_stops_the_token(roles: Roles):
+    """The admin's password form and `manage.py changepassword` call set_password without our views."""
+    user = roles.member_a.user
+    key = api_token_issue(user=user).key
+    user.set_password("An0ther-long-secret")
+    user.save()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = api.get("/api/v1/brands/me/")
+    assert response.status_code == 401
+    assert "password change" in response.json()["detail"]
+
+
+def test_the_admin_lists_token_holders_never_keys_and_revokes_with_an_audit_row(client, roles: Roles):
+    issued = api_token_issue(user=roles.member_a.user)
     client.force_login(roles.staff)
-    assert client.get("/admin/authtoken/tokenproxy/").status_code == 200
+    assert client.get("/admin/authtoken/tokenproxy/").status_code == 404  # DRF's clear-text list is gone
+    page = client.get("/admin/brands/apitoken/").content.decode()
+    assert roles.member_a.user.username in page
+    assert issued.key not in page
+    assert issued.key[:15] not in page
+    # (The row's id in the links is the SHA-512 digest: it cannot be turned back into the key.)
+
+    response = client.post(
+        "/admin/brands/apitoken/", {"action": "revoke", "_selected_action": [issued.token.pk]}, follow=True
+    )
+    assert "1 token revoked." in response.content.decode()
+    assert not ApiToken.objects.exists()
+    event = AuditEvent.objects.get(action="api_token.revoked")
+    assert event.actor == roles.staff
 
 
 # --- metrics import ---------------------------------------------------------------------------------

@@ -113,9 +113,56 @@ def test_taken_username_email_and_handle_are_refused(client):
         reverse("signup_influencer"), signup_data(username="EXISTING", handle="other", display_name="Sanne")
     )
     assert "taken" in " ".join(response.context["form"].errors["username"])
-    response = client.post(reverse("signup_influencer"), signup_data(handle="other", display_name="Sanne"))
-    assert "already exists" in " ".join(response.context["form"].errors["email"])
     assert User.objects.count() == 1
+
+
+def _signup_answer(client, **overrides) -> tuple[int, str, list[str]]:
+    response = client.post(reverse("signup_influencer"), signup_data(**overrides), follow=True)
+    texts = [str(message) for message in response.context["messages"]]
+    return response.status_code, response.redirect_chain[-1][0], texts
+
+
+def test_signup_answers_the_same_whether_the_email_has_an_account(client, django_capture_on_commit_callbacks):
+    owner = UserFactory(username="existing", email="sanne@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        known = _signup_answer(client, handle="sanne", display_name="Sanne", email="Sanne@Example.com")
+    client.logout()
+    with django_capture_on_commit_callbacks(execute=True):
+        new = _signup_answer(client, username="fresh", handle="fresh", display_name="Fresh", email="fresh@example.com")
+    assert known[:2] == new[:2] == (200, reverse("me:dashboard"))
+    assert [text.replace("Sanne@Example.com", "@") for text in known[2]] == [
+        text.replace("fresh@example.com", "@") for text in new[2]
+    ]
+    assert "We sent an email to Sanne@Example.com" in " ".join(known[2])
+    # The owner of the address is told, instead of a confirmation link; their account is unchanged.
+    warning, confirmation = mail.outbox
+    assert warning.to == ["sanne@example.com"]
+    assert "Someone tried to create a new Invloed account" in warning.body
+    assert "confirm-email" not in warning.body
+    assert confirmation.to == ["fresh@example.com"]
+    assert "confirm-email/?token=" in confirmation.body
+    owner.refresh_from_db()
+    assert owner.email == "sanne@example.com"
+    # The new login does not get the address: no notification or password reset goes there.
+    assert User.objects.get(username="sanne").email == ""
+
+
+def test_a_signup_address_is_used_once_confirmed(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("signup_brand"), signup_data(brand_name="Trail & Co"))
+    user = User.objects.get(username="sanne")
+    assert user.email == ""
+    assert "waiting for you to open the link" in client.get(reverse("account")).content.decode()
+    token = re.search(r"confirm-email/\?token=(\S+)", mail.outbox[-1].body).group(1)
+    page = client.get(reverse("email_confirm"), {"token": token})
+    assert page.status_code == 200
+    assert User.objects.get(username="sanne").email == ""  # a mail scanner's GET confirms nothing
+    response = client.post(reverse("email_confirm"), {"token": token}, follow=True)
+    assert "sanne@example.com is confirmed" in response.content.decode()
+    assert User.objects.get(username="sanne").email == "sanne@example.com"
+    assert AuditEvent.objects.filter(action="account.email_confirmed").exists()
+    again = client.post(reverse("email_confirm"), {"token": token}, follow=True)
+    assert "invalid, expired or already used" in again.content.decode()
 
 
 def test_html_in_a_name_is_stored_as_text_and_rendered_escaped(client):
@@ -273,6 +320,19 @@ def test_a_suspended_brand_cannot_invite_teammates():
     member = BrandMemberFactory(brand=BrandFactory(status=ModerationStatus.SUSPENDED))
     with pytest.raises(NotAllowed):
         brand_invitation_create(brand=member.brand, email="x@example.com", by=member.user)
+
+
+def test_a_pending_brand_cannot_invite_teammates_and_nothing_is_sent(client, django_capture_on_commit_callbacks):
+    """A fresh sign-up must not make the site email any address in a brand name it chose."""
+    owner = BrandMemberFactory(role=BrandMember.Role.OWNER, brand=BrandFactory(status=ModerationStatus.PENDING))
+    client.force_login(owner.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("brand:team"), {"email": "anyone@example.com"})
+    assert response.status_code == 200
+    assert "waiting for a moderator&#x27;s review" in response.content.decode()
+    assert not BrandInvitation.objects.exists()
+    assert not AuditEvent.objects.filter(action="brand.member_invited").exists()
+    assert mail.outbox == []
 
 
 def test_expired_invitations_do_not_work_and_do_not_block_a_new_one(owner):

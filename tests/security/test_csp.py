@@ -144,6 +144,7 @@ PAGES: dict[str, list[Page]] = {
     "accounts/signup/": [("anonymous", _r("signup"))],
     "accounts/signup/creator/": [("anonymous", _r("signup_influencer"))],
     "accounts/signup/brand/": [("anonymous", _r("signup_brand"))],
+    "accounts/confirm-email/": [("anonymous", lambda w: reverse("email_confirm") + "?token=no-such-token")],
     "accounts/invitations/<str:token>/": [
         ("anonymous", lambda w: reverse("brand_invitation_accept", args=[w.invitation_token])),
         ("anonymous", lambda w: reverse("brand_invitation_accept", args=["no-such-token"])),
@@ -292,6 +293,12 @@ ADMIN_PAGES: dict[str, list[Page]] = {
         )
     ],
     "admin:influencers_enginerun_import": [("staff", _r("admin:influencers_enginerun_import"))],
+    "admin:influencers_influencer_transfer": [
+        ("staff", lambda w: reverse("admin:influencers_influencer_transfer", args=[w.creator.pk]))
+    ],
+    "admin:campaigns_campaign_transfer": [
+        ("staff", lambda w: reverse("admin:campaigns_campaign_transfer", args=[w.open_campaign.pk]))
+    ],
 }
 MODEL_ADMIN_VIEWS = ("changelist", "add", "change", "history", "delete")
 

@@ -18,9 +18,9 @@ from urllib.parse import quote
 
 import pytest
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from brands.api_tokens import api_token_issue
 from brands.serializers import (
     BrandSerializer,
     ShortlistEntryCreateSerializer,
@@ -266,7 +266,7 @@ def api(world: World) -> dict[str, APIClient]:
     clients = {}
     for role in ("creator", "brand", "staff"):
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.users[role]).key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=world.users[role]).key}")
         clients[role] = client
     return clients
 

@@ -20,9 +20,9 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from brands.api_tokens import api_token_issue
 from brands.models import Brand
 from campaigns.models import Collaboration, CollaborationMessage
 from config.ratelimit import Rate, parse_rate, rate_limit_hit
@@ -52,7 +52,7 @@ def limits(settings):
 
 def token_client(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user).key}")
     return client
 
 
