@@ -451,23 +451,31 @@ def _similarity_features(*, target: Influencer, candidates: list[tuple]) -> tupl
         )
         country_rows = cursor.fetchall()
 
+    # Scatter the rows into dense arrays by row position (numpy fancy indexing, no Python loop per row).
     niche_names = {niche_id: (slug, name) for _influencer, niche_id, slug, name in niche_rows}
     niche_ids = sorted(niche_names)
     niche_column = {niche_id: index for index, niche_id in enumerate(niche_ids)}
     niches = np.zeros((n, len(niche_ids)), dtype=bool)
-    for influencer_id, niche_id, _slug, _name in niche_rows:
-        niches[position[influencer_id], niche_column[niche_id]] = True
+    if niche_rows:
+        niches[
+            [position[row[0]] for row in niche_rows],
+            [niche_column[row[1]] for row in niche_rows],
+        ] = True
 
     has_audience = np.zeros(n, dtype=bool)
     shares = np.zeros((n, len(share_fields)))
-    for influencer_id, *values in audience_rows:
-        has_audience[position[influencer_id]] = True
-        shares[position[influencer_id]] = values
-    country_codes = sorted({country for _influencer, country, _share in country_rows})
+    if audience_rows:
+        rows_at = [position[row[0]] for row in audience_rows]
+        has_audience[rows_at] = True
+        shares[rows_at] = np.array([row[1:] for row in audience_rows], dtype=np.float64)
+    country_codes = sorted({row[1] for row in country_rows})
     country_column = {code: index for index, code in enumerate(country_codes)}
     countries = np.zeros((n, len(country_codes)))
-    for influencer_id, country, share in country_rows:
-        countries[position[influencer_id], country_column[country]] = share
+    if country_rows:
+        countries[
+            [position[row[0]] for row in country_rows],
+            [country_column[row[1]] for row in country_rows],
+        ] = [row[2] for row in country_rows]
 
     features = Features(
         ids=np.array(ids, dtype=np.int64),
@@ -502,7 +510,7 @@ SIMILAR_CARD_FIELDS = (
 def influencer_similar(*, influencer: Influencer, limit: int = SIMILAR_LIMIT) -> list[SimilarCreator]:
     """The `limit` creators most like this one (docs/metrics.md#similar-creators), best first.
 
-    Only brand-visible creators, never the creator itself. Six queries whatever the data size: the
+    Only brand-visible creators, never the creator itself. Seven queries whatever the data size: the
     creator's niches, the candidates below and above its follower count, their niches, audiences and
     audience countries, and the chosen creators' display columns.
     """
