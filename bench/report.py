@@ -161,6 +161,8 @@ def _detail_text(item: Measurement) -> str:
         return f"{shown}{page}"
     if "rows_per_second_p50" in d:
         return f"{d['rows_per_second_p50']:,} rows/s ({d.get('rows_per_run', 0):,} per run)"
+    if "creators" in d:
+        return f"{d['creators']} random creators, slowest {_fmt(d.get('slowest_ms'))} ms"
     if item.name.startswith("queries:"):
         return ", ".join(f"{k}: {v}" for k, v in d.get("queries", {}).items())
     for key in ("stored", "accounts_with_new_posts", "rows_written_last_run", "campaigns"):

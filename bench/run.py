@@ -17,6 +17,7 @@ import psycopg
 
 from .database import django_dsn
 from .importing import measure_import
+from .lookalikes import measure_lookalikes
 from .measure import Measurement
 from .report import RESULTS_DIR, SMALLEST_DOCUMENTED_SCALE, judge, machine, markdown_table, write_json
 from .report import write_docs as write_docs_section
@@ -82,7 +83,7 @@ def run(
     only: str | None = None,
     log: Callable[[str], None] = print,
 ) -> list[Measurement]:
-    """Time everything, or only one group (`only="import"`: the import lines, written to `output`)."""
+    """Time everything, or only one group (`only="import"` or `"lookalikes"`: those lines, written to `output`)."""
     _collect_static()
     dsn = django_dsn()
     dataset = dataset_meta(dsn)
@@ -95,9 +96,12 @@ def run(
     if removed:
         log(f"Removed posts of {removed:,} accounts added by an earlier run")
     measurements: list[Measurement] = []
-    if only == "import":
-        log("Import")
-        measurements += measure_import(scale=scale, dsn=dsn, runs=heavy_runs)
+    if only in ("import", "lookalikes"):
+        if only == "import":
+            log("Import")
+            measurements += measure_import(scale=scale, dsn=dsn, runs=heavy_runs)
+        else:
+            measurements += _lookalikes(dsn=dsn, scale=scale, log=log)
         return _finish(
             measurements,
             scale=scale,
@@ -135,6 +139,7 @@ def run(
                 line.queries = max(line.detail["queries"].values())
                 line.detail["constant"] = len(set(line.detail["queries"].values())) == 1
             measurements.append(line)
+    measurements += _lookalikes(dsn=dsn, scale=scale, log=log)
     log("Metric recompute (incremental, 1 % of accounts with new posts)")
     measurements.append(measure_metrics_incremental(scale=scale, dsn=dsn, warmup=1, runs=engine_runs))
     log("Import")
@@ -150,6 +155,13 @@ def run(
         write_docs=write_docs,
         log=log,
     )
+
+
+def _lookalikes(*, dsn: str, scale: int, log: Callable[[str], None]) -> list[Measurement]:
+    log("Similar creators (one request per random creator)")
+    with psycopg.connect(dsn, autocommit=True) as floor_conn:
+        floor_conn.execute("SET TIME ZONE 'UTC'")
+        return measure_lookalikes(client=_client(), floor_conn=floor_conn, scale=scale)
 
 
 def _finish(

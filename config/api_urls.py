@@ -43,6 +43,11 @@ urlpatterns = [
     path("influencers/", influencers_api.InfluencerListApi.as_view(), name="influencer-list"),
     path("influencers/<handle:handle>/", influencers_api.InfluencerDetailApi.as_view(), name="influencer-detail"),
     path(
+        "influencers/<handle:handle>/similar/",
+        influencers_api.InfluencerSimilarApi.as_view(),
+        name="influencer-similar",
+    ),
+    path(
         "influencers/<handle:handle>/follower-history/",
         influencers_api.InfluencerFollowerHistoryApi.as_view(),
         name="influencer-follower-history",

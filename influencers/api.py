@@ -42,6 +42,7 @@ from .selectors import (
     influencer_discovery,
     influencer_profile_queryset,
     influencer_recent_posts,
+    influencer_similar,
     post_engagement,
     with_primary_platform,
 )
@@ -57,6 +58,8 @@ from .serializers import (
     MyAccountSerializer,
     MyOfferSerializer,
     MyProfileSerializer,
+    SimilarCreatorsSerializer,
+    avatar_url,
     niche_slugs,
     niches_for,
 )
@@ -170,6 +173,41 @@ class InfluencerDetailApi(ApiView):
     @extend_schema(operation_id="influencers_retrieve", responses=InfluencerDetailSerializer)
     def get(self, request: Request, handle: str) -> Response:
         return Response(InfluencerDetailSerializer(_visible_profile(handle), context={"request": request}).data)
+
+
+class InfluencerSimilarApi(ApiView):
+    """The 12 creators most like this one, best first, each with its reason (/metrics/#similar-creators)."""
+
+    permission_classes = [IsAuthenticated, BrandOrStaff]
+
+    @extend_schema(operation_id="influencers_similar", responses=SimilarCreatorsSerializer)
+    def get(self, request: Request, handle: str) -> Response:
+        # The same profiles as the detail endpoint answers for: hidden ones are a 404 for everyone.
+        influencer = get_object_or_404(Influencer.objects.visible_to_brands(), handle=handle)
+        results = []
+        for item in influencer_similar(influencer=influencer):
+            creator, similarity = item.influencer, item.similarity
+            results.append(
+                {
+                    "handle": creator.handle,
+                    "display_name": creator.display_name,
+                    "avatar": avatar_url(creator),
+                    "url": request.build_absolute_uri(reverse("api:influencer-detail", args=[creator.handle])),
+                    "tier": creator.tier,
+                    "total_followers": creator.total_followers,
+                    "engagement_rate": creator.engagement_rate,
+                    "credibility_score": creator.credibility_score,
+                    "metrics_updated_at": creator.metrics_updated_at,
+                    "similarity": similarity.score,
+                    "components": similarity.components,
+                    "audience_overlap": similarity.audience,
+                    "credibility_factor": similarity.credibility_factor,
+                    "shared_niches": [slug for slug, _name in item.shared_niches],
+                    "reason": item.reason,
+                }
+            )
+        body = {"handle": influencer.handle, "metrics_updated_at": influencer.metrics_updated_at, "results": results}
+        return Response(SimilarCreatorsSerializer(body).data)
 
 
 class InfluencerFollowerHistoryApi(ApiView):

@@ -160,6 +160,14 @@ DEFINITIONS: dict[str, Definition] = {
             _("An active offer of the campaign's kind within the budget per creator."),
         ),
         "reach_fit": ("match-score", _("Reach fit"), _("How well the creator's reach fits the campaign's range.")),
+        "similarity": (
+            "similar-creators",
+            _("Similarity"),
+            _(
+                "0–100: shared niches, audience overlap by age, gender and country, tier and engagement rate "
+                "compared with this creator; scaled down for credibility below 80."
+            ),
+        ),
         "result_count": (
             "discovery-counts",
             _("Result count"),

@@ -480,3 +480,49 @@ class ImportResultSerializer(serializers.Serializer):
     written = serializers.DictField(child=StrictIntegerField(), help_text=_("New or changed rows, per kind."))
     unchanged = serializers.DictField(child=StrictIntegerField(), help_text=_("Rows already up to date, per kind."))
     influencers_changed = StrictIntegerField(help_text=_("Creators whose metrics are being recomputed."))
+
+
+# --- similar creators ------------------------------------------------------------------------------
+
+
+class SimilarityComponentsSerializer(serializers.Serializer):
+    niches = StrictFloatField(help_text=_("Shared niches ÷ niches of either creator (0–1)."))
+    audience = StrictFloatField(help_text=_("Mean of the age, gender and country overlaps (0–1)."))
+    tier = StrictFloatField(help_text=_("1 same tier, 0.5 the next one, else 0."))
+    engagement = StrictFloatField(help_text=_("1 − |ln(ER ratio)| ÷ ln 4, at least 0."))
+
+
+class AudienceOverlapSerializer(serializers.Serializer):
+    age = StrictFloatField()
+    gender = StrictFloatField()
+    country = StrictFloatField()
+
+
+class SimilarCreatorSerializer(serializers.Serializer):
+    """One lookalike (definition: /metrics/#similar-creators)."""
+
+    handle = StrictCharField()
+    display_name = StrictCharField()
+    avatar = serializers.URLField(allow_null=True)
+    url = serializers.URLField(help_text=_("This creator's profile in the API."))
+    tier = NullIfBlankChoiceField(choices=Tier.choices)
+    total_followers = StrictIntegerField()
+    engagement_rate = StrictFloatField(allow_null=True, help_text=_("Fraction (0.034 = 3.4 %); null when unknown."))
+    credibility_score = StrictIntegerField(allow_null=True)
+    metrics_updated_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("When the engine computed this creator's numbers.")
+    )
+    similarity = StrictFloatField(help_text=_("0–100, higher is more alike."))
+    components = SimilarityComponentsSerializer()
+    audience_overlap = AudienceOverlapSerializer()
+    credibility_factor = StrictFloatField(help_text=_("Credibility ÷ 80, at most 1 (1 while not computed)."))
+    shared_niches = serializers.ListField(child=StrictCharField(), help_text=_("Slugs of the niches both share."))
+    reason = StrictCharField(help_text=_("The similarity in words, with the date of both creators' numbers."))
+
+
+class SimilarCreatorsSerializer(serializers.Serializer):
+    handle = StrictCharField(help_text=_("The creator the results are similar to."))
+    metrics_updated_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("When the engine computed that creator's numbers.")
+    )
+    results = SimilarCreatorSerializer(many=True)

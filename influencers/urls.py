@@ -11,4 +11,5 @@ urlpatterns = [
     path("", views.discover, name="discover"),
     # Only what a handle can be: any other value (NUL, which PostgreSQL cannot compare) is a plain 404.
     re_path(rf"^(?P<handle>{HANDLE_PATTERN})/$", views.profile, name="profile"),
+    re_path(rf"^(?P<handle>{HANDLE_PATTERN})/similar/$", views.similar, name="similar"),
 ]

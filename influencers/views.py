@@ -32,6 +32,8 @@ from .selectors import (
     influencer_discovery,
     influencer_profile_queryset,
     influencer_recent_posts,
+    influencer_similar,
+    influencers_viewable,
     post_engagement,
     profile_chart_data,
     with_primary_platform,
@@ -151,6 +153,18 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
         "is_hidden": not influencer.is_visible_to_brands,
     }
     return render(request, "influencers/profile.html", context)
+
+
+@require_safe
+@brand_or_staff_required
+def similar(request: HttpRequest, handle: str) -> HttpResponse:
+    """The creators most like this one; the profile loads it lazily (htmx) into its "Similar creators" card."""
+    influencer = get_object_or_404(influencers_viewable(include_hidden=request.user.is_staff), handle=handle)
+    context = {"influencer": influencer, "similar": influencer_similar(influencer=influencer)}
+    template = "influencers/similar.html#similar" if _is_partial(request) else "influencers/similar.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def audience_rows(audience) -> dict[str, list[tuple[str, float]]] | None:

@@ -87,6 +87,8 @@ def test_bench_harness_writes_every_measurement_with_numbers(smoke_results: dict
         "queries:api",
         "import:posts",
         "import:posts_unchanged_reimport",
+        "lookalikes:api",
+        "lookalikes:profile_card",
     ]
     assert sorted(by_name) == sorted(expected)
 
@@ -106,6 +108,10 @@ def test_bench_harness_writes_every_measurement_with_numbers(smoke_results: dict
             continue
         assert line["p50_ms"] > 0, name
         assert line["p95_ms"] >= line["p50_ms"], name
+        if name.startswith("lookalikes:"):
+            assert line["queries"] > 0, name
+            assert line["detail"]["queries_constant"], name
+            assert line["detail"]["creators"] > 0, name
         if name.startswith(("discovery:", "api:")):
             assert line["floor_ms"] > 0, name
             assert line["ratio"] > 0, name

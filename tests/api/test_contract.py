@@ -258,6 +258,7 @@ def test_hidden_creator_is_not_found_anywhere(api, roles: Roles):
         f"/api/v1/influencers/{hidden.handle}/",
         f"/api/v1/influencers/{hidden.handle}/follower-history/",
         f"/api/v1/influencers/{hidden.handle}/engagement/",
+        f"/api/v1/influencers/{hidden.handle}/similar/",
     ):
         assert api("brand_a").get(url).status_code == 404
 

@@ -259,6 +259,8 @@ PAGES = [
     # Creator profiles: brands in good standing and staff; a pending profile is nobody's to see but staff's
     page("influencers:profile", lambda w: [w.handle_a], "get", DISCOVERY),
     page("influencers:profile", lambda w: [w.handle_pending], "get", {**DISCOVERY, "brand_a": "404", "brand_b": "404"}),
+    page("influencers:similar", lambda w: [w.handle_a], "get", DISCOVERY),
+    page("influencers:similar", lambda w: [w.handle_pending], "get", {**DISCOVERY, "brand_a": "404", "brand_b": "404"}),
     # A team invitation link is a capability: whoever holds it may look; joining is checked by the service
     page(
         "brand_invitation_accept",
@@ -272,6 +274,7 @@ API = [
     api("api:influencer-detail", lambda w: [w.handle_a], "get", API_DISCOVERY),
     api("api:influencer-follower-history", lambda w: [w.handle_a], "get", API_DISCOVERY),
     api("api:influencer-engagement", lambda w: [w.handle_a], "get", API_DISCOVERY),
+    api("api:influencer-similar", lambda w: [w.handle_a], "get", API_DISCOVERY),
     api(
         "api:influencer-detail",
         lambda w: [w.handle_pending],
