@@ -48,17 +48,25 @@ from .population import (
     PLATFORM_AGES,
     POSTS_PER_WEEK,
     PRICE_PER_THOUSAND,
-    STATUS_BLOCK,
-    TIER_BLOCK,
     TIER_DAILY_GROWTH,
-    TIER_MEDIAN_FOLLOWERS,
     TIER_SPONSORED_SHARE,
-    TIER_SPREAD,
     TURNAROUND_DAYS,
     CountryProfile,
 )
 
 # --- Influencer plans (pure: the same seed and index give the same plan) ------------------------
+
+# The demo's own size parameters (the benchmark draws a log-normal follower tail instead): the tier
+# and moderation layout of each block of 20 influencers, enough of each for every demo size.
+TIER_BLOCK = (Tier.NANO,) * 5 + (Tier.MICRO,) * 9 + (Tier.MACRO,) * 4 + (Tier.MEGA,) * 2
+STATUS_BLOCK = (
+    (ModerationStatus.APPROVED,) * 16
+    + (ModerationStatus.PENDING,) * 2
+    + (ModerationStatus.REJECTED, ModerationStatus.SUSPENDED)
+)
+# Median followers (log-normal) inside each tier; draws are kept inside the tier's bounds.
+TIER_MEDIAN_FOLLOWERS = {Tier.NANO: 450, Tier.MICRO: 9_000, Tier.MACRO: 240_000, Tier.MEGA: 2_200_000}
+TIER_SPREAD = {Tier.NANO: 0.7, Tier.MICRO: 1.1, Tier.MACRO: 0.7, Tier.MEGA: 0.6}
 
 
 @dataclass(slots=True)

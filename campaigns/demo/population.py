@@ -13,13 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from influencers.taxonomy import (
-    ModerationStatus,
-    Tier,
-    WorkKind,
-)
+from influencers.taxonomy import Tier, WorkKind
 
-# --- Vocabulary --------------------------------------------------------------------------------
+# --- Who the creators are: home countries, names, niches, platforms, audiences, prices -------------
 
 
 @dataclass(frozen=True)
@@ -175,16 +171,6 @@ NICHE_PLATFORMS: dict[str, dict[str, float]] = {
 }  # fmt: skip
 DEFAULT_PLATFORMS: dict[str, float] = {"instagram": 6, "tiktok": 4, "youtube": 2, "x": 0.6, "blog": 0.6, "podcast": 0.4}
 
-# Tier layout of each block of 20 influencers: enough of each tier for every demo size.
-TIER_BLOCK = (Tier.NANO,) * 5 + (Tier.MICRO,) * 9 + (Tier.MACRO,) * 4 + (Tier.MEGA,) * 2
-STATUS_BLOCK = (
-    (ModerationStatus.APPROVED,) * 16
-    + (ModerationStatus.PENDING,) * 2
-    + (ModerationStatus.REJECTED, ModerationStatus.SUSPENDED)
-)
-# Median followers (log-normal) inside each tier; draws are kept inside the tier's bounds.
-TIER_MEDIAN_FOLLOWERS = {Tier.NANO: 450, Tier.MICRO: 9_000, Tier.MACRO: 240_000, Tier.MEGA: 2_200_000}
-TIER_SPREAD = {Tier.NANO: 0.7, Tier.MICRO: 1.1, Tier.MACRO: 0.7, Tier.MEGA: 0.6}
 # Average daily follower growth by tier (small creators grow faster in relative terms).
 TIER_DAILY_GROWTH = {Tier.NANO: 0.0020, Tier.MICRO: 0.0012, Tier.MACRO: 0.0007, Tier.MEGA: 0.0004}
 # Share of a creator's posts that are paid, by tier.
