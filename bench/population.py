@@ -1,5 +1,12 @@
 """A deterministic, realistic synthetic population of influencers as numpy columns (no database here).
 
+The population model itself (niche popularity, where a niche's creators post, post formats per
+platform, audiences by platform and niche, offer prices, names) is the demo's:
+campaigns/demo/population.py. The demo draws it one influencer at a time, this module draws it as
+columns for a million; what differs is only what a size needs (the bench's follower tail and volumes
+below, the demo's fixed tier layout and 90-day history). The home countries are the bench's own: at
+this scale the platform has grown across Europe and beyond, the demo stays in the Low Countries.
+
 Shapes (see docs/benchmarks.md for the reasoning):
 - followers of an influencer's largest account are log-normal with median 5,000 and sigma 1.8, which
   gives ~19 % nano, ~76 % micro, ~5 % macro and ~0.15 % mega accounts and a tail past 100M;
@@ -8,9 +15,10 @@ Shapes (see docs/benchmarks.md for the reasoning):
   engagement around the tier benchmark of the platform, 3 % accounts with bought followers (ER far
   below benchmark), 1 % comment-pod outliers, hidden like counts (NULL) on 3 % of Instagram posts,
   sponsored posts with a per-account disclosure habit;
-- 1–3 niches per influencer with a popularity skew; audiences whose age and gender mix depend on the
-  niche and whose countries lean towards the creator's home country and region;
-- rate cards with offers of all four kinds, priced from followers.
+- 1–3 niches per influencer with the model's popularity skew, the main platform drawn from the first
+  niche's platform mix; audiences whose age mix depends on the main platform and first niche, whose
+  gender mix follows the niches, and whose countries lean towards the creator's home country and region;
+- rate cards with offers of all four kinds, priced per 1,000 followers of the platform and per kind.
 
 Every random draw comes from a numpy Generator seeded with (seed, stream, chunk), so the same seed and
 scale give the same rows whatever the number of worker processes.
@@ -23,7 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from influencers.taxonomy import TIER_BENCHMARK_ER, TIER_FLOORS, Country, Platform
+from campaigns.demo import population as model
+from influencers.taxonomy import TIER_BENCHMARK_ER, TIER_FLOORS, Country, Platform, WorkKind
 
 # Stream ids keep the random sequences of the different tables independent of each other.
 STREAM_INFLUENCERS, STREAM_ACCOUNTS, STREAM_AUDIENCE, STREAM_OFFERS, STREAM_POSTS, STREAM_SNAPSHOTS = range(6)
@@ -39,7 +48,6 @@ PLATFORMS = np.array(
         Platform.PODCAST,
     ]
 )
-PLATFORM_WEIGHTS = np.array([0.45, 0.25, 0.14, 0.07, 0.03, 0.04, 0.02])
 IG, TT, YT, X, TW, BLOG, POD = range(7)
 PLATFORM_URLS = {
     IG: "https://www.instagram.com/{}",
@@ -50,15 +58,25 @@ PLATFORM_URLS = {
     BLOG: "https://{}.blog.example.com",
     POD: "https://podcasts.example.com/{}",
 }
+
+
+def _platform_weights(weights: dict[str, float]) -> np.ndarray:
+    return np.array([weights.get(str(platform), 0.0) for platform in PLATFORMS])
+
+
+# Where creators post: the main platform from the first niche's mix, further ones from the default mix.
+DEFAULT_PLATFORM_WEIGHTS = _platform_weights(model.DEFAULT_PLATFORMS)
+
+
+def _formats(platform: Platform) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """The model's post formats of a platform with the probability of each (it keeps cumulative weights)."""
+    formats, cumulative = model.PLATFORM_FORMATS[str(platform)]
+    return formats, tuple(float(p) for p in np.diff(np.array([0.0, *cumulative])))
+
+
 # Post formats per platform and how often each is used.
 PLATFORM_FORMATS: dict[int, tuple[tuple[str, ...], tuple[float, ...]]] = {
-    IG: (("image", "carousel", "reel", "story"), (0.35, 0.25, 0.3, 0.1)),
-    TT: (("video",), (1.0,)),
-    YT: (("video", "live"), (0.9, 0.1)),
-    X: (("text", "image", "video"), (0.6, 0.3, 0.1)),
-    TW: (("live",), (1.0,)),
-    BLOG: (("article",), (1.0,)),
-    POD: (("episode",), (1.0,)),
+    index: _formats(platform) for index, platform in enumerate(PLATFORMS)
 }
 FORMATS = np.array(["image", "carousel", "reel", "story", "video", "live", "text", "article", "episode"])
 
@@ -67,53 +85,12 @@ TIER_LOWER = np.array(sorted(floor for _tier, floor in TIER_FLOORS))  # 0, 1e3, 
 # benchmark[platform index, tier index]
 BENCHMARK = np.array([[TIER_BENCHMARK_ER[str(p)][str(t)] for t in TIER_NAMES] for p in PLATFORMS])
 
-NICHES = np.array(
-    [
-        "lifestyle",
-        "fashion",
-        "beauty",
-        "food",
-        "travel",
-        "fitness",
-        "gaming",
-        "tech",
-        "parenting",
-        "home",
-        "music",
-        "sports",
-        "health",
-        "education",
-        "finance",
-        "pets",
-        "art",
-        "business",
-        "automotive",
-        "sustainability",
-    ]
-)
-NICHE_WEIGHTS = np.array(
-    [
-        0.14,
-        0.12,
-        0.11,
-        0.09,
-        0.08,
-        0.08,
-        0.06,
-        0.05,
-        0.04,
-        0.04,
-        0.035,
-        0.03,
-        0.03,
-        0.02,
-        0.02,
-        0.02,
-        0.015,
-        0.015,
-        0.01,
-        0.01,
-    ]
+NICHES = np.array(list(model.NICHE_WEIGHTS))
+NICHE_WEIGHTS = np.array(list(model.NICHE_WEIGHTS.values()), dtype=np.float64)
+NICHE_WEIGHTS /= NICHE_WEIGHTS.sum()
+# platform weights[niche index, platform index] for the main account
+NICHE_PLATFORM_WEIGHTS = np.array(
+    [_platform_weights(model.NICHE_PLATFORMS.get(str(niche), model.DEFAULT_PLATFORMS)) for niche in NICHES]
 )
 NICHE_KEYWORDS: dict[str, tuple[str, ...]] = {
     "lifestyle": ("everyday", "slow living", "morning routines", "weekend", "vlogs", "city life", "mindset"),
@@ -153,11 +130,6 @@ FILLER = (
     "real talk",
     "creator",
 )
-YOUNG_NICHES = {"gaming", "beauty", "fashion", "music"}
-OLDER_NICHES = {"finance", "home", "parenting", "business", "health", "automotive"}
-FEMALE_NICHES = {"beauty", "fashion", "parenting", "lifestyle", "home"}
-MALE_NICHES = {"gaming", "tech", "automotive", "sports", "finance", "business"}
-
 COUNTRIES = np.array(Country.values)
 # Where creators live (the platform starts in the Low Countries and grows across Europe).
 HOME_WEIGHTS = {
@@ -235,129 +207,21 @@ CITIES = {
     "ES": ("Madrid", "Barcelona", "Valencia"),
     "IT": ("Milano", "Roma", "Torino"),
 }
-FIRST_NAMES = [
-    "Emma",
-    "Julia",
-    "Sophie",
-    "Mila",
-    "Tess",
-    "Sara",
-    "Anna",
-    "Noor",
-    "Liv",
-    "Fleur",
-    "Lotte",
-    "Eva",
-    "Zoë",
-    "Lisa",
-    "Nina",
-    "Yara",
-    "Fenna",
-    "Saar",
-    "Isa",
-    "Roos",
-    "Daan",
-    "Sem",
-    "Lucas",
-    "Levi",
-    "Finn",
-    "Milan",
-    "Noah",
-    "Luuk",
-    "Bram",
-    "Jesse",
-    "Thijs",
-    "Lars",
-    "Ruben",
-    "Max",
-    "Tim",
-    "Mohammed",
-    "Adam",
-    "Yusuf",
-    "Omar",
-    "Hannah",
-    "Lena",
-    "Leonie",
-    "Marie",
-    "Clara",
-    "Chloé",
-    "Lucía",
-    "Giulia",
-    "Olivia",
-    "Amelia",
-    "James",
-    "Oliver",
-    "Jack",
-    "Leo",
-    "Hugo",
-    "Mateo",
-    "Pablo",
-]
-LAST_NAMES = [
-    "de Jong",
-    "Jansen",
-    "de Vries",
-    "van den Berg",
-    "van Dijk",
-    "Bakker",
-    "Visser",
-    "Smit",
-    "Meijer",
-    "de Boer",
-    "Mulder",
-    "de Groot",
-    "Bos",
-    "Vos",
-    "Peters",
-    "Hendriks",
-    "van Leeuwen",
-    "Dekker",
-    "Brouwer",
-    "de Wit",
-    "Dijkstra",
-    "Smits",
-    "de Graaf",
-    "van der Meer",
-    "Kok",
-    "Jacobs",
-    "Peeters",
-    "Maes",
-    "Claes",
-    "Wouters",
-    "Müller",
-    "Schmidt",
-    "Schneider",
-    "Fischer",
-    "Weber",
-    "Smith",
-    "Jones",
-    "Taylor",
-    "Brown",
-    "Wilson",
-    "Martin",
-    "Bernard",
-    "Dubois",
-    "García",
-    "Martínez",
-    "Rossi",
-    "Russo",
-    "Kowalski",
-    "Nowak",
-    "Yılmaz",
-    "Hansen",
-    "Nielsen",
-    "Silva",
-    "Santos",
-]
-OFFER_KINDS = np.array(["sponsored_post", "review", "giveaway", "ambassadorship"])
-OFFER_PROBABILITY = np.array([0.7, 0.4, 0.2, 0.15])
-OFFER_PRICE_FACTOR = np.array([1.0, 0.8, 1.0, 2.5])
-OFFER_DELIVERABLES = (
-    "1 feed post or video with link in bio, 3 stories, usage rights 30 days",
-    "Unboxing and honest review, 1 post + 2 stories",
-    "Giveaway post with entry rules, 2 reminder stories, winner announcement",
-    "Monthly: 2 posts + 4 stories, exclusivity in your category on request",
-)
+# Names from the model's countries (duplicates across countries counted once).
+FIRST_NAMES = list(dict.fromkeys(name for p in model.COUNTRY_PROFILES for name in (*p.female, *p.male)))
+LAST_NAMES = list(dict.fromkeys(name for p in model.COUNTRY_PROFILES for name in p.last))
+OFFER_KINDS = np.array([WorkKind.SPONSORED_POST, WorkKind.REVIEW, WorkKind.GIVEAWAY, WorkKind.AMBASSADORSHIP])
+OFFER_PROBABILITY = np.array([0.7, 0.4, 0.2, 0.15])  # how many rate cards carry each kind (bench only)
+OFFER_PRICE_FACTOR = np.array([model.KIND_PRICE_FACTOR[kind] for kind in OFFER_KINDS])
+OFFER_MIN_PRICE = np.array([model.MIN_OFFER_PRICE[kind] for kind in OFFER_KINDS], dtype=np.float64)
+OFFER_TURNAROUND = np.array([model.TURNAROUND_DAYS[kind] for kind in OFFER_KINDS])  # (low, high) days
+OFFER_TITLES = tuple(model.OFFER_TITLES[kind][1] for kind in OFFER_KINDS)  # English, "{platform}" to fill in
+OFFER_DELIVERABLES = tuple(model.OFFER_DELIVERABLES[kind][1] for kind in OFFER_KINDS)
+PRICE_PER_THOUSAND = _platform_weights(model.PRICE_PER_THOUSAND)  # EUR per 1,000 followers
+# Audience age shares[platform, band] and tilt[niche, band]; female share per niche.
+PLATFORM_AGES = np.array([model.PLATFORM_AGES[str(platform)] for platform in PLATFORMS])
+NICHE_AGE_TILT = np.array([model.NICHE_AGE_TILT.get(str(niche), (1.0,) * 6) for niche in NICHES])
+NICHE_FEMALE_SHARE = np.array([model.NICHE_FEMALE_SHARE[str(niche)] for niche in NICHES])
 AUDIENCE_SOURCES = np.array(["platform_insights", "self_reported", "import", "estimated"])
 AUDIENCE_SOURCE_WEIGHTS = np.array([0.5, 0.35, 0.1, 0.05])
 
@@ -373,6 +237,16 @@ def choose(rng: np.random.Generator, weights: np.ndarray, size: int) -> np.ndarr
 def top_k_distinct(rng: np.random.Generator, log_weights: np.ndarray) -> np.ndarray:
     """Per row, indices ordered by a weighted draw without replacement (Gumbel top-k)."""
     keys = log_weights + rng.gumbel(size=log_weights.shape)
+    return np.argsort(-keys, axis=1)
+
+
+def _platform_order(rng: np.random.Generator, first_niche: np.ndarray) -> np.ndarray:
+    """Per influencer, platforms in the order their accounts get them: the main one from the first
+    niche's mix, the others from the default mix (as the demo draws them, one row at a time)."""
+    with np.errstate(divide="ignore"):  # a platform outside a mix has weight 0: log -inf, never drawn
+        main_keys = np.log(NICHE_PLATFORM_WEIGHTS[first_niche]) + rng.gumbel(size=(len(first_niche), len(PLATFORMS)))
+        keys = np.log(DEFAULT_PLATFORM_WEIGHTS) + rng.gumbel(size=main_keys.shape)
+    keys[np.arange(len(first_niche)), np.argmax(main_keys, axis=1)] = np.inf
     return np.argsort(-keys, axis=1)
 
 
@@ -438,7 +312,7 @@ def build_population(n: int, seed: int) -> Population:
 
     arng = rng_for(seed, STREAM_ACCOUNTS)
     per_influencer = arng.choice([1, 2, 3], size=n, p=[0.3, 0.4, 0.3])
-    platform_order = top_k_distinct(arng, np.broadcast_to(np.log(PLATFORM_WEIGHTS), (n, len(PLATFORMS))))
+    platform_order = _platform_order(arng, niche_order[:, 0])
     account_influencer = np.repeat(np.arange(n), per_influencer)
     rank = np.arange(len(account_influencer)) - np.repeat(np.cumsum(per_influencer) - per_influencer, per_influencer)
     platform = platform_order[account_influencer, rank].astype(np.int8)

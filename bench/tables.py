@@ -20,24 +20,28 @@ from .population import (
     CITIES,
     COUNTRIES,
     COUNTRY_LANGUAGE,
-    FEMALE_NICHES,
     FILLER,
     FIRST_NAMES,
     FORMATS,
     IG,
     LAST_NAMES,
-    MALE_NICHES,
+    NICHE_AGE_TILT,
+    NICHE_FEMALE_SHARE,
     NICHE_KEYWORDS,
     NICHES,
     OFFER_DELIVERABLES,
     OFFER_KINDS,
+    OFFER_MIN_PRICE,
     OFFER_PRICE_FACTOR,
     OFFER_PROBABILITY,
-    OLDER_NICHES,
+    OFFER_TITLES,
+    OFFER_TURNAROUND,
+    PLATFORM_AGES,
     PLATFORM_FORMATS,
     PLATFORM_URLS,
     PLATFORMS,
     POD,
+    PRICE_PER_THOUSAND,
     REGIONS,
     STREAM_AUDIENCE,
     STREAM_OFFERS,
@@ -45,7 +49,6 @@ from .population import (
     STREAM_SNAPSHOTS,
     TT,
     TW,
-    YOUNG_NICHES,
     YT,
     Population,
     X,
@@ -65,7 +68,6 @@ _FORMAT_BYTES = np.array([f.encode() for f in FORMATS], dtype=object)
 _FORMAT_INDEX = {f: i for i, f in enumerate(FORMATS)}
 _PLATFORM_BYTES = np.array([str(p).encode() for p in PLATFORMS], dtype=object)
 _PLATFORM_LABELS = ("Instagram", "TikTok", "YouTube", "X", "Twitch", "Blog", "Podcast")
-_KIND_LABELS = ("sponsored post", "product review", "giveaway", "ambassadorship")
 _COUNTRY_INDEX = {c: i for i, c in enumerate(COUNTRIES)}
 
 
@@ -260,25 +262,6 @@ def snapshot_rows(pop: Population, start: int, stop: int, chunk: int, anchor: np
     }
 
 
-def _age_gender_alphas() -> tuple[np.ndarray, np.ndarray]:
-    ages, genders = [], []
-    for niche in NICHES:
-        if niche in YOUNG_NICHES:
-            ages.append([1.0, 4.0, 3.5, 1.5, 0.6, 0.4])
-        elif niche in OLDER_NICHES:
-            ages.append([0.2, 1.5, 3.5, 3.0, 1.5, 1.0])
-        else:
-            ages.append([0.4, 2.5, 3.5, 2.0, 1.0, 0.6])
-        if niche in FEMALE_NICHES:
-            genders.append([7.0, 2.5, 0.15])
-        elif niche in MALE_NICHES:
-            genders.append([2.5, 7.0, 0.15])
-        else:
-            genders.append([4.5, 4.5, 0.15])
-    return np.array(ages) * 3.0, np.array(genders) * 3.0
-
-
-AGE_ALPHA, GENDER_ALPHA = _age_gender_alphas()
 AGE_COLUMNS = ("age_13_17", "age_18_24", "age_25_34", "age_35_44", "age_45_54", "age_55_plus")
 GENDER_COLUMNS = ("gender_female", "gender_male", "gender_other")
 
@@ -296,6 +279,22 @@ def _country_log_weights() -> np.ndarray:
 COUNTRY_LOG_WEIGHTS = _country_log_weights()
 
 
+def _age_shares(rng: np.random.Generator, pop: Population, idx: np.ndarray) -> np.ndarray:
+    """The model's age mix of the main platform, tilted by the first niche, with gamma noise per band."""
+    platform = pop.account_platform[np.searchsorted(pop.account_influencer, idx)]
+    raw = PLATFORM_AGES[platform] * NICHE_AGE_TILT[pop.niche_order[idx, 0]] * rng.gamma(12.0, size=(len(idx), 6))
+    return np.round(raw / raw.sum(axis=1, keepdims=True), 4)
+
+
+def _gender_shares(rng: np.random.Generator, pop: Population, idx: np.ndarray) -> np.ndarray:
+    """Female share: the mean of the model's share over the influencer's niches, plus noise; a few % other."""
+    slots = np.arange(pop.niche_order.shape[1])[None, :] < pop.niche_count[idx][:, None]
+    female = (NICHE_FEMALE_SHARE[pop.niche_order[idx]] * slots).sum(axis=1) / pop.niche_count[idx]
+    female = np.clip(female + rng.normal(0.0, 0.06, len(idx)), 0.05, 0.95)
+    other = rng.uniform(0.005, 0.03, len(idx))
+    return np.round(np.stack([female, 1.0 - female - other, other], axis=1), 4)
+
+
 def audience_rows(pop: Population, start: int, stop: int, chunk: int, anchor: np.datetime64) -> tuple[Rows, Rows]:
     """Audiences (90 % of influencers have one) and their 2–5 top countries, for influencers start..stop-1."""
     rng = rng_for(pop.seed, STREAM_AUDIENCE, 10_000 + chunk)
@@ -303,11 +302,8 @@ def audience_rows(pop: Population, start: int, stop: int, chunk: int, anchor: np
     has = rng.random(m) < 0.9
     idx = np.arange(start, stop)[has]
     n = len(idx)
-    primary = pop.niche_order[idx, 0]
-    ages = rng.gamma(AGE_ALPHA[primary])
-    ages = np.round(ages / ages.sum(axis=1, keepdims=True), 4)
-    genders = rng.gamma(GENDER_ALPHA[primary])
-    genders = np.round(genders / genders.sum(axis=1, keepdims=True), 4)
+    ages = _age_shares(rng, pop, idx)
+    genders = _gender_shares(rng, pop, idx)
     home_share = rng.uniform(0.35, 0.85, n)
     first_share = rng.uniform(0.55, 0.9, n)
     languages = []
@@ -357,15 +353,15 @@ def offer_rows(pop: Population, start: int, stop: int, chunk: int, anchor: np.da
     primary = np.searchsorted(pop.account_influencer, influencer)
     platform = pop.account_platform[primary]
     followers = pop.account_followers[primary]
-    cpm = np.exp(rng.normal(np.log(12.0), 0.5, m))[local]
-    price = (
-        np.maximum(25.0, followers / 1000.0 * cpm) * OFFER_PRICE_FACTOR[kind] * np.exp(rng.normal(0, 0.2, len(kind)))
-    )
+    # The model's price per 1,000 followers of the platform and kind, with a per-creator spread.
+    cpm = PRICE_PER_THOUSAND[platform] * np.exp(rng.normal(0.0, 0.5, m))[local]
+    price = followers / 1000.0 * cpm * OFFER_PRICE_FACTOR[kind] * np.exp(rng.normal(0, 0.2, len(kind)))
+    price = np.maximum(price, OFFER_MIN_PRICE[kind])
     price_cents = np.minimum(np.rint(price / 5.0) * 500, 1_000_000_000).astype(np.int64)
     country = pop.country[influencer]
     currency = np.where(country == "US", b"USD", np.where(country == "GB", b"GBP", b"EUR"))
     titles = [
-        f"{_PLATFORM_LABELS[p]} {_KIND_LABELS[k]}".encode()
+        OFFER_TITLES[k].format(platform=_PLATFORM_LABELS[p]).encode()
         for p, k in zip(platform.tolist(), kind.tolist(), strict=True)
     ]
     return {
@@ -376,7 +372,7 @@ def offer_rows(pop: Population, start: int, stop: int, chunk: int, anchor: np.da
         "deliverables": [OFFER_DELIVERABLES[k].encode() for k in kind],
         "price": price_cents,
         "currency": currency.tolist(),
-        "turnaround_days": rng.integers(3, 22, len(kind)),
+        "turnaround_days": rng.integers(OFFER_TURNAROUND[kind, 0], OFFER_TURNAROUND[kind, 1] + 1),
         "is_active": rng.random(len(kind)) < 0.92,
         "created_at": np.full(len(kind), anchor),
         "updated_at": np.full(len(kind), anchor),

@@ -18,24 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from influencers.admin_base import HTTPS_URL_FIELDS, ModeratedAdmin, ViewOnlyAdmin, related_count
 from influencers.admin_ownership import OwnershipTransferAdmin
-from influencers.taxonomy import WorkKind
 
-from .models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
+from .models import TERMS_BY_KIND, Campaign, Collaboration, CollaborationMessage, Deliverable, Match
 from .ownership import campaign_transfer_ownership
 from .services import campaign_moderate
-
-KIND_TERMS_FIELDSETS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    WorkKind.SPONSORED_POST: (_("Sponsored post terms"), ("posts_count", "formats")),
-    WorkKind.REVIEW: (_("Product review terms"), ("product_name", "product_value", "honest_review_clause")),
-    WorkKind.GIVEAWAY: (
-        _("Giveaway terms"),
-        ("prize", "prize_value", "winners_count", "entry_end_date", "winner_announcement_date", "winners_announced_at"),
-    ),
-    WorkKind.AMBASSADORSHIP: (
-        _("Ambassadorship terms"),
-        ("duration_months", "posts_per_month", "monthly_fee", "exclusivity"),
-    ),
-}
 
 
 class CollaborationInline(admin.TabularInline):
@@ -99,8 +85,14 @@ class CampaignAdmin(OwnershipTransferAdmin, ModeratedAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Campaign | None = None) -> list[tuple[Any, dict[str, Any]]]:
         # The terms of the campaign's own kind stay open; the other kinds' terms fold away.
         terms = [
-            (title, {"fields": fields, "classes": () if obj is None or obj.kind == kind else ("collapse",)})
-            for kind, (title, fields) in KIND_TERMS_FIELDSETS.items()
+            (
+                terms.heading,
+                {
+                    "fields": terms.fields + terms.recorded,
+                    "classes": () if obj is None or obj.kind == kind else ("collapse",),
+                },
+            )
+            for kind, terms in TERMS_BY_KIND.items()
         ]
         return [
             (

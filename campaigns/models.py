@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import operator
+from dataclasses import dataclass
+from functools import reduce
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Brand
@@ -26,13 +31,57 @@ from influencers.taxonomy import (
 
 money = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(100_000_000)]}
 
-# The kind-specific terms every campaign of that kind must carry (field names on Campaign).
-KIND_REQUIRED_TERMS: dict[str, tuple[str, ...]] = {
-    WorkKind.SPONSORED_POST: ("posts_count",),
-    WorkKind.REVIEW: ("product_name", "product_value"),
-    WorkKind.GIVEAWAY: ("prize", "prize_value", "winners_count", "entry_end_date"),
-    WorkKind.AMBASSADORSHIP: ("duration_months", "posts_per_month", "monthly_fee"),
+
+@dataclass(frozen=True)
+class KindTerms:
+    """The terms of one campaign kind: the one table the model, services, forms, admin, API and demo read."""
+
+    heading: str | Promise  # what the terms are called on their own (admin fieldset, API schema)
+    fields: tuple[str, ...]  # every term a brand sets for this kind, in the order people read them
+    required: tuple[str, ...]  # the terms a campaign of this kind cannot go without (clean + check constraint)
+    recorded: tuple[str, ...] = ()  # set by an action later (never by the brand's edit), shown with the terms
+
+
+# Terms per campaign kind (field names on Campaign). Terms of the other kinds are reset whenever a
+# campaign is saved, so a sponsored post never keeps the prize of an earlier giveaway draft.
+TERMS_BY_KIND: dict[str, KindTerms] = {
+    WorkKind.SPONSORED_POST: KindTerms(
+        heading=_("Sponsored post terms"),
+        fields=("posts_count", "formats"),
+        required=("posts_count",),
+    ),
+    WorkKind.REVIEW: KindTerms(
+        heading=_("Product review terms"),
+        fields=("product_name", "product_value", "honest_review_clause"),
+        required=("product_name", "product_value"),
+    ),
+    WorkKind.GIVEAWAY: KindTerms(
+        heading=_("Giveaway terms"),
+        fields=("prize", "prize_value", "winners_count", "entry_end_date", "winner_announcement_date"),
+        required=("prize", "prize_value", "winners_count", "entry_end_date"),
+        recorded=("winners_announced_at",),
+    ),
+    WorkKind.AMBASSADORSHIP: KindTerms(
+        heading=_("Ambassadorship terms"),
+        fields=("duration_months", "posts_per_month", "monthly_fee", "exclusivity"),
+        required=("duration_months", "posts_per_month", "monthly_fee"),
+    ),
 }
+# The two views of the table most code needs: what a brand sets per kind, and what it must set.
+KIND_TERMS: dict[str, tuple[str, ...]] = {kind: terms.fields for kind, terms in TERMS_BY_KIND.items()}
+KIND_REQUIRED_TERMS: dict[str, tuple[str, ...]] = {kind: terms.required for kind, terms in TERMS_BY_KIND.items()}
+# Required text terms are missing when blank; every other required term is missing when NULL.
+TEXT_TERMS = frozenset({"product_name", "prize"})
+
+
+def kind_terms_present(kind: str) -> Q:
+    """The check-constraint condition: a campaign of `kind` carries every required term of it."""
+    present = [
+        ~Q(**{name: ""}) if name in TEXT_TERMS else Q(**{f"{name}__isnull": False})
+        for name in KIND_REQUIRED_TERMS[kind]
+    ]
+    return ~Q(kind=kind) | reduce(operator.and_, present)
+
 
 # A campaign stops accepting creators when moderation rejects or suspends it or its brand.
 STOPPED_BY_MODERATION = (ModerationStatus.REJECTED, ModerationStatus.SUSPENDED)
@@ -161,33 +210,14 @@ class Campaign(models.Model):
                 name="campaign_follower_range_ordered",
             ),
             models.CheckConstraint(
-                condition=~Q(kind=WorkKind.SPONSORED_POST) | Q(posts_count__isnull=False),
-                name="campaign_sponsored_post_terms",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind=WorkKind.REVIEW) | (~Q(product_name="") & Q(product_value__isnull=False)),
-                name="campaign_review_terms",
-            ),
-            models.CheckConstraint(
-                condition=~Q(kind=WorkKind.GIVEAWAY)
-                | (
-                    ~Q(prize="")
-                    & Q(prize_value__isnull=False)
-                    & Q(winners_count__isnull=False)
-                    & Q(entry_end_date__isnull=False)
-                ),
-                name="campaign_giveaway_terms",
-            ),
-            models.CheckConstraint(
                 condition=Q(winner_announcement_date__isnull=True)
                 | Q(entry_end_date__isnull=True)
                 | Q(winner_announcement_date__gte=F("entry_end_date")),
                 name="campaign_giveaway_dates_ordered",
             ),
-            models.CheckConstraint(
-                condition=~Q(kind=WorkKind.AMBASSADORSHIP)
-                | (Q(duration_months__isnull=False) & Q(posts_per_month__isnull=False) & Q(monthly_fee__isnull=False)),
-                name="campaign_ambassadorship_terms",
+            *(
+                models.CheckConstraint(condition=kind_terms_present(kind), name=f"campaign_{kind}_terms")
+                for kind in TERMS_BY_KIND
             ),
         ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -29,7 +30,7 @@ from influencers.taxonomy import (
     WorkKind,
 )
 
-from .models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
+from .models import TERMS_BY_KIND, Campaign, Collaboration, CollaborationMessage, Deliverable, Match
 from .services import COLLABORATION_ACTIONS
 
 
@@ -37,6 +38,15 @@ def _choices(choices: Any, *, max_length: int, **kwargs: Any) -> serializers.Lis
     return serializers.ListField(
         child=serializers.ChoiceField(choices=choices), max_length=max_length, required=False, **kwargs
     )
+
+
+def _terms_per_kind() -> str:
+    """Which fields are the terms of each kind, read from the one table the model validates with."""
+    kinds = (
+        f"{kind}: " + ", ".join(f"{name} (required)" if name in terms.required else name for name in terms.fields)
+        for kind, terms in TERMS_BY_KIND.items()
+    )
+    return "Terms per kind (the other kinds' terms are reset on save): " + "; ".join(kinds) + "."
 
 
 class BrandRefSerializer(serializers.Serializer):
@@ -51,7 +61,11 @@ class CampaignSerializer(serializers.Serializer):
     brand = BrandRefSerializer(read_only=True)
     title = StrictCharField(max_length=160)
     brief = StrictCharField(max_length=10_000)
-    kind = serializers.ChoiceField(choices=WorkKind.choices, help_text=_("Fixed once the campaign is published."))
+    kind = serializers.ChoiceField(
+        choices=WorkKind.choices,
+        help_text=format_lazy("{} {}", _("Fixed once the campaign is published."), _terms_per_kind()),
+    )
+    # The terms of each kind (campaigns.models.TERMS_BY_KIND); API-specific types and bounds.
     # Sponsored post
     posts_count = StrictIntegerField(min_value=1, max_value=100, allow_null=True, required=False)
     formats = _choices(PostFormat.choices, max_length=len(PostFormat.values))

@@ -29,7 +29,7 @@ from influencers.models import Influencer, Niche, Offer, Post
 from influencers.services import audit_record, moderation_decide, notification_send
 from influencers.taxonomy import AD_DISCLOSURE_MARKERS, ModerationStatus, PostFormat, WorkKind
 
-from .models import Campaign, Collaboration, CollaborationMessage, Deliverable
+from .models import KIND_TERMS, Campaign, Collaboration, CollaborationMessage, Deliverable
 
 Party = Collaboration.Party
 Status = Collaboration.Status
@@ -268,15 +268,6 @@ def _brand_url(collaboration: Collaboration) -> str:
 
 CampaignStatus = Campaign.Status
 DeliverableStatus = Deliverable.Status
-
-# The fields that carry the terms of each kind. Terms of the other kinds are reset whenever a
-# campaign is saved, so a sponsored post never keeps the prize of an earlier giveaway draft.
-KIND_TERMS: dict[str, tuple[str, ...]] = {
-    WorkKind.SPONSORED_POST: ("posts_count", "formats"),
-    WorkKind.REVIEW: ("product_name", "product_value", "honest_review_clause"),
-    WorkKind.GIVEAWAY: ("prize", "prize_value", "winners_count", "entry_end_date", "winner_announcement_date"),
-    WorkKind.AMBASSADORSHIP: ("duration_months", "posts_per_month", "monthly_fee", "exclusivity"),
-}
 
 # Every field a brand may set on its campaign (status, moderation and matching fields are not among them).
 CAMPAIGN_FIELDS: tuple[str, ...] = (

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: deterministic demo data and the demo logins (see campaigns/demo.py)."""
+"""`manage.py seed_demo`: deterministic demo data and the demo logins (see the package campaigns/demo/)."""
 
 from __future__ import annotations
 
