@@ -17,6 +17,7 @@ import psycopg
 
 from .database import django_dsn
 from .importing import measure_import
+from .lookalikes import CREATORS as LOOKALIKE_CREATORS
 from .lookalikes import measure_lookalikes
 from .measure import Measurement
 from .report import RESULTS_DIR, SMALLEST_DOCUMENTED_SCALE, judge, machine, markdown_table, write_json
@@ -101,7 +102,7 @@ def run(
             log("Import")
             measurements += measure_import(scale=scale, dsn=dsn, runs=heavy_runs)
         else:
-            measurements += _lookalikes(dsn=dsn, scale=scale, log=log)
+            measurements += _lookalikes(dsn=dsn, scale=scale, repeat=repeat, log=log)
         return _finish(
             measurements,
             scale=scale,
@@ -139,7 +140,7 @@ def run(
                 line.queries = max(line.detail["queries"].values())
                 line.detail["constant"] = len(set(line.detail["queries"].values())) == 1
             measurements.append(line)
-    measurements += _lookalikes(dsn=dsn, scale=scale, log=log)
+    measurements += _lookalikes(dsn=dsn, scale=scale, repeat=repeat, log=log)
     log("Metric recompute (incremental, 1 % of accounts with new posts)")
     measurements.append(measure_metrics_incremental(scale=scale, dsn=dsn, warmup=1, runs=engine_runs))
     log("Import")
@@ -157,11 +158,13 @@ def run(
     )
 
 
-def _lookalikes(*, dsn: str, scale: int, log: Callable[[str], None]) -> list[Measurement]:
-    log("Similar creators (one request per random creator)")
+def _lookalikes(*, dsn: str, scale: int, repeat: int | None, log: Callable[[str], None]) -> list[Measurement]:
+    # One request per creator: 50 random creators, or fewer for a quick --repeat run (the CI smoke test).
+    creators = LOOKALIKE_CREATORS if not repeat else max(10, 5 * repeat)
+    log(f"Similar creators (one request each for {creators} random creators)")
     with psycopg.connect(dsn, autocommit=True) as floor_conn:
         floor_conn.execute("SET TIME ZONE 'UTC'")
-        return measure_lookalikes(client=_client(), floor_conn=floor_conn, scale=scale)
+        return measure_lookalikes(client=_client(), floor_conn=floor_conn, scale=scale, creators=creators)
 
 
 def _finish(

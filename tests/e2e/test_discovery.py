@@ -170,6 +170,13 @@ def test_a_brand_finds_compares_shortlists_and_invites_a_creator(world, page: Pa
     expect(page.get_by_text("gained 2,500 followers")).to_be_visible()
     _save(page, artifacts_dir, "profile")
 
+    # Similar creators load into their card when it scrolls into view (htmx), fashion creators only.
+    page.locator("#similar-creators").scroll_into_view_if_needed()
+    expect(page.locator("#similar-creators .similar-item")).to_have_count(3)
+    expect(page.locator("#similar-creators")).to_contain_text("@noor.vintage")
+    expect(page.locator("#similar-creators")).not_to_contain_text("@finn.fit")
+    page.evaluate("window.scrollTo(0, 0)")
+
     # Add to a new shortlist from the profile (htmx swaps the form for the result).
     page.get_by_label("Name for a new shortlist").fill("Summer picks")
     page.get_by_role("button", name="Add to shortlist").click()
