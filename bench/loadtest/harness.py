@@ -58,7 +58,7 @@ HANDLES_SAMPLE = 2_000
 USERNAME = "bench-brand"
 PASSWORD = "bench-brand-password-2024"  # noqa: S105 - a throw-away benchmark database only
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-TOKEN_KEY = re.compile(r'id="api-token-key">([0-9a-f]{40})<')
+TOKEN_KEY = re.compile(r'id="api-token-key">(invl_[0-9a-f]{64})<')
 
 
 class LoadTestError(Exception):
