@@ -98,7 +98,32 @@ class CampaignSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
 
-class OpportunitySerializer(CampaignSerializer):
+class CreatorCampaignSerializer(CampaignSerializer):
+    """A campaign as a creator sees it: what the opportunity and collaboration pages show, nothing more.
+
+    Left out (DRF drops a parent's field set to None): the moderator's note, the total budget, whom the
+    campaign targets (audience, follower range, tiers, languages) and the brand's bookkeeping.
+    """
+
+    moderation_status = None
+    moderation_reason = None
+    budget_total = None
+    target_age_bands = None
+    target_genders = None
+    target_countries = None
+    target_languages = None
+    min_followers = None
+    max_followers = None
+    tiers = None
+    visibility = None
+    published_at = None
+    winners_announced_at = None
+    matches_computed_at = None
+    created_at = None
+    updated_at = None
+
+
+class OpportunitySerializer(CreatorCampaignSerializer):
     """An open campaign for the creator; recommended ones carry the engine's score and reason."""
 
     match_score = StrictFloatField(read_only=True, allow_null=True, default=None)

@@ -29,6 +29,7 @@ from config.api_pagination import ApiCursorPagination, page_size_from, page_size
 from config.api_parsers import StrictJSONParser
 from config.api_views import ApiView
 
+from .access import actor_of
 from .filters import InfluencerFilter
 from .import_admin import IMPORT_PERMISSION
 from .importers import ImportFailed, format_from_name, metrics_import
@@ -99,7 +100,7 @@ class BrandOrStaff(BasePermission):
 
 def my_influencer(request: Request) -> Influencer:
     """The caller's creator profile; 404 for accounts without one (as the /me/ pages)."""
-    influencer = Influencer.objects.filter(user_id=request.user.pk).first()
+    influencer = actor_of(request).influencer
     if influencer is None:
         raise NotFound(_("This is for creator accounts: this account has no creator profile."))
     return influencer

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from .access import actor_of
 from .definitions import DEFINITIONS
 from .filters import SORT_CHOICES, InfluencerFilter
 from .selectors import (
@@ -44,9 +45,8 @@ BLOCKED_BRAND_STATUSES = (ModerationStatus.REJECTED, ModerationStatus.SUSPENDED)
 
 
 def viewer_brand(request: HttpRequest):  # -> brands.models.Brand | None (no import: see module docstring)
-    """The brand the logged-in user works for (two queries the first time, cached on the user)."""
-    membership = getattr(request.user, "brand_membership", None)
-    return membership.brand if membership is not None else None
+    """The brand the logged-in user works for: the request's actor (influencers/access.py)."""
+    return actor_of(request).brand
 
 
 def brand_or_staff_required(view: View) -> View:
