@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from influencers.access import actor_for
 from influencers.errors import Conflict, DomainError, NotAllowed
 from influencers.models import Influencer, Niche
 from influencers.services import audit_record, moderation_decide, notification_send
@@ -128,7 +129,8 @@ def account_signup_brand(
 
 
 def _require_owner(*, brand: Brand, by: AbstractBaseUser) -> None:
-    if not BrandMember.objects.filter(user_id=by.pk, brand=brand, role=BrandMember.Role.OWNER).exists():
+    actor = actor_for(by)
+    if actor.brand_id != brand.pk or not actor.is_brand_owner:
         raise NotAllowed(_("Only owners of %(brand)s can do this.") % {"brand": brand.name})
 
 
@@ -297,7 +299,7 @@ def brand_profile_update(*, brand: Brand, by: AbstractBaseUser, fields: dict, ni
 
 
 def _require_brand_member(*, brand_id: int, by: AbstractBaseUser) -> None:
-    if not by.is_authenticated or not BrandMember.objects.filter(user=by, brand_id=brand_id).exists():
+    if actor_for(by).brand_id != brand_id:
         raise NotAllowed(_("Only members of this brand can change its shortlists."))
 
 

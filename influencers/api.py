@@ -72,7 +72,7 @@ from .services import (
     social_account_delete,
     social_account_save,
 )
-from .views import BLOCKED_BRAND_STATUSES, viewer_brand
+from .views import BLOCKED_BRAND_STATUSES, VIEW_CREATORS, viewer_brand
 
 # Path converters the API uses: a handle as the profile page spells it, an id that fits a bigint.
 HANDLE_PATTERN = r"[a-z0-9](?:[a-z0-9._]{0,48}[a-z0-9])?"
@@ -84,7 +84,7 @@ class BrandOrStaff(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         if not request.user.is_authenticated:
             return False
-        if request.user.is_staff:
+        if actor_of(request).can(VIEW_CREATORS):
             return True
         brand = viewer_brand(request)
         if brand is None:

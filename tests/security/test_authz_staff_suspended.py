@@ -231,3 +231,15 @@ def test_a_pending_brand_invites_nobody(world):
     assert response.status_code == 403
     assert "approved by a moderator" in response.json()["detail"]
     assert fingerprint() == before
+
+
+def test_discovery_is_for_staff_who_may_view_creators(world, client):
+    """The admin's "view influencer" permission opens discovery to staff; is_staff alone does not."""
+    plain = world["users"]["staff_plain"]
+    viewer = staff("view_influencer")
+    client.force_login(plain)
+    assert client.get(reverse("influencers:discover")).status_code == 403
+    assert api(plain).get(reverse("api:influencer-list")).status_code == 403
+    client.force_login(viewer)
+    assert client.get(reverse("influencers:discover")).status_code == 200
+    assert api(viewer).get(reverse("api:influencer-list")).status_code == 200
