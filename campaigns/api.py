@@ -30,6 +30,7 @@ from .models import Campaign, Collaboration, CollaborationMessage, Deliverable, 
 from .serializers import (
     ApplySerializer,
     CampaignCancelSerializer,
+    CampaignForCallerSerializer,
     CampaignSerializer,
     CollaborationActionSerializer,
     CollaborationDetailSerializer,
@@ -158,7 +159,12 @@ class CampaignListApi(ApiView):
 
 
 class CampaignDetailApi(ApiView):
-    @extend_schema(operation_id="campaigns_retrieve", responses=CampaignSerializer)
+    @extend_schema(
+        operation_id="campaigns_retrieve",
+        responses=CampaignForCallerSerializer,
+        description="The brand (and staff who may view campaigns) read the whole campaign; "
+        "a creator reads what the creator's pages show.",
+    )
     def get(self, request: Request, pk: int) -> Response:
         campaign = get_object_or_404(_visible_campaigns(request), pk=pk)
         return Response(_campaign_serializer(actor_of(request), campaign)(campaign).data)

@@ -7,6 +7,7 @@ Status, moderation and engine-derived fields are output only: a PATCH that sends
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -121,6 +122,29 @@ class CreatorCampaignSerializer(CampaignSerializer):
     matches_computed_at = None
     created_at = None
     updated_at = None
+
+
+BRAND_ONLY_FIELDS = tuple(
+    name for name in CampaignSerializer._declared_fields if name not in CreatorCampaignSerializer._declared_fields
+)
+
+
+def _optional(field: serializers.Field) -> serializers.Field:
+    # Schema only: a field not every caller receives must not be listed as required in the response.
+    # (DRF copies a declared field by calling it again with its arguments, so build it from those.)
+    kwargs = {name: copy.deepcopy(value) for name, value in field._kwargs.items()}
+    return type(field)(*field._args, **{**kwargs, "read_only": False, "required": False})
+
+
+CampaignForCallerSerializer = type(
+    "CampaignForCallerSerializer",
+    (CreatorCampaignSerializer,),
+    {
+        "__doc__": "A campaign for whoever asks: the brand and staff who may view campaigns also get the "
+        "moderation, total budget, targeting and bookkeeping fields; a creator does not.",
+        **{name: _optional(CampaignSerializer._declared_fields[name]) for name in BRAND_ONLY_FIELDS},
+    },
+)
 
 
 class OpportunitySerializer(CreatorCampaignSerializer):
