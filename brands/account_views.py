@@ -21,13 +21,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.ratelimit import rate_limited
+from influencers.access import actor_for, actor_of
 from influencers.errors import DomainError
 from influencers.forms import add_service_error
-from influencers.models import Influencer, Notification
+from influencers.models import Notification
 from influencers.services import notification_mark_read
 
 from .forms import SIGNUP_FIELD_MAP, BrandSignupForm, InfluencerSignupForm, InvitationSignupForm
-from .models import BrandMember
 from .services import (
     account_email_confirm,
     account_email_pending,
@@ -45,11 +45,12 @@ NOTIFICATIONS_PAGE_SIZE = 30
 
 def home_for(user) -> str:
     """Where a user lands after logging in: their own area."""
-    if Influencer.objects.filter(user_id=user.pk).exists():
+    actor = actor_for(user)
+    if actor.influencer is not None:
         return reverse("me:dashboard")
-    if BrandMember.objects.filter(user_id=user.pk).exists():
+    if actor.membership is not None:
         return reverse("brand:dashboard")
-    if user.is_staff:
+    if actor.is_staff:
         return reverse("admin:index")
     return reverse("home")
 
@@ -185,26 +186,25 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def account_settings(request: HttpRequest) -> HttpResponse:
     """Who I am here: role, moderation status with the moderator's reason, and account links."""
-    user = request.user
-    influencer = Influencer.objects.filter(user=user).first()
-    membership = BrandMember.objects.select_related("brand").filter(user=user).first()
+    actor = actor_of(request)
     return render(
         request,
         "accounts/settings.html",
         {
-            "influencer": influencer,
-            "membership": membership,
-            "account_user": user,
-            "email_pending": account_email_pending(user),
+            "influencer": actor.influencer,
+            "membership": actor.membership,
+            "account_user": request.user,
+            "email_pending": account_email_pending(request.user),
         },
     )
 
 
 def _notification_fallback_url(request: HttpRequest) -> str:
     """Where a notification without its own link leads: the user's collaborations or campaigns."""
-    if Influencer.objects.filter(user=request.user).exists():
+    actor = actor_of(request)
+    if actor.influencer is not None:
         return reverse("me:collaborations")
-    if BrandMember.objects.filter(user=request.user).exists():
+    if actor.membership is not None:
         return reverse("campaigns:list")
     return reverse("account")
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from config.api_pagination import ApiCursorPagination
 from config.api_views import ApiView
+from influencers.access import Actor, actor_of
 from influencers.models import Influencer
 from influencers.serializers import niches_for
 
@@ -42,10 +43,16 @@ from .services import (
 
 def my_membership(request: Request) -> BrandMember:
     """The caller's brand membership; 404 for accounts without one (as the /brand/ pages)."""
-    membership = BrandMember.objects.select_related("brand").filter(user_id=request.user.pk).first()
+    membership = actor_of(request).membership
     if membership is None:
         raise NotFound(_("This is for brand accounts: this account works for no brand."))
     return membership
+
+
+def _brand_actor(request: Request) -> Actor:
+    """The caller as a brand member (404 for accounts without a brand, as the /brand/ pages)."""
+    my_membership(request)
+    return actor_of(request)
 
 
 def _brand_response(membership: BrandMember) -> Response:
@@ -74,7 +81,7 @@ class MyBrandApi(ApiView):
 
 
 def _shortlist(request: Request, pk: int) -> Shortlist:
-    return get_object_or_404(brand_shortlists(brand_id=my_membership(request).brand_id), pk=pk)
+    return get_object_or_404(brand_shortlists(actor=_brand_actor(request)), pk=pk)
 
 
 class ShortlistListApi(ApiView):
@@ -83,7 +90,7 @@ class ShortlistListApi(ApiView):
     @extend_schema(operation_id="shortlists_list", responses=ShortlistSerializer(many=True))
     def get(self, request: Request) -> Response:
         paginator = ApiCursorPagination()
-        shortlists = brand_shortlists(brand_id=my_membership(request).brand_id)
+        shortlists = brand_shortlists(actor=_brand_actor(request))
         page = paginator.paginate_queryset(shortlists, request, view=self)
         return paginator.get_paginated_response(ShortlistSerializer(page, many=True).data)
 

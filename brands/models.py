@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +12,9 @@ from knox.models import AbstractAuthToken
 
 from influencers.models import Influencer, Niche
 from influencers.taxonomy import Country, ModerationStatus
+
+if TYPE_CHECKING:
+    from influencers.access import Actor
 
 
 class BrandQuerySet(models.QuerySet["Brand"]):
@@ -112,6 +117,16 @@ class EmailConfirmation(models.Model):
         return f"{self.email} ({self.user})"
 
 
+class ShortlistQuerySet(models.QuerySet["Shortlist"]):
+    def managed_by(self, actor: Actor) -> ShortlistQuerySet:
+        return self.filter(brand_id=actor.brand_id) if actor.brand_id is not None else self.none()
+
+    def visible_to(self, actor: Actor) -> ShortlistQuerySet:
+        if actor.can("brands.view_shortlist"):
+            return self
+        return self.managed_by(actor)
+
+
 class Shortlist(models.Model):
     brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="shortlists")
     name = models.CharField(max_length=120)
@@ -121,6 +136,8 @@ class Shortlist(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     influencers = models.ManyToManyField(Influencer, through="ShortlistEntry", related_name="shortlists")
+
+    objects = ShortlistQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

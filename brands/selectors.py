@@ -5,26 +5,42 @@ Everything is scoped to one brand: a shortlist id from another brand is simply n
 
 from __future__ import annotations
 
-from django.db.models import Count, DecimalField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 
+from influencers.access import Actor
 from influencers.models import Niche, Offer, SocialAccount
-from influencers.taxonomy import Currency
+from influencers.taxonomy import Currency, ModerationStatus
 
 from .models import Shortlist, ShortlistEntry
 
 
-def brand_shortlists(*, brand_id: int) -> QuerySet[Shortlist]:
-    """The brand's shortlists with their number of creators (one query)."""
-    return Shortlist.objects.filter(brand_id=brand_id).annotate(entry_count=Count("entries")).order_by("name")
+def brand_shortlists(*, actor: Actor) -> QuerySet[Shortlist]:
+    """The actor's brand's shortlists with their number of creators (one query)."""
+    return Shortlist.objects.managed_by(actor).annotate(entry_count=Count("entries")).order_by("name")
 
 
-def shortlist_for_brand(*, brand_id: int, pk: int) -> Shortlist:
-    return get_object_or_404(Shortlist.objects.filter(brand_id=brand_id), pk=pk)
+def shortlist_for_brand(*, actor: Actor, pk: int) -> Shortlist:
+    return get_object_or_404(Shortlist.objects.managed_by(actor), pk=pk)
 
 
 def shortlist_entries(*, shortlist: Shortlist, currency: str = Currency.EUR) -> QuerySet[ShortlistEntry]:
-    """The creators on a list with what the list shows and exports (two queries whatever the length)."""
+    """The creators on a list with what the list shows and exports (two queries whatever the length).
+
+    `available` is False for a creator brands may no longer see (suspended, rejected or paused since it
+    was added): pages, API and CSV show such an entry as "no longer available", with none of its data.
+    """
     cheapest = (
         Offer.objects.active()
         .filter(influencer_id=OuterRef("influencer_id"), currency=currency)
@@ -36,6 +52,12 @@ def shortlist_entries(*, shortlist: Shortlist, currency: str = Currency.EUR) -> 
         ShortlistEntry.objects.filter(shortlist=shortlist)
         .select_related("influencer", "added_by")
         .annotate(
+            available=Case(
+                # InfluencerQuerySet.visible_to_brands(), on the joined row
+                When(influencer__status=ModerationStatus.APPROVED, influencer__is_active=True, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
             cheapest_offer_price=Subquery(cheapest, output_field=DecimalField(max_digits=10, decimal_places=2)),
             primary_platform=Subquery(largest.values("platform")[:1]),
         )

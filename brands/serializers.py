@@ -56,7 +56,14 @@ class ShortlistInfluencerSerializer(serializers.Serializer):
 
 class ShortlistEntrySerializer(serializers.Serializer):
     id = StrictIntegerField(read_only=True)
-    influencer = ShortlistInfluencerSerializer(read_only=True)
+    available = StrictBooleanField(
+        read_only=True,
+        help_text=_(
+            "False when the creator is no longer shown to brands (suspended or paused); "
+            "`influencer`, `primary_platform` and `cheapest_offer_price` are then null."
+        ),
+    )
+    influencer = ShortlistInfluencerSerializer(read_only=True, allow_null=True)
     note = StrictCharField(max_length=2000, allow_blank=True, required=False)
     primary_platform = serializers.ChoiceField(choices=Platform.choices, read_only=True, allow_null=True)
     cheapest_offer_price = serializers.DecimalField(
@@ -69,6 +76,13 @@ class ShortlistEntrySerializer(serializers.Serializer):
     def get_added_by(self, entry: object) -> str | None:
         user = getattr(entry, "added_by", None)
         return user.get_username() if user is not None else None
+
+    def to_representation(self, entry: object) -> dict:
+        data = super().to_representation(entry)
+        if not data["available"]:
+            # None of a hidden creator's data leaves through a shortlist (brands/selectors.shortlist_entries).
+            data.update(influencer=None, primary_platform=None, cheapest_offer_price=None)
+        return data
 
 
 class ShortlistEntryCreateSerializer(serializers.Serializer):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import secrets
 from collections.abc import Iterable
 from datetime import timedelta
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from influencers.access import actor_for
 from influencers.emails import email_send
 from influencers.errors import Conflict, DomainError, NotAllowed
 from influencers.models import Influencer, Niche
@@ -28,7 +28,6 @@ from influencers.taxonomy import ModerationStatus
 
 from .models import Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
 
-logger = logging.getLogger(__name__)
 
 
 def brand_moderate(*, brand: Brand, decision: str, reason: str, by: AbstractBaseUser) -> Brand:
@@ -107,10 +106,7 @@ def _email_confirmation_start(*, user: AbstractBaseUser, email: str) -> EmailCon
 
 
 def _send_account_email(*, address: str, subject: str, body: str) -> None:
-    try:
-        send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
-    except OSError:
-        logger.exception("Could not email %s", address)
+    email_send(to=address, subject=subject, body=body)
 
 
 def _email_confirmation_email(*, address: str, link: str) -> None:
@@ -227,7 +223,8 @@ def account_signup_brand(
 
 
 def _require_owner(*, brand: Brand, by: AbstractBaseUser) -> None:
-    if not BrandMember.objects.filter(user_id=by.pk, brand=brand, role=BrandMember.Role.OWNER).exists():
+    actor = actor_for(by)
+    if actor.brand_id != brand.pk or not actor.is_brand_owner:
         raise NotAllowed(_("Only owners of %(brand)s can do this.") % {"brand": brand.name})
 
 
@@ -394,7 +391,7 @@ def brand_profile_update(*, brand: Brand, by: AbstractBaseUser, fields: dict, ni
 
 
 def _require_brand_member(*, brand_id: int, by: AbstractBaseUser) -> None:
-    if not by.is_authenticated or not BrandMember.objects.filter(user=by, brand_id=brand_id).exists():
+    if actor_for(by).brand_id != brand_id:
         raise NotAllowed(_("Only members of this brand can change its shortlists."))
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.csv_export import csv_row
+from influencers.access import actor_of
 from influencers.errors import DomainError
 from influencers.models import Influencer
 
@@ -77,7 +78,7 @@ def shortlist_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "brands/shortlist_list.html",
-        {"shortlists": brand_shortlists(brand_id=request.brand.pk), "form": form},
+        {"shortlists": brand_shortlists(actor=actor_of(request)), "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -85,7 +86,7 @@ def shortlist_list(request: HttpRequest) -> HttpResponse:
 @brand_member_required
 @require_safe
 def shortlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    shortlist = shortlist_for_brand(brand_id=request.brand.pk, pk=pk)
+    shortlist = shortlist_for_brand(actor=actor_of(request), pk=pk)
     return _detail_page(request, shortlist, ShortlistNameForm(initial={"name": shortlist.name}))
 
 
@@ -107,7 +108,7 @@ def _detail_page(request: HttpRequest, shortlist: Shortlist, rename_form: Shortl
 @brand_member_required
 @require_POST
 def shortlist_rename_view(request: HttpRequest, pk: int) -> HttpResponse:
-    shortlist = shortlist_for_brand(brand_id=request.brand.pk, pk=pk)
+    shortlist = shortlist_for_brand(actor=actor_of(request), pk=pk)
     form = ShortlistNameForm(request.POST)
     if form.is_valid():
         try:
@@ -124,7 +125,7 @@ def shortlist_rename_view(request: HttpRequest, pk: int) -> HttpResponse:
 @brand_member_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def shortlist_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    shortlist = shortlist_for_brand(brand_id=request.brand.pk, pk=pk)
+    shortlist = shortlist_for_brand(actor=actor_of(request), pk=pk)
     if request.method == "POST":
         name = shortlist.name
         shortlist_delete(shortlist=shortlist, by=request.user)
@@ -148,7 +149,7 @@ def shortlist_add(request: HttpRequest) -> HttpResponse:
     if "\x00" in handle:  # no handle holds NUL, and PostgreSQL cannot compare text with it
         raise Http404
     influencer = get_object_or_404(Influencer.objects.visible_to_brands(), handle=handle)
-    shortlists = list(brand_shortlists(brand_id=request.brand.pk))
+    shortlists = list(brand_shortlists(actor=actor_of(request)))
     chosen = request.POST.get("shortlist", "")
     try:
         if chosen:
@@ -175,10 +176,15 @@ def shortlist_add(request: HttpRequest) -> HttpResponse:
 
 
 def _entry(request: HttpRequest, pk: int, entry_pk: int) -> ShortlistEntry:
-    shortlist = shortlist_for_brand(brand_id=request.brand.pk, pk=pk)
-    return get_object_or_404(
-        ShortlistEntry.objects.filter(shortlist=shortlist).select_related("shortlist", "influencer"), pk=entry_pk
-    )
+    shortlist = shortlist_for_brand(actor=actor_of(request), pk=pk)
+    entry = get_object_or_404(shortlist_entries(shortlist=shortlist), pk=entry_pk)
+    entry.shortlist = shortlist
+    return entry
+
+
+def _entry_label(entry: ShortlistEntry) -> str:
+    """How messages name an entry: its handle, or nothing of a creator that is no longer available."""
+    return f"@{entry.influencer.handle}" if entry.available else _("a creator who is no longer available")
 
 
 @brand_member_required
@@ -198,7 +204,7 @@ def entry_note(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
             status=200 if saved else 400,
         )
     if saved:
-        messages.success(request, _("Note saved for @%(handle)s.") % {"handle": entry.influencer.handle})
+        messages.success(request, _("Note saved for %(creator)s.") % {"creator": _entry_label(entry)})
     else:
         messages.error(request, "; ".join(form.errors.get("note", [])))
     return redirect("shortlists:detail", pk=pk)
@@ -208,11 +214,11 @@ def entry_note(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 @require_POST
 def entry_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     entry = _entry(request, pk, entry_pk)
-    handle = entry.influencer.handle
+    label = _entry_label(entry)
     shortlist_entry_remove(entry=entry, by=request.user)
     if request.htmx:
         return HttpResponse("")  # the row swaps itself out
-    messages.success(request, _("@%(handle)s removed from the list.") % {"handle": handle})
+    messages.success(request, _("%(creator)s removed from the list.") % {"creator": label})
     return redirect("shortlists:detail", pk=pk)
 
 
@@ -247,6 +253,18 @@ def _export_rows(request: HttpRequest, shortlist: Shortlist) -> Iterator[list[ob
     ]
     for entry in shortlist_entries(shortlist=shortlist).iterator(chunk_size=500):
         influencer = entry.influencer
+        if not entry.available:
+            # Suspended, rejected or paused since it was added: none of the creator's data leaves.
+            yield [
+                "",
+                _("No longer available"),
+                *[""] * 10,
+                entry.note,
+                entry.added_at.date().isoformat(),
+                entry.added_by.get_username() if entry.added_by else "",
+                "",
+            ]
+            continue
         yield [
             influencer.handle,
             influencer.display_name,
@@ -275,7 +293,7 @@ def _percent(fraction: float | None) -> Decimal | str:
 @brand_member_required
 @require_safe
 def shortlist_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    shortlist = shortlist_for_brand(brand_id=request.brand.pk, pk=pk)
+    shortlist = shortlist_for_brand(actor=actor_of(request), pk=pk)
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from campaigns.selectors import brand_attention, campaigns_for_brand
 from config.ratelimit import rate_limited
+from influencers.access import actor_of
 from influencers.errors import DomainError
 from influencers.forms import add_service_error
 
@@ -41,7 +42,7 @@ def brand_member_required(view: View) -> View:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        membership = BrandMember.objects.select_related("brand").filter(user=request.user).first()
+        membership = actor_of(request).membership
         if membership is None:
             raise Http404(_("This page is for brand accounts."))
         request.membership = membership

@@ -8,9 +8,7 @@ a concurrent change: 409).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models import CharField, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -20,22 +18,24 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from brands.models import BrandMember
 from config.api_pagination import ApiCursorPagination
 from config.api_views import ApiView
+from influencers.access import Actor, actor_of
 from influencers.api import run_reference
 from influencers.models import EngineRun, Influencer, Offer
 from influencers.serializers import niches_for
 
 from . import selectors, services
-from .models import Campaign, Collaboration, Deliverable, Match
+from .models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
 from .serializers import (
     ApplySerializer,
     CampaignCancelSerializer,
+    CampaignForCallerSerializer,
     CampaignSerializer,
     CollaborationActionSerializer,
     CollaborationDetailSerializer,
     CollaborationSerializer,
+    CreatorCampaignSerializer,
     DeliverableSerializer,
     EngineRunSerializer,
     InviteSerializer,
@@ -67,34 +67,17 @@ Party = Collaboration.Party
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
 
 
-@dataclass(frozen=True)
-class Caller:
-    """Who is asking: their brand (if they work for one), their creator profile (if they have one)."""
+def party_of(actor: Actor):  # -> Callable[[Collaboration], str | None]
+    """Which side of a collaboration the actor is on (None for staff reading it)."""
 
-    brand_id: int | None
-    influencer: Influencer | None
-    is_staff: bool
-
-    def party_of(self, collaboration: Collaboration) -> str | None:
-        if self.influencer is not None and collaboration.influencer_id == self.influencer.pk:
+    def party(collaboration: Collaboration) -> str | None:
+        if actor.influencer_id is not None and collaboration.influencer_id == actor.influencer_id:
             return Party.INFLUENCER
-        if self.brand_id is not None and collaboration.campaign.brand_id == self.brand_id:
+        if actor.brand_id is not None and collaboration.campaign.brand_id == actor.brand_id:
             return Party.BRAND
         return None
 
-
-def caller(request: Request) -> Caller:
-    if not hasattr(request, "_invloed_caller"):
-        user = request.user
-        request._invloed_caller = Caller(
-            brand_id=BrandMember.objects.filter(user_id=user.pk)
-            .order_by("pk")
-            .values_list("brand_id", flat=True)
-            .first(),
-            influencer=Influencer.objects.filter(user_id=user.pk).first(),
-            is_staff=user.is_staff,
-        )
-    return request._invloed_caller
+    return party
 
 
 def _paginated(view: ApiView, request: Request, queryset: QuerySet, serializer_class: type, **context) -> Response:
@@ -111,31 +94,33 @@ def _campaign_queryset() -> QuerySet[Campaign]:
     return Campaign.objects.select_related("brand").prefetch_related("niches")
 
 
-def _managed_campaigns(request: Request) -> QuerySet[Campaign]:
-    """Campaigns the caller manages: their brand's (staff: every campaign, read-only by the services)."""
-    who = caller(request)
-    if who.is_staff:
-        return _campaign_queryset()
-    if who.brand_id is None:
-        return Campaign.objects.none()
-    return _campaign_queryset().filter(brand_id=who.brand_id)
+def _visible_campaigns(request: Request) -> QuerySet[Campaign]:
+    """Campaigns the caller may read (Campaign.visible_to); writes are refused by the services."""
+    return _campaign_queryset().visible_to(actor_of(request))
+
+
+def _actable_campaigns(actor: Actor) -> QuerySet[Campaign]:
+    """Campaigns a write may be attempted on: the brand's own; staff who may view campaigns reach every one
+    and get the services' 403 (they never act for a brand); for anyone else another brand's campaign is a 404."""
+    if actor.can("campaigns.view_campaign"):
+        return Campaign.objects.all()
+    return Campaign.objects.managed_by(actor)
 
 
 def _managed_campaign(request: Request, pk: int) -> Campaign:
-    """One campaign the caller manages, without what only its serializer needs."""
-    who = caller(request)
-    campaigns = Campaign.objects.select_related("brand")
-    if not who.is_staff:
-        campaigns = campaigns.filter(brand_id=who.brand_id) if who.brand_id is not None else campaigns.none()
-    return get_object_or_404(campaigns, pk=pk)
+    """One campaign to act on, without what only its serializer needs."""
+    return get_object_or_404(_actable_campaigns(actor_of(request)).select_related("brand"), pk=pk)
 
 
-def _visible_campaign(request: Request, pk: int) -> Campaign:
-    """A campaign to look at: the brand's own, or for a creator one that is open to them."""
-    who = caller(request)
-    if who.influencer is not None and who.brand_id is None and not who.is_staff:
-        return selectors.campaign_for_influencer(influencer=who.influencer, pk=pk)
-    return get_object_or_404(_managed_campaigns(request), pk=pk)
+def _campaign_serializer(actor: Actor, campaign: Campaign) -> type[CampaignSerializer]:
+    """The brand's (and permitted staff's) full view, or what a creator's own pages show of a campaign."""
+    if campaign.brand_id == actor.brand_id or actor.can("campaigns.view_campaign"):
+        return CampaignSerializer
+    return CreatorCampaignSerializer
+
+
+def _brand_campaigns(actor: Actor) -> QuerySet[Campaign]:
+    return _campaign_queryset().managed_by(actor)
 
 
 def _campaign_fields(data: dict) -> dict:
@@ -151,10 +136,10 @@ class CampaignListApi(ApiView):
         responses=CampaignSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        who = caller(request)
-        if who.brand_id is None and not who.is_staff:
+        actor = actor_of(request)
+        if actor.brand_id is None and not actor.can("campaigns.view_campaign"):
             raise PermissionDenied(_("Campaign lists are for brand accounts; creators see /api/v1/me/opportunities/."))
-        campaigns = _managed_campaigns(request)
+        campaigns = _campaign_queryset().visible_to(actor) if actor.brand_id is None else _brand_campaigns(actor)
         wanted = request.query_params.get("status")
         if wanted is not None:
             if wanted not in Campaign.Status.values:
@@ -174,13 +159,21 @@ class CampaignListApi(ApiView):
 
 
 class CampaignDetailApi(ApiView):
-    @extend_schema(operation_id="campaigns_retrieve", responses=CampaignSerializer)
+    @extend_schema(
+        operation_id="campaigns_retrieve",
+        responses=CampaignForCallerSerializer,
+        description="The brand (and staff who may view campaigns) read the whole campaign; "
+        "a creator reads what the creator's pages show.",
+    )
     def get(self, request: Request, pk: int) -> Response:
-        return Response(CampaignSerializer(_visible_campaign(request, pk)).data)
+        campaign = get_object_or_404(_visible_campaigns(request), pk=pk)
+        return Response(_campaign_serializer(actor_of(request), campaign)(campaign).data)
 
     @extend_schema(operation_id="campaigns_partial_update", request=CampaignSerializer, responses=CampaignSerializer)
     def patch(self, request: Request, pk: int) -> Response:
-        campaign = get_object_or_404(_managed_campaigns(request), pk=pk)
+        campaign = get_object_or_404(
+            _actable_campaigns(actor_of(request)).select_related("brand").prefetch_related("niches"), pk=pk
+        )
         serializer = CampaignSerializer(campaign, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -238,10 +231,15 @@ class CampaignMatchListApi(ApiView):
 
     @extend_schema(operation_id="campaigns_matches_list", responses=MatchSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
-        campaign = _managed_campaign(request, pk)
-        matches = Match.objects.filter(
-            campaign=campaign, influencer__in=Influencer.objects.visible_to_brands()
-        ).select_related("influencer")
+        actor = actor_of(request)
+        # A campaign's recommendations are for the brand running it (and staff allowed to view matches).
+        campaigns = Campaign.objects.all() if actor.can("campaigns.view_match") else Campaign.objects.managed_by(actor)
+        campaign = get_object_or_404(campaigns, pk=pk)
+        matches = (
+            Match.objects.visible_to(actor)
+            .filter(campaign=campaign, influencer__in=Influencer.objects.visible_to_brands())
+            .select_related("influencer")
+        )
         return _paginated(self, request, matches, MatchSerializer)
 
 
@@ -251,7 +249,7 @@ class CampaignMatchRecomputeApi(ApiView):
     @extend_schema(operation_id="campaigns_matches_recompute", request=None, responses={202: RunRefSerializer})
     def post(self, request: Request, pk: int) -> Response:
         campaign = _managed_campaign(request, pk)
-        if caller(request).brand_id != campaign.brand_id:
+        if actor_of(request).brand_id != campaign.brand_id:
             raise PermissionDenied(_("Only the brand's team can recompute its campaign's matches."))
         run = services.campaign_matches_request(campaign=campaign, by=request.user)
         return Response(RunRefSerializer(run_reference(run, request)).data, status=status.HTTP_202_ACCEPTED)
@@ -261,20 +259,20 @@ class CampaignMatchRecomputeApi(ApiView):
 
 
 def _visible_runs(request: Request) -> QuerySet[EngineRun]:
-    """Staff see every run; others the runs they started and those of their brand's campaigns."""
-    who = caller(request)
-    if who.is_staff:
+    """Staff with the view permission see every run; others the runs they started and their campaigns'."""
+    actor = actor_of(request)
+    if actor.can("influencers.view_enginerun"):
         return EngineRun.objects.all()
     visible = Q(triggered_by_id=request.user.pk)
-    if who.brand_id is not None:
+    if actor.brand_id is not None:
         scopes = (
-            Campaign.objects.filter(brand_id=who.brand_id)
+            Campaign.objects.managed_by(actor)
             .annotate(scope=Concat(Value("campaign:"), Cast("pk", CharField())))
             .values("scope")
         )
         visible |= Q(scope__in=scopes)
-    if who.influencer is not None:
-        visible |= Q(scope=f"influencer:{who.influencer.pk}")
+    if actor.influencer_id is not None:
+        visible |= Q(scope=f"influencer:{actor.influencer_id}")
     return EngineRun.objects.filter(visible)
 
 
@@ -288,29 +286,25 @@ class RunDetailApi(ApiView):
 
 
 def _collaborations(request: Request) -> QuerySet[Collaboration]:
-    """The caller's collaborations: as the creator, or with their brand (staff: all, read-only)."""
-    who = caller(request)
-    queryset = Collaboration.objects.select_related("campaign__brand", "influencer")
-    if who.is_staff:
-        return queryset
-    scope = Q(pk__in=[])
-    if who.influencer is not None:
-        scope |= Q(influencer_id=who.influencer.pk)
-    if who.brand_id is not None:
-        scope |= Q(campaign__brand_id=who.brand_id)
-    return queryset.filter(scope)
+    """The collaborations the caller may read: their own as creator or brand; staff with the view permission."""
+    return Collaboration.objects.visible_to(actor_of(request)).select_related("campaign__brand", "influencer")
 
 
 def _collaboration(request: Request, pk: int, *, detail: bool = False) -> Collaboration:
     queryset = _collaborations(request)
     if detail:
-        queryset = queryset.prefetch_related("deliverables", "messages__author")
+        # Deliverables and messages each need their own permission, as their admin inlines do.
+        actor = actor_of(request)
+        queryset = queryset.prefetch_related(
+            Prefetch("deliverables", queryset=Deliverable.objects.visible_to(actor)),
+            Prefetch("messages", queryset=CollaborationMessage.objects.visible_to(actor).select_related("author")),
+        )
     return get_object_or_404(queryset, pk=pk)
 
 
 def _detail_response(request: Request, pk: int, status_code: int = 200) -> Response:
     collaboration = _collaboration(request, pk, detail=True)
-    context = {"request": request, "party_of": caller(request).party_of}
+    context = {"request": request, "party_of": party_of(actor_of(request))}
     return Response(CollaborationDetailSerializer(collaboration, context=context).data, status=status_code)
 
 
@@ -337,7 +331,7 @@ class CollaborationListApi(ApiView):
             if not (campaign.isascii() and campaign.isdigit() and len(campaign) <= 18 and int(campaign) >= 1):
                 raise ValidationError({"campaign": [_("Give a campaign id (a whole number).")]})
             collaborations = collaborations.filter(campaign_id=int(campaign))
-        return _paginated(self, request, collaborations, CollaborationSerializer, party_of=caller(request).party_of)
+        return _paginated(self, request, collaborations, CollaborationSerializer, party_of=party_of(actor_of(request)))
 
 
 class CollaborationDetailApi(ApiView):
@@ -391,20 +385,20 @@ class CampaignApplyApi(ApiView):
         operation_id="campaigns_apply", request=ApplySerializer, responses={201: CollaborationDetailSerializer}
     )
     def post(self, request: Request, pk: int) -> Response:
-        who = caller(request)
-        if who.influencer is None:
+        influencer = actor_of(request).influencer
+        if influencer is None:
             raise NotFound(_("This is for creator accounts: this account has no creator profile."))
-        campaign = selectors.campaign_for_influencer(influencer=who.influencer, pk=pk)
+        campaign = selectors.campaign_for_influencer(influencer=influencer, pk=pk)
         serializer = ApplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         collaboration = collaboration_apply(
             campaign=campaign,
-            influencer=who.influencer,
+            influencer=influencer,
             by=request.user,
             message=data.get("message", ""),
             proposed_fee=data.get("proposed_fee"),
-            offer=_offer(data.get("offer"), who.influencer),
+            offer=_offer(data.get("offer"), influencer),
         )
         return _detail_response(request, collaboration.pk, status.HTTP_201_CREATED)
 
@@ -533,8 +527,8 @@ class MyOpportunitiesApi(ApiView):
 
     @extend_schema(operation_id="me_opportunities_retrieve", responses=OpportunitiesSerializer)
     def get(self, request: Request) -> Response:
-        who = caller(request)
-        if who.influencer is None:
+        influencer = actor_of(request).influencer
+        if influencer is None:
             raise NotFound(_("This is for creator accounts: this account has no creator profile."))
-        recommended, others = selectors.opportunities_for_influencer(influencer=who.influencer)
+        recommended, others = selectors.opportunities_for_influencer(influencer=influencer)
         return Response(OpportunitiesSerializer({"recommended": recommended, "others": others}).data)

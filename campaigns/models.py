@@ -5,6 +5,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from functools import reduce
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +29,9 @@ from influencers.taxonomy import (
     Tier,
     WorkKind,
 )
+
+if TYPE_CHECKING:
+    from influencers.access import Actor
 
 money = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(100_000_000)]}
 
@@ -87,9 +91,38 @@ def kind_terms_present(kind: str) -> Q:
 STOPPED_BY_MODERATION = (ModerationStatus.REJECTED, ModerationStatus.SUSPENDED)
 
 
+def _none() -> Q:
+    return Q(pk__in=[])
+
+
 class CampaignQuerySet(models.QuerySet["Campaign"]):
     def for_brand(self, brand: Brand) -> CampaignQuerySet:
         return self.filter(brand=brand)
+
+    def managed_by(self, actor: Actor) -> CampaignQuerySet:
+        """The campaigns this actor runs: their brand's. Staff never manage a brand's campaigns."""
+        return self.filter(brand_id=actor.brand_id) if actor.brand_id is not None else self.none()
+
+    def visible_to(self, actor: Actor) -> CampaignQuerySet:
+        """What this actor may look at: their brand's campaigns; for a creator, the open public ones and
+        those they were invited to or work on; for staff, every campaign if they hold the view permission."""
+        if actor.can("campaigns.view_campaign"):
+            return self
+        scope = _none()
+        if actor.brand_id is not None:
+            scope |= Q(brand_id=actor.brand_id)
+        if actor.influencer_id is not None:
+            scope |= Q(pk__in=Campaign.objects.open().public().values("pk"))
+            scope |= Q(pk__in=Collaboration.objects.filter(influencer_id=actor.influencer_id).values("campaign_id"))
+        return self.filter(scope)
+
+    def taking_creators(self) -> CampaignQuerySet:
+        """Published (open or in progress) and neither it nor its brand stopped by moderation: invitable."""
+        return (
+            self.filter(status__in=[Campaign.Status.OPEN, Campaign.Status.IN_PROGRESS])
+            .exclude(moderation_status__in=STOPPED_BY_MODERATION)
+            .exclude(brand__status__in=STOPPED_BY_MODERATION)
+        )
 
     def open(self) -> CampaignQuerySet:
         """Published, not stopped by moderation, of a brand moderation has not stopped: accepting creators."""
@@ -280,6 +313,15 @@ class Campaign(models.Model):
             raise ValidationError(errors)
 
     @property
+    def takes_creators(self) -> bool:
+        """Invitable now: the single-object form of CampaignQuerySet.taking_creators()."""
+        return (
+            self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
+            and self.moderation_status not in STOPPED_BY_MODERATION
+            and self.brand.status not in STOPPED_BY_MODERATION
+        )
+
+    @property
     def is_open(self) -> bool:
         """Accepting creators: the single-object form of CampaignQuerySet.open()."""
         return (
@@ -287,6 +329,28 @@ class Campaign(models.Model):
             and self.moderation_status not in STOPPED_BY_MODERATION
             and self.brand.status not in STOPPED_BY_MODERATION
         )
+
+
+def _party_scope(actor: Actor, prefix: str = "") -> Q:
+    """Rows of collaborations this actor is a party to: as the creator, or as the campaign's brand."""
+    scope = _none()
+    if actor.influencer_id is not None:
+        scope |= Q(**{f"{prefix}influencer_id": actor.influencer_id})
+    if actor.brand_id is not None:
+        scope |= Q(**{f"{prefix}campaign__brand_id": actor.brand_id})
+    return scope
+
+
+class CollaborationQuerySet(models.QuerySet["Collaboration"]):
+    def managed_by(self, actor: Actor) -> CollaborationQuerySet:
+        """Collaborations this actor takes part in (and may act on, as the status machine allows)."""
+        return self.filter(_party_scope(actor))
+
+    def visible_to(self, actor: Actor) -> CollaborationQuerySet:
+        """The parties' collaborations; staff read all of them only with the admin's view permission."""
+        if actor.can("campaigns.view_collaboration"):
+            return self
+        return self.managed_by(actor)
 
 
 class Collaboration(models.Model):
@@ -341,6 +405,8 @@ class Collaboration(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = CollaborationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["campaign", "status"], name="collaboration_campaign_status")]
@@ -372,6 +438,13 @@ class Collaboration(models.Model):
         return self.status in self.FINAL_STATUSES
 
 
+class CollaborationMessageQuerySet(models.QuerySet["CollaborationMessage"]):
+    def visible_to(self, actor: Actor) -> CollaborationMessageQuerySet:
+        if actor.can("campaigns.view_collaborationmessage"):
+            return self
+        return self.filter(_party_scope(actor, "collaboration__"))
+
+
 class CollaborationMessage(models.Model):
     collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(
@@ -380,11 +453,23 @@ class CollaborationMessage(models.Model):
     body = models.TextField(max_length=4000)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CollaborationMessageQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at"]
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class DeliverableQuerySet(models.QuerySet["Deliverable"]):
+    def managed_by(self, actor: Actor) -> DeliverableQuerySet:
+        return self.filter(_party_scope(actor, "collaboration__"))
+
+    def visible_to(self, actor: Actor) -> DeliverableQuerySet:
+        if actor.can("campaigns.view_deliverable"):
+            return self
+        return self.managed_by(actor)
 
 
 class Deliverable(models.Model):
@@ -411,11 +496,21 @@ class Deliverable(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = DeliverableQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_date", "created_at"]
 
     def __str__(self) -> str:
         return self.title or f"{self.get_kind_display()} for {self.collaboration}"
+
+
+class MatchQuerySet(models.QuerySet["Match"]):
+    def visible_to(self, actor: Actor) -> MatchQuerySet:
+        """A campaign's recommendations are its brand's; staff read them with the view permission."""
+        if actor.can("campaigns.view_match"):
+            return self
+        return self.filter(campaign__brand_id=actor.brand_id) if actor.brand_id is not None else self.none()
 
 
 class Match(models.Model):
@@ -438,6 +533,8 @@ class Match(models.Model):
     explanation = models.TextField()
     computed_at = models.DateTimeField()
     engine_version = models.CharField(max_length=20)
+
+    objects = MatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["campaign", "rank"]

@@ -28,9 +28,14 @@ RUNNING_STATUSES = (EngineRun.Status.QUEUED, EngineRun.Status.RUNNING)
 
 
 def campaign_matches(*, campaign: Campaign, after_rank: int = 0) -> QuerySet[Match]:
-    """Stored matches after a rank (keyset by rank), with the creator and its niches."""
+    """Stored matches after a rank (keyset by rank), with the creator and its niches.
+
+    Only creators brands may see now: one suspended or paused since the last recompute drops out at once.
+    """
     return (
-        Match.objects.filter(campaign=campaign, rank__gt=after_rank)
+        Match.objects.filter(
+            campaign=campaign, rank__gt=after_rank, influencer__in=Influencer.objects.visible_to_brands()
+        )
         .select_related("influencer")
         .prefetch_related(Prefetch("influencer__niches", queryset=Niche.objects.only("slug", "name")))
         .order_by("rank")

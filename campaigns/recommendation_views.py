@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from brands.views import brand_member_required
 from config.ratelimit import rate_limited
+from influencers.access import actor_of
 from influencers.errors import Conflict, DomainError, NotAllowed
 from influencers.forms import add_service_error
 from influencers.models import Influencer, Offer
@@ -31,14 +32,14 @@ from influencers.views import BLOCKED_BRAND_STATUSES, brand_or_staff_required
 from . import recommendation_selectors as selectors
 from . import services
 from .models import Campaign, Collaboration, Match
+from .selectors import campaign_managed
 from .views import _tabs as campaign_tabs
 
 PAGE_SIZE = 25
-INVITABLE_STATUSES = (Campaign.Status.OPEN, Campaign.Status.IN_PROGRESS)
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
-    return get_object_or_404(Campaign.objects.filter(brand_id=request.brand.pk).select_related("brand"), pk=pk)
+    return campaign_managed(actor=actor_of(request), pk=pk)
 
 
 @brand_member_required
@@ -67,12 +68,12 @@ def recommendation_list(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign,
         "tabs": campaign_tabs(campaign, "recommendations"),
         "items": items,
-        "total": Match.objects.filter(campaign=campaign).count(),
+        "total": selectors.campaign_matches(campaign=campaign).count(),
         "next_after": rows[-1].rank if has_more and rows else None,
         "is_first_page": after == 0,
         "run": run,
         "run_active": run is not None and run.status in selectors.RUNNING_STATUSES,
-        "can_invite": campaign.status in INVITABLE_STATUSES,
+        "can_invite": campaign.takes_creators,
     }
     return render(request, "campaigns/recommendations.html", context)
 
@@ -169,8 +170,10 @@ def invite(request: HttpRequest, handle: str) -> HttpResponse:
         }
         return render(request, "influencers/forbidden.html", {"reason": reason}, status=403)
     influencer = get_object_or_404(Influencer.objects.visible_to_brands(), handle=handle)
+    # Only campaigns that may take creators now: moderation stopped neither them nor the brand.
     campaigns = (
-        Campaign.objects.filter(brand_id=request.brand.pk, status__in=INVITABLE_STATUSES)
+        Campaign.objects.managed_by(actor_of(request))
+        .taking_creators()
         .exclude(collaborations__influencer=influencer)
         .order_by("-created_at")
     )
@@ -241,7 +244,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     campaign = None
     if brand is not None:
         campaigns = list(
-            Campaign.objects.filter(brand=brand)
+            Campaign.objects.managed_by(actor_of(request))
             .exclude(status__in=[Campaign.Status.CANCELLED, Campaign.Status.COMPLETED])
             .prefetch_related("niches")
             .order_by("-created_at")

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from influencers.access import Actor
 from influencers.metrics.formulas import PostCounts, post_engagement
 from influencers.models import Influencer, Post
 
@@ -56,8 +57,9 @@ def campaigns_for_brand(*, brand_id: int, status: str = "") -> QuerySet[Campaign
     ).order_by("-created_at")
 
 
-def campaign_for_brand(*, brand_id: int, pk: int) -> Campaign:
-    return get_object_or_404(Campaign.objects.filter(brand_id=brand_id).select_related("brand"), pk=pk)
+def campaign_managed(*, actor: Actor, pk: int) -> Campaign:
+    """One campaign the actor's brand runs; any other id is a 404."""
+    return get_object_or_404(Campaign.objects.managed_by(actor).select_related("brand"), pk=pk)
 
 
 def _messages_prefetch() -> Prefetch:

@@ -7,6 +7,7 @@ Status, moderation and engine-derived fields are output only: a PATCH that sends
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.utils.text import format_lazy
@@ -112,7 +113,55 @@ class CampaignSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
 
-class OpportunitySerializer(CampaignSerializer):
+class CreatorCampaignSerializer(CampaignSerializer):
+    """A campaign as a creator sees it: what the opportunity and collaboration pages show, nothing more.
+
+    Left out (DRF drops a parent's field set to None): the moderator's note, the total budget, whom the
+    campaign targets (audience, follower range, tiers, languages) and the brand's bookkeeping.
+    """
+
+    moderation_status = None
+    moderation_reason = None
+    budget_total = None
+    target_age_bands = None
+    target_genders = None
+    target_countries = None
+    target_languages = None
+    min_followers = None
+    max_followers = None
+    tiers = None
+    visibility = None
+    published_at = None
+    winners_announced_at = None
+    matches_computed_at = None
+    created_at = None
+    updated_at = None
+
+
+BRAND_ONLY_FIELDS = tuple(
+    name for name in CampaignSerializer._declared_fields if name not in CreatorCampaignSerializer._declared_fields
+)
+
+
+def _optional(field: serializers.Field) -> serializers.Field:
+    # Schema only: a field not every caller receives must not be listed as required in the response.
+    # (DRF copies a declared field by calling it again with its arguments, so build it from those.)
+    kwargs = {name: copy.deepcopy(value) for name, value in field._kwargs.items()}
+    return type(field)(*field._args, **{**kwargs, "read_only": False, "required": False})
+
+
+CampaignForCallerSerializer = type(
+    "CampaignForCallerSerializer",
+    (CreatorCampaignSerializer,),
+    {
+        "__doc__": "A campaign for whoever asks: the brand and staff who may view campaigns also get the "
+        "moderation, total budget, targeting and bookkeeping fields; a creator does not.",
+        **{name: _optional(CampaignSerializer._declared_fields[name]) for name in BRAND_ONLY_FIELDS},
+    },
+)
+
+
+class OpportunitySerializer(CreatorCampaignSerializer):
     """An open campaign for the creator; recommended ones carry the engine's score and reason."""
 
     match_score = StrictFloatField(read_only=True, allow_null=True, default=None)

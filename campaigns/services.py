@@ -24,12 +24,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from brands.models import Brand, BrandMember
+from influencers.access import actor_for
 from influencers.errors import Conflict, DomainError, NotAllowed
 from influencers.models import Influencer, Niche, Offer, Post
 from influencers.services import audit_record, moderation_decide, notification_send
 from influencers.taxonomy import AD_DISCLOSURE_MARKERS, ModerationStatus, PostFormat, WorkKind
 
 from .models import KIND_TERMS, Campaign, Collaboration, CollaborationMessage, Deliverable
+from .participation import Step, participation_require
 
 Party = Collaboration.Party
 Status = Collaboration.Status
@@ -56,19 +58,17 @@ def campaign_moderate(*, campaign: Campaign, decision: str, reason: str, by: Abs
 
 
 def user_brand_id(user: AbstractBaseUser) -> int | None:
-    """The id of the brand this user works for, or None."""
-    if not user.is_authenticated:
-        return None
-    return BrandMember.objects.filter(user=user).values_list("brand_id", flat=True).first()
+    """The id of the brand this user works for, or None (the actor's brand: influencers/access.py)."""
+    return actor_for(user).brand_id
 
 
 def collaboration_party(*, collaboration: Collaboration, user: AbstractBaseUser) -> str:
-    """Which side of the collaboration this user is on; NotAllowed when neither."""
-    if user.is_authenticated:
-        if collaboration.influencer.user_id == user.pk:
-            return Party.INFLUENCER
-        if user_brand_id(user) == collaboration.campaign.brand_id:
-            return Party.BRAND
+    """Which side of the collaboration this user is on; NotAllowed when neither (staff included)."""
+    actor = actor_for(user)
+    if actor.influencer_id is not None and collaboration.influencer_id == actor.influencer_id:
+        return Party.INFLUENCER
+    if actor.brand_id is not None and collaboration.campaign.brand_id == actor.brand_id:
+        return Party.BRAND
     raise NotAllowed(_("You are not part of this collaboration."))
 
 
@@ -95,12 +95,9 @@ def collaboration_invite(
     """A brand member invites an influencer to one of the brand's campaigns."""
     if user_brand_id(by) != campaign.brand_id:
         raise NotAllowed(_("Only members of %(brand)s can invite to this campaign.") % {"brand": campaign.brand.name})
-    if not campaign.brand.can_invite:
-        raise NotAllowed(_("Your brand must be approved by a moderator before it can invite creators."))
+    participation_require(step=Step.START, campaign=campaign, influencer=influencer, party=Party.BRAND)
     if campaign.status not in (Campaign.Status.OPEN, Campaign.Status.IN_PROGRESS):
         raise DomainError(_("Publish the campaign before inviting creators."))
-    if not influencer.is_visible_to_brands:
-        raise DomainError(_("This creator cannot be invited right now."))
     return _collaboration_start(
         campaign=campaign,
         influencer=influencer,
@@ -125,8 +122,9 @@ def collaboration_apply(
     """An influencer applies to an open public campaign."""
     if influencer.user_id != by.pk:
         raise NotAllowed(_("You can only apply with your own profile."))
-    if influencer.status != ModerationStatus.APPROVED:
+    if influencer.status == ModerationStatus.PENDING:
         raise DomainError(_("Your profile must be approved by a moderator before you can apply."))
+    participation_require(step=Step.START, campaign=campaign, influencer=influencer, party=Party.INFLUENCER)
     if not (campaign.is_open and campaign.visibility == Campaign.Visibility.PUBLIC):
         raise DomainError(_("This campaign is not open for applications."))
     return _collaboration_start(
@@ -190,6 +188,16 @@ def _collaboration_start(
     return collaboration
 
 
+# Which moderation step (campaigns/participation.py) each target status is; others settle existing work.
+TRANSITION_STEPS: dict[str, Step] = {
+    Status.ACCEPTED: Step.START,
+    Status.CONTENT_SUBMITTED: Step.SUBMIT,
+    Status.DECLINED: Step.WIND_DOWN,
+    Status.WITHDRAWN: Step.WIND_DOWN,
+    Status.CANCELLED: Step.WIND_DOWN,
+}
+
+
 def collaboration_transition(
     *,
     collaboration: Collaboration,
@@ -216,6 +224,12 @@ def collaboration_transition(
         )
     if party not in allowed:
         raise NotAllowed(_("Only the %(party)s can do this.") % {"party": Party(allowed[0]).label.lower()})
+    participation_require(
+        step=TRANSITION_STEPS.get(to, Step.SETTLE),
+        campaign=collaboration.campaign,
+        influencer=collaboration.influencer,
+        party=party,
+    )
     _check_fee(agreed_fee)
     now = timezone.now()
     changes: dict = {"status": to, "status_changed_at": now, "updated_at": now}
@@ -742,6 +756,9 @@ def deliverable_submit(
     """
     if collaboration_party(collaboration=collaboration, user=by) != Party.INFLUENCER:
         raise NotAllowed(_("Only the creator submits content."))
+    participation_require(
+        step=Step.SUBMIT, campaign=collaboration.campaign, influencer=collaboration.influencer, party=Party.INFLUENCER
+    )
     url = (url or "").strip()
     draft_text = (draft_text or "").strip()
     _submission_check(url=url, draft_text=draft_text)
@@ -864,6 +881,9 @@ def giveaway_winners_record(
 def collaboration_message_add(*, collaboration: Collaboration, by: AbstractBaseUser, body: str) -> None:
     """A note from one side of a collaboration to the other, outside any status change."""
     party = collaboration_party(collaboration=collaboration, user=by)
+    participation_require(
+        step=Step.MESSAGE, campaign=collaboration.campaign, influencer=collaboration.influencer, party=party
+    )
     body = (body or "").strip()
     if not body:
         raise DomainError(_("Write a message first."), field="message")

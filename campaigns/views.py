@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from brands.views import brand_member_required
 from config.ratelimit import rate_limited
+from influencers.access import actor_of
 from influencers.errors import DomainError
 from influencers.forms import add_service_error
 from influencers.taxonomy import WorkKind
@@ -62,7 +63,7 @@ PEOPLE_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
-    return selectors.campaign_for_brand(brand_id=request.brand.pk, pk=pk)
+    return selectors.campaign_managed(actor=actor_of(request), pk=pk)
 
 
 def _recommendations_url(campaign: Campaign) -> str | None:

@@ -29,6 +29,7 @@ from config.api_parsers import StrictJSONParser
 from config.api_views import ApiView
 from config.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 
+from .access import actor_of
 from .filters import InfluencerFilter
 from .import_admin import IMPORT_PERMISSION
 from .importers import ImportFailed, format_from_name, metrics_import
@@ -74,7 +75,7 @@ from .services import (
     social_account_delete,
     social_account_save,
 )
-from .views import BLOCKED_BRAND_STATUSES, viewer_brand
+from .views import BLOCKED_BRAND_STATUSES, VIEW_CREATORS, viewer_brand
 
 # Path converters the API uses: a handle as the profile page spells it, an id that fits a bigint.
 HANDLE_PATTERN = r"[a-z0-9](?:[a-z0-9._]{0,48}[a-z0-9])?"
@@ -86,7 +87,7 @@ class BrandOrStaff(BasePermission):
     def has_permission(self, request: Request, view: Any) -> bool:
         if not request.user.is_authenticated:
             return False
-        if request.user.is_staff:
+        if actor_of(request).can(VIEW_CREATORS):
             return True
         brand = viewer_brand(request)
         if brand is None:
@@ -102,7 +103,7 @@ class BrandOrStaff(BasePermission):
 
 def my_influencer(request: Request) -> Influencer:
     """The caller's creator profile; 404 for accounts without one (as the /me/ pages)."""
-    influencer = Influencer.objects.filter(user_id=request.user.pk).first()
+    influencer = actor_of(request).influencer
     if influencer is None:
         raise NotFound(_("This is for creator accounts: this account has no creator profile."))
     return influencer

@@ -39,6 +39,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from .access import actor_of
 from .models import AudienceCountry, Influencer, Niche, Offer, SocialAccount
 from .taxonomy import AGE_FIELDS, GENDER_FIELDS, AgeBand, Country, Currency, Gender, Language, Platform, Tier, WorkKind
 from .widgets import FastCheckboxSelectMultiple, FastSelect, FastSelectMultiple
@@ -463,10 +464,8 @@ class InfluencerFilter(django_filters.FilterSet):
 
     @property
     def brand_id(self) -> int | None:
-        """The requesting user's brand (the views load the membership first, so this is cached)."""
-        user = getattr(self.request, "user", None)
-        membership = getattr(user, "brand_membership", None) if user is not None and user.is_authenticated else None
-        return membership.brand_id if membership is not None else None
+        """The requesting user's brand: the request's actor, resolved once (influencers/access.py)."""
+        return actor_of(self.request).brand_id if self.request is not None else None
 
     def selected_currency(self, data: dict | None = None) -> str:
         data = data if data is not None else self.form.cleaned_data

@@ -33,6 +33,7 @@ from campaigns.services import (
 )
 from config.ratelimit import rate_limited
 
+from .access import actor_of
 from .errors import DomainError
 from .forms import (
     ApplyForm,
@@ -65,7 +66,7 @@ def influencer_required(view: View) -> View:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        influencer = Influencer.objects.filter(user=request.user).first()
+        influencer = actor_of(request).influencer
         if influencer is None:
             raise Http404(_("This page is for creator accounts."))
         request.influencer = influencer

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from .access import actor_of
 from .definitions import DEFINITIONS
 from .filters import SORT_CHOICES, InfluencerFilter
 from .selectors import (
@@ -43,16 +44,17 @@ from .taxonomy import AgeBand, Gender, Language, ModerationStatus
 View = Callable[..., HttpResponse]
 METRICS_DOC = Path(settings.BASE_DIR) / "docs" / "metrics.md"
 BLOCKED_BRAND_STATUSES = (ModerationStatus.REJECTED, ModerationStatus.SUSPENDED)
+# Staff use discovery (and see hidden profiles) with the admin's permission to view creators, not for is_staff.
+VIEW_CREATORS = "influencers.view_influencer"
 
 
 def viewer_brand(request: HttpRequest):  # -> brands.models.Brand | None (no import: see module docstring)
-    """The brand the logged-in user works for (two queries the first time, cached on the user)."""
-    membership = getattr(request.user, "brand_membership", None)
-    return membership.brand if membership is not None else None
+    """The brand the logged-in user works for: the request's actor (influencers/access.py)."""
+    return actor_of(request).brand
 
 
 def brand_or_staff_required(view: View) -> View:
-    """Discovery is for members of a brand in good standing, and for staff (moderators).
+    """Discovery is for members of a brand in good standing, and for staff who may view creators.
 
     Everyone else logged in gets a 403 page that says why; anonymous visitors go to the login page.
     """
@@ -60,12 +62,13 @@ def brand_or_staff_required(view: View) -> View:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         brand = viewer_brand(request)
-        if brand is not None and brand.status in BLOCKED_BRAND_STATUSES and not request.user.is_staff:
+        moderator = actor_of(request).can(VIEW_CREATORS)
+        if brand is not None and brand.status in BLOCKED_BRAND_STATUSES and not moderator:
             reason = _("Your brand is %(status)s by moderation, so creator discovery is closed for it.") % {
                 "status": brand.get_status_display().lower()
             }
             return render(request, "influencers/forbidden.html", {"reason": reason}, status=403)
-        if brand is None and not request.user.is_staff:
+        if brand is None and not moderator:
             reason = _("Creator discovery is for brand accounts. Ask your brand's owner for an invitation.")
             return render(request, "influencers/forbidden.html", {"reason": reason}, status=403)
         request.brand = brand
@@ -114,7 +117,8 @@ def discover(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest, handle: str) -> HttpResponse:
     # Staff see any profile (with a banner) so moderators can check what brands would see.
     influencer = get_object_or_404(
-        with_primary_platform(influencer_profile_queryset(include_hidden=request.user.is_staff)), handle=handle
+        with_primary_platform(influencer_profile_queryset(include_hidden=actor_of(request).can(VIEW_CREATORS))),
+        handle=handle,
     )
     attach_benchmarks([influencer])
     accounts = list(influencer.accounts.all())

@@ -191,8 +191,8 @@ def test_matches_list_runs_a_fixed_number_of_queries(api, roles: Roles, django_a
     for rank in range(1, count + 1):
         MatchFactory(campaign=campaign, influencer=InfluencerFactory(), rank=rank)
     client = api("brand_a")
-    # token + user, membership, creator profile, the campaign, the page of matches with creators
-    with django_assert_num_queries(5):
+    # token + user, the actor (one query), the campaign, the page of matches with creators
+    with django_assert_num_queries(4):
         response = client.get(f"{CAMPAIGNS}{campaign.pk}/matches/?page_size=20")
     assert len(response.json()["results"]) == count
 
@@ -201,8 +201,8 @@ def test_matches_list_runs_a_fixed_number_of_queries(api, roles: Roles, django_a
 def test_campaign_list_runs_a_fixed_number_of_queries(api, roles: Roles, django_assert_num_queries, count):
     CampaignFactory.create_batch(count, brand=roles.brand_a)
     client = api("brand_a")
-    # token + user, membership, creator profile, the page (with brand), niches
-    with django_assert_num_queries(5):
+    # token + user, the actor (membership, brand and creator profile: one query), the page (with brand), niches
+    with django_assert_num_queries(4):
         response = client.get(f"{CAMPAIGNS}?page_size=20")
     assert len(response.json()["results"]) == count
 
@@ -247,9 +247,9 @@ def test_opportunities_run_a_fixed_number_of_queries(api, roles: Roles, django_a
         CampaignFactory().niches.set([fashion])
     client = api("influencer_a")
     client.get("/api/v1/me/opportunities/")
-    # token + user, membership, creator; the engine's reverse scoring (fixed number of set-based reads);
+    # token + user, the actor (one query); the engine's reverse scoring (fixed number of set-based reads);
     # the fallback list: collaborations, campaigns with niches, the creator's niches and platforms
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(20):
         body = client.get("/api/v1/me/opportunities/").json()
     assert len(body["recommended"]) + len(body["others"]) == count
 

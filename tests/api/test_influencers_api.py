@@ -126,8 +126,9 @@ def test_a_damaged_cursor_is_404(api, roles: Roles):
 def test_list_runs_a_fixed_number_of_queries(api, roles: Roles, django_assert_num_queries, count):
     creators(count)
     client = api("brand_a")
-    # token + user, brand membership, brand, niche choices, capped count, page, niches prefetch
-    with django_assert_num_queries(7):
+    # token + user, the actor (membership, brand, creator profile: one query), niche choices,
+    # capped count, page, niches prefetch
+    with django_assert_num_queries(6):
         response = client.get(f"{LIST}?page_size=20&niches=fitness")
     assert len(response.json()["results"]) == count
 
@@ -162,8 +163,8 @@ def test_detail_has_accounts_metrics_audience_and_offers(api, roles: Roles):
 def test_detail_runs_a_fixed_number_of_queries(api, roles: Roles, django_assert_num_queries):
     client = api("brand_a")
     client.get(f"{LIST}anna.style/")
-    # token + user, membership, brand, profile, niches, accounts, audience countries, active offers
-    with django_assert_num_queries(8):
+    # token + user, the actor (one query), profile, niches, accounts, audience countries, active offers
+    with django_assert_num_queries(7):
         assert client.get(f"{LIST}anna.style/").status_code == 200
 
 
@@ -211,9 +212,9 @@ def test_chart_series_run_a_fixed_number_of_queries(api, roles: Roles, django_as
         PostFactory(account=account)
         FollowerSnapshotFactory(account=account, date=today - dt.timedelta(days=day))
     client = api("brand_a")
-    # token + user, membership, brand, the creator, the posts with their accounts
-    with django_assert_num_queries(5):
+    # token + user, the actor (one query), the creator, the posts with their accounts
+    with django_assert_num_queries(4):
         assert len(client.get(f"{LIST}anna.style/engagement/").json()) == count
-    # token + user, membership, brand, the creator, accounts, snapshots
-    with django_assert_num_queries(6):
+    # token + user, the actor, the creator, accounts, snapshots
+    with django_assert_num_queries(5):
         assert len(client.get(f"{LIST}anna.style/follower-history/").json()[0]["points"]) == count

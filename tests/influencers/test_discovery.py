@@ -378,12 +378,12 @@ def test_the_page_runs_a_fixed_number_of_queries_whatever_the_number_of_results(
     few = _page_queries(brand_client, filters)
     for i in range(30):
         creator(f"many{i}", niches=("fashion", "beauty"))
-    # session, user, membership, brand, niche choices, count, page, niches prefetch, shortlists,
-    # and the navigation's role/unread-notifications query from base.html.
-    with django_assert_num_queries(10):
+    # session, user, the actor (membership + brand, one query), niche choices, count, page, niches
+    # prefetch, shortlists, and the navigation's role/unread-notifications query from base.html.
+    with django_assert_num_queries(9):
         brand_client.get(URL, filters)
-    assert few == 10
-    with django_assert_num_queries(10):
+    assert few == 9
+    with django_assert_num_queries(9):
         brand_client.get(URL, {**filters, "q": "many", "sort": "relevance"})
 
 

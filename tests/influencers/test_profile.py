@@ -214,9 +214,9 @@ def test_the_profile_runs_a_fixed_number_of_queries_whatever_it_holds(brand_clie
             assert brand_client.get(f"/influencers/{handle}/").status_code == 200
         return len(queries)
 
-    # session, user, membership, brand, profile (+audience), niches, accounts, audience countries,
-    # offers, posts, snapshots, collaborations, campaigns, shortlists, navigation.
-    assert count("small.one") == count("big.one") == 15
+    # session, user, the actor (membership + brand, one query), profile (+audience), niches, accounts,
+    # audience countries, offers, posts, snapshots, collaborations, campaigns, shortlists, navigation.
+    assert count("small.one") == count("big.one") == 14
 
 
 # --- /metrics/ ------------------------------------------------------------------------------------
