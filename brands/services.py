@@ -29,7 +29,6 @@ from influencers.taxonomy import ModerationStatus
 from .models import Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
 
 
-
 def brand_moderate(*, brand: Brand, decision: str, reason: str, by: AbstractBaseUser) -> Brand:
     brand = moderation_decide(target=brand, decision=decision, reason=reason, by=by)
     message = _("Your brand %(name)s is now %(status)s.") % {
