@@ -279,8 +279,13 @@ def related_niche_matrix(features: Features, niche_columns: list[int]) -> np.nda
 
 def related_overlap(features: Features, rows: np.ndarray, niche_columns: list[int], overlap: np.ndarray) -> np.ndarray:
     """bool [rows, campaign niches]: not shared, but the influencer works in a related niche."""
-    related = related_niche_matrix(features, niche_columns).astype(np.int32)
-    return (features.niches[rows].astype(np.int32) @ related > 0) & ~overlap
+    related = related_niche_matrix(features, niche_columns)
+    hits = np.zeros(overlap.shape, dtype=bool)
+    for c in range(len(niche_columns)):
+        columns = np.flatnonzero(related[:, c])
+        if len(columns):
+            hits[:, c] = features.niches[np.ix_(rows, columns)].any(axis=1)
+    return hits & ~overlap
 
 
 def niche_fit(overlap: np.ndarray, related: np.ndarray, target: Target) -> np.ndarray:
