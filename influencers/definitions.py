@@ -140,26 +140,38 @@ DEFINITIONS: dict[str, Definition] = {
         "match_score": (
             "match-score",
             _("Match score"),
-            _("0–100: the weighted sum of the six components below, each between 0 and 1."),
+            _("0–100: the credibility gate × the weighted sum of the other five components, each between 0 and 1."),
         ),
-        "niche_fit": ("match-score", _("Niche fit"), _("Overlap between the creator's niches and the campaign's.")),
+        "niche_fit": (
+            "match-score",
+            _("Niche fit"),
+            _("Overlap between the creator's niches and the campaign's; a related niche counts half."),
+        ),
         "audience_fit": (
             "match-score",
             _("Audience fit"),
-            _("Share of the audience inside the campaign's target ages × genders × countries."),
+            _("Per targeted dimension (ages, genders, countries) the share inside it against 70 %, multiplied."),
         ),
         "engagement_quality": (
             "match-score",
             _("Engagement quality"),
-            _("Engagement rate against the tier benchmark of its platform, capped."),
+            _("Engagement rate against the tier benchmark: full from 2× to 3×, falling to 0 at 5× (inflation)."),
         ),
-        "credibility_fit": ("match-score", _("Credibility"), _("The credibility score as a fraction.")),
+        "credibility_fit": (
+            "match-score",
+            _("Credibility gate"),
+            _("Multiplies the score: 1 from credibility 95, 0 at 60."),
+        ),
         "price_fit": (
             "match-score",
             _("Price fit"),
-            _("An active offer of the campaign's kind within the budget per creator."),
+            _("An active offer of the campaign's kind within the budget per creator; no offer = price unknown."),
         ),
-        "reach_fit": ("match-score", _("Reach fit"), _("How well the creator's reach fits the campaign's range.")),
+        "reach_fit": (
+            "match-score",
+            _("Reach fit"),
+            _("Reach in the target, discounted by credibility, against the campaign's range."),
+        ),
         "similarity": (
             "similar-creators",
             _("Similarity"),

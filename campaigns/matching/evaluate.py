@@ -235,7 +235,7 @@ def _account(
         boost = rng.uniform(3.5, 8.0)
     pod_posts: set[int] = set()
     if fraud == "comment_pod":
-        pod_posts = set(rng.choice(POSTS_PER_ACCOUNT, size=int(rng.integers(4, 7)), replace=False).tolist())
+        pod_posts = set(rng.choice(POSTS_PER_ACCOUNT, size=int(rng.integers(3, 6)), replace=False).tolist())
     giveaway_post = int(rng.integers(2, POSTS_PER_ACCOUNT - 2)) if giveaway else -1
     posts = []
     spacing = rng.uniform(4, 9)
@@ -250,7 +250,7 @@ def _account(
             likes *= boost
         if index in pod_posts:
             # A pod: the same group comments (and likes) on the posts it boosts.
-            target_er = _benchmark(platform, followers) * rng.uniform(2.5, 5.0)
+            target_er = _benchmark(platform, followers) * rng.uniform(2.0, 5.0)
             extra = target_er * followers * POSTS_PER_ACCOUNT / len(pod_posts) - engagement
             comments += max(extra, 0) * 0.55
             likes += max(extra, 0) * 0.45

@@ -130,6 +130,13 @@ def niche_phrase(target: Target, features: Features, scores: Scores, k: int) -> 
         for column, hit in zip(scores.niche_columns, scores.niche_overlap[k], strict=True)
         if hit
     ]
+    related = [
+        features.niche_names[features.niche_ids[column]]
+        for column, hit in zip(scores.niche_columns, scores.niche_related[k], strict=True)
+        if hit
+    ]
+    if not shared and related:
+        return _("works in a niche related to your %(niches)s") % {"niches": _(" and ").join(related)}
     if not shared:
         return _("none of your niches")
     if len(shared) == 1:

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
@@ -71,6 +71,7 @@ class Features:
     audience_countries: np.ndarray
     audience_languages: np.ndarray
     offer_price: np.ndarray  # float64 [n, len(KINDS), len(CURRENCIES)]: cheapest active offer, NaN = none
+    niche_slugs: dict[int, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -121,7 +122,7 @@ def load_features(influencer_ids: Iterable[int] | None = None) -> Features:
     with connection.cursor() as cursor:
         ids, country, credibility = load_influencers(cursor, query)
         followers, platform_followers, engagement_rate = load_accounts(cursor, query, ids)
-        niche_ids, niche_names, niches = load_niches(cursor, query, ids)
+        niche_ids, niche_names, niche_slugs, niches = load_niches(cursor, query, ids)
         has_audience, age, gender = load_audiences(cursor, query, ids)
         return Features(
             ids=ids,
@@ -140,6 +141,7 @@ def load_features(influencer_ids: Iterable[int] | None = None) -> Features:
             audience_countries=load_audience_countries(cursor, query, ids),
             audience_languages=load_audience_languages(cursor, query, ids),
             offer_price=load_offers(cursor, query, ids),
+            niche_slugs=niche_slugs,
         )
 
 
@@ -207,8 +209,9 @@ def load_accounts(cursor, query: _Query, ids: np.ndarray) -> tuple[np.ndarray, n
     return followers, platform_followers, engagement_rate
 
 
-def load_niches(cursor, query: _Query, ids: np.ndarray) -> tuple[list[int], dict[int, str], np.ndarray]:
-    niche_rows = list(Niche.objects.order_by("id").values_list("id", "name"))
+def load_niches(cursor, query: _Query, ids: np.ndarray) -> tuple[list[int], dict[int, str], dict[int, str], np.ndarray]:
+    """The niche vocabulary (ids, names, slugs) and which niches each influencer has."""
+    niche_rows = list(Niche.objects.order_by("id").values_list("id", "name", "slug"))
     niche_ids = [row[0] for row in niche_rows]
     niche_index = {niche_id: index for index, niche_id in enumerate(niche_ids)}
     niches = np.zeros((len(ids), len(niche_ids)), dtype=bool)
@@ -224,7 +227,7 @@ def load_niches(cursor, query: _Query, ids: np.ndarray) -> tuple[list[int], dict
         rows, found = _scatter_rows(ids, [p[0] for p in pairs])
         cols = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
         niches[rows[found], cols[found]] = True
-    return niche_ids, dict(niche_rows), niches
+    return niche_ids, {row[0]: row[1] for row in niche_rows}, {row[0]: row[2] for row in niche_rows}, niches
 
 
 def load_audiences(cursor, query: _Query, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

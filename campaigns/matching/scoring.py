@@ -56,6 +56,31 @@ COMPONENTS: tuple[str, ...] = (
 
 # Niche fit is full when the influencer shares two of the campaign's niches (or its only niche).
 NICHES_FOR_FULL_FIT = 2
+# A campaign niche the influencer does not have but works in a related one (a beauty creator for a
+# fashion campaign) counts half. Related niches, both ways (slugs of the seeded taxonomy):
+RELATED_NICHE_CREDIT = 0.5
+RELATED_NICHES: tuple[tuple[str, str], ...] = (
+    ("fashion", "beauty"),
+    ("fashion", "lifestyle"),
+    ("beauty", "lifestyle"),
+    ("beauty", "health"),
+    ("tech", "gaming"),
+    ("tech", "education"),
+    ("tech", "business"),
+    ("fitness", "health"),
+    ("fitness", "sports"),
+    ("health", "food"),
+    ("travel", "lifestyle"),
+    ("travel", "food"),
+    ("parenting", "home"),
+    ("parenting", "education"),
+    ("finance", "business"),
+    ("home", "lifestyle"),
+    ("home", "sustainability"),
+    ("music", "art"),
+    ("pets", "lifestyle"),
+    ("automotive", "tech"),
+)
 # Audience fit: a targeted dimension (ages, genders, countries) is fully on target when at least this
 # share of the audience is inside it; below, its fit falls in proportion.
 AUDIENCE_FULL_SHARE = 0.7
@@ -171,6 +196,7 @@ class Scores:
     benchmark: np.ndarray
     credibility: np.ndarray  # 0–100, NaN = unknown
     niche_overlap: np.ndarray  # bool [rows, campaign niches in the matrix]
+    niche_related: np.ndarray  # bool [rows, campaign niches]: not shared, a related niche is
     niche_columns: list[int]
     audience_share: np.ndarray  # share of the audience inside the target (NaN = no audience data)
     estimated_reach: np.ndarray  # int64, followers on the campaign's platforms × audience share
@@ -242,11 +268,32 @@ def hard_filters(features: Features, target: Target, exclude_ids: list[int] | tu
 # --- Components -----------------------------------------------------------------------------------
 
 
-def niche_fit(overlap: np.ndarray, target: Target) -> np.ndarray:
-    """Shared niches ÷ min(2, the campaign's niches), at most 1; 1 when the campaign names none."""
+def related_niche_matrix(features: Features, niche_columns: list[int]) -> np.ndarray:
+    """bool [all niches, campaign niches]: niche j is related to the campaign's niche c (RELATED_NICHES)."""
+    pairs = {frozenset(pair) for pair in RELATED_NICHES}
+    slugs = [features.niche_slugs.get(niche_id, "") for niche_id in features.niche_ids]
+    return np.array(
+        [[frozenset((slug, slugs[c])) in pairs for c in niche_columns] for slug in slugs], dtype=bool
+    ).reshape(len(slugs), len(niche_columns))
+
+
+def related_overlap(features: Features, rows: np.ndarray, niche_columns: list[int], overlap: np.ndarray) -> np.ndarray:
+    """bool [rows, campaign niches]: not shared, but the influencer works in a related niche."""
+    related = related_niche_matrix(features, niche_columns)
+    hits = np.zeros(overlap.shape, dtype=bool)
+    for c in range(len(niche_columns)):
+        columns = np.flatnonzero(related[:, c])
+        if len(columns):
+            hits[:, c] = features.niches[np.ix_(rows, columns)].any(axis=1)
+    return hits & ~overlap
+
+
+def niche_fit(overlap: np.ndarray, related: np.ndarray, target: Target) -> np.ndarray:
+    """(Shared niches + ½ × related ones) ÷ min(2, the campaign's niches), at most 1; 1 without niches."""
     if not target.niche_ids:
         return np.ones(len(overlap))
-    return np.minimum(1.0, overlap.sum(axis=1) / min(len(target.niche_ids), NICHES_FOR_FULL_FIT))
+    matched = overlap.sum(axis=1) + RELATED_NICHE_CREDIT * related.sum(axis=1)
+    return np.minimum(1.0, matched / min(len(target.niche_ids), NICHES_FOR_FULL_FIT))
 
 
 def _target_dimensions(features: Features, target: Target, rows: np.ndarray) -> list[np.ndarray]:
@@ -354,6 +401,7 @@ def score_campaign(features: Features, target: Target, *, exclude_ids: list[int]
 
     niche_columns = [features.niche_ids.index(i) for i in target.niche_ids if i in features.niche_ids]
     overlap = features.niches[np.ix_(rows, niche_columns)]
+    related = related_overlap(features, rows, niche_columns, overlap)
     has_audience = features.has_audience[rows]
     dimensions = _target_dimensions(features, target, rows)
     share = audience_share(dimensions, has_audience)
@@ -366,7 +414,7 @@ def score_campaign(features: Features, target: Target, *, exclude_ids: list[int]
     discounted = credible_reach(reach, credibility)
 
     components = {
-        "niche_fit": niche_fit(overlap, target),
+        "niche_fit": niche_fit(overlap, related, target),
         "audience_fit": audience_fit(dimensions, has_audience),
         "engagement_quality": engagement_quality(engagement_rate, benchmark),
         "credibility_fit": credibility_fit(credibility),
@@ -391,6 +439,7 @@ def score_campaign(features: Features, target: Target, *, exclude_ids: list[int]
         benchmark=benchmark,
         credibility=credibility,
         niche_overlap=overlap,
+        niche_related=related,
         niche_columns=niche_columns,
         audience_share=share if target.has_audience_target else np.where(has_audience, 1.0, np.nan),
         estimated_reach=reach,

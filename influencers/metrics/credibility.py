@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from ..taxonomy import VIDEO_PLATFORMS
-from .formulas import MIN_USABLE_POSTS, benchmark_ratio
+from .formulas import COMMENTS_NEXT_POSTS, MIN_USABLE_POSTS, benchmark_ratio
 
 MAX_SCORE = 100
 
@@ -48,6 +48,13 @@ FOLLOWERS_ABOVE_VIEWS_IMPACT = -20
 # YouTube and Twitch, 4–12 % on TikTok.
 ENGAGEMENT_PER_VIEW_HIGH: dict[str, float] = {"youtube": 0.10, "twitch": 0.10, "tiktok": 0.18}
 ENGAGEMENT_PER_VIEW_IMPACT = -20
+
+# Comments concentrated in a few posts: with the most-commented post set aside (one giveaway or viral
+# post is normal), more than 65 % of the remaining comments sit on the next 4 posts (at least 8 posts
+# showing comments). Engagement groups ("pods") comment on the posts they boost, not on the others.
+COMMENTS_MIN_POSTS = 8
+COMMENTS_CONCENTRATED_SHARE = 0.65
+COMMENTS_CONCENTRATED_IMPACT = -20
 
 # Followers up at least 20 % in 30 days while engagement per post grew less than a third as much:
 # real new followers react, bought ones do not.
@@ -95,6 +102,18 @@ class AccountSignals:
     recent_engagement: float | None = None  # mean per post, last 30 days of the sample
     older_engagement: float | None = None  # mean per post, older posts of the sample
     engagement_rate_by_views: float | None = None
+    comment_posts: int = 0
+    comments_total: int = 0
+    comments_top: int = 0
+    comments_next: int = 0
+
+    @property
+    def comments_concentration(self) -> float | None:
+        """Share of the comments on the next 4 posts once the most-commented one is set aside."""
+        rest = self.comments_total - self.comments_top
+        if self.comment_posts < COMMENTS_MIN_POSTS or rest <= 0:
+            return None
+        return self.comments_next / rest
 
     @property
     def follower_growth(self) -> float | None:
@@ -243,6 +262,21 @@ def account_reasons(account: AccountSignals) -> list[dict]:
                 "impact": ENGAGEMENT_PER_VIEW_IMPACT,
                 "account": label,
                 "engagement_rate_by_views": round(account.engagement_rate_by_views, 6),
+            }
+        )
+    concentration = account.comments_concentration
+    if concentration is not None and concentration > COMMENTS_CONCENTRATED_SHARE:
+        message = _(
+            "%(account)s: leaving the most-commented post aside, %(share)s of the comments sit on just %(n)d "
+            "posts: comments concentrated on a few posts are typical of engagement groups."
+        ) % {"account": label, "share": f"{concentration * 100:.0f} %", "n": COMMENTS_NEXT_POSTS}
+        reasons.append(
+            {
+                "code": "comments_concentrated",
+                "message": message,
+                "impact": COMMENTS_CONCENTRATED_IMPACT,
+                "account": label,
+                "share": round(concentration, 4),
             }
         )
     growth, engagement_growth = account.follower_growth, account.engagement_growth

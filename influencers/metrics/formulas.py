@@ -22,6 +22,10 @@ MIN_USABLE_POSTS = 3
 # week ending 30 days ago, so weekly snapshot cadences still give a growth figure.
 GROWTH_DAYS = 30
 GROWTH_TOLERANCE_DAYS = 7
+# Comment concentration sets the most-commented post aside (a giveaway, a viral post) and looks at the
+# share of the remaining comments on the next 4 posts.
+COMMENTS_NEXT_POSTS = 4
+
 # Engagement growth compares the mean engagement of the sample's posts of the last 30 days with that
 # of its older posts; each side needs at least 2 usable posts.
 RECENT_DAYS = 30
@@ -70,6 +74,11 @@ class AccountMetrics:
     undisclosed_sponsored: int = 0
     recent_engagement: float | None = None
     older_engagement: float | None = None
+    # How the sample's comments spread over its posts (credibility.comments_concentrated).
+    comment_posts: int = 0
+    comments_total: int = 0
+    comments_top: int = 0  # the most-commented post
+    comments_next: int = 0  # the next COMMENTS_NEXT_POSTS posts by comments
 
 
 def engagement_fields(platform: str) -> tuple[str, ...]:
@@ -124,6 +133,7 @@ def account_metrics(*, platform: str, followers: int, posts: Iterable[PostCounts
         e for post in sample if post.posted_at < recent_since and (e := post_engagement(platform, post)) is not None
     ]
     both = [post for post in sample if post.likes is not None and post.comments is not None]
+    comments = sorted((post.comments for post in sample if post.comments is not None), reverse=True)
     published = [post.posted_at for post in posts if post.posted_at <= now]
     return AccountMetrics(
         engagement_rate=er,
@@ -139,6 +149,10 @@ def account_metrics(*, platform: str, followers: int, posts: Iterable[PostCounts
         undisclosed_sponsored=sum(1 for post in sample if post.is_sponsored and not post.has_ad_disclosure),
         recent_engagement=sum(recent) / len(recent) if len(recent) >= MIN_POSTS_PER_SIDE else None,
         older_engagement=sum(older) / len(older) if len(older) >= MIN_POSTS_PER_SIDE else None,
+        comment_posts=len(comments),
+        comments_total=sum(comments),
+        comments_top=comments[0] if comments else 0,
+        comments_next=sum(comments[1 : 1 + COMMENTS_NEXT_POSTS]),
     )
 
 

@@ -34,6 +34,7 @@ from ..sql import Dialect, as_date, as_utc_datetime
 from ..taxonomy import TIER_BENCHMARK_ER, TIER_FLOORS, VIDEO_PLATFORMS, Platform, Tier
 from . import credibility as cred
 from .formulas import (
+    COMMENTS_NEXT_POSTS,
     ENGAGEMENT_FIELDS,
     ER_SAMPLE_POSTS,
     ER_WINDOW_DAYS,
@@ -141,7 +142,13 @@ def _build_account_stats(cursor, dialect: Dialect, scope: Scope, now: dt.datetim
         WITH scoped AS (
             SELECT a.id, a.influencer_id, a.platform, a.handle, a.followers
             FROM influencers_socialaccount a WHERE {where}
-        ), sample AS ({_sample_sql(dialect)}        ), agg AS (
+        ), sample AS ({_sample_sql(dialect)}        ), by_comments AS (
+            -- Posts by comments, most first (NULLs last on both databases), for the concentration rule.
+            SELECT sample.*, ROW_NUMBER() OVER (
+                PARTITION BY account_id ORDER BY CASE WHEN comments IS NULL THEN 1 ELSE 0 END, comments DESC
+            ) AS comment_rank
+            FROM sample
+        ), agg AS (
             SELECT account_id,
                    COUNT(engagement) AS n_eng,
                    AVG({f("engagement")}) AS mean_eng,
@@ -157,8 +164,11 @@ def _build_account_stats(cursor, dialect: Dialect, scope: Scope, now: dt.datetim
                    COUNT(CASE WHEN posted_at >= %(recent_since)s THEN engagement END) AS n_recent,
                    AVG(CASE WHEN posted_at >= %(recent_since)s THEN {f("engagement")} END) AS recent_eng,
                    COUNT(CASE WHEN posted_at < %(recent_since)s THEN engagement END) AS n_older,
-                   AVG(CASE WHEN posted_at < %(recent_since)s THEN {f("engagement")} END) AS older_eng
-            FROM sample GROUP BY account_id
+                   AVG(CASE WHEN posted_at < %(recent_since)s THEN {f("engagement")} END) AS older_eng,
+                   CAST(SUM(comments) AS BIGINT) AS comments_total, MAX(comments) AS comments_top,
+                   CAST(SUM(CASE WHEN comment_rank BETWEEN 2 AND {1 + COMMENTS_NEXT_POSTS} THEN comments END)
+                        AS BIGINT) AS comments_next
+            FROM by_comments GROUP BY account_id
         )
         SELECT s.id AS account_id, s.influencer_id, s.platform, s.handle, s.followers,
                CASE WHEN agg.n_eng >= {MIN_USABLE_POSTS} AND s.followers > 0
@@ -175,6 +185,8 @@ def _build_account_stats(cursor, dialect: Dialect, scope: Scope, now: dt.datetim
                COALESCE(agg.lc_posts, 0) AS lc_posts, COALESCE(agg.undisclosed, 0) AS undisclosed,
                CASE WHEN agg.n_recent >= {MIN_POSTS_PER_SIDE} THEN agg.recent_eng END AS recent_eng,
                CASE WHEN agg.n_older >= {MIN_POSTS_PER_SIDE} THEN agg.older_eng END AS older_eng,
+               COALESCE(agg.n_comments, 0) AS comment_posts, COALESCE(agg.comments_total, 0) AS comments_total,
+               COALESCE(agg.comments_top, 0) AS comments_top, COALESCE(agg.comments_next, 0) AS comments_next,
                (SELECT sn.followers FROM influencers_followersnapshot sn
                  WHERE sn.account_id = s.id AND sn.date >= %(start_from)s AND sn.date <= %(start_to)s
                  ORDER BY sn.date DESC LIMIT 1) AS start_f,
@@ -247,6 +259,8 @@ def _flagged_influencer_ids(cursor, dialect: Dialect) -> set[int]:
                 AND (recent_eng - older_eng) / older_eng
                     < {cred.GROWTH_ENGAGEMENT_SHARE!r} * CAST(end_f - start_f AS DOUBLE PRECISION) / start_f)
             OR engagement_rate_by_views > {per_view}
+            OR (comment_posts >= {cred.COMMENTS_MIN_POSTS} AND comments_total - comments_top > 0
+                AND comments_next > {cred.COMMENTS_CONCENTRATED_SHARE!r} * (comments_total - comments_top))
             OR (platform IN ({_video_platforms_sql()}) AND avg_views IS NOT NULL
                 AND followers >= {cred.VIEWS_MIN_FOLLOWERS} AND avg_views < {cred.VIEWS_PER_FOLLOWER_MIN!r} * followers)
         """
@@ -357,7 +371,7 @@ def _score_flagged(cursor, dialect: Dialect, today: dt.date) -> int:
         f"""
         SELECT influencer_id, account_id, platform, handle, followers, engagement_rate,
                lc_likes, lc_comments, lc_posts, undisclosed, avg_views, start_f, end_f, recent_eng, older_eng,
-               engagement_rate_by_views
+               engagement_rate_by_views, comment_posts, comments_total, comments_top, comments_next
         FROM {STATS} WHERE {dialect.in_ids("influencer_id", "ids")}
         """,
         {"ids": dialect.ids_param(flagged)},

@@ -80,6 +80,10 @@ def influencer_metrics(accounts: list[AccountInput], *, now: dt.datetime, today:
                 m.recent_engagement,
                 m.older_engagement,
                 m.engagement_rate_by_views,
+                m.comment_posts,
+                m.comments_total,
+                m.comments_top,
+                m.comments_next,
             )
         )
         # Calendar days of the site's time zone, like the snapshot dates they are compared with.

@@ -14,7 +14,7 @@ from campaigns.matching.evaluate import NDCG10_TARGET, NDCG50_TARGET, SPECS, eva
 pytestmark = pytest.mark.django_db
 
 SEEDS = (11, 12)
-SIZE = 80
+SIZE = 120
 
 
 def test_ndcg_of_a_perfect_and_a_reversed_ranking() -> None:

@@ -134,11 +134,15 @@ def test_niche_overlap_decides_between_otherwise_equal_creators() -> None:
     creator("fashionista", niches=("fashion", "beauty"))
     creator("half", niches=("beauty", "tech"))
     creator("techie", niches=("tech",))
+    creator("lifestyle", niches=("lifestyle",))  # related to both fashion and beauty, shares neither
     two_niches = campaign(niches=("fashion", "beauty"))
     recompute_campaign_matches(campaign_id=two_niches.pk)
-    assert ranked(two_niches) == ["fashionista", "half", "techie"]
+    assert ranked(two_niches) == ["fashionista", "half", "lifestyle", "techie"]
     fits = dict(Match.objects.values_list("influencer__handle", "niche_fit"))
-    assert fits == {"fashionista": 1.0, "half": 0.5, "techie": 0.0}
+    # Engine 2.0: a related niche counts half. "half" shares beauty, and beauty is related to fashion.
+    assert fits == {"fashionista": 1.0, "half": 0.75, "lifestyle": 0.5, "techie": 0.0}
+    explained = Match.objects.get(influencer__handle="lifestyle").explanation
+    assert "works in a niche related to your Fashion and Beauty" in explained
 
 
 def test_audience_fit_ranks_the_audience_inside_the_target_first() -> None:
