@@ -415,7 +415,7 @@ def _similar_candidates(*, target: Influencer, niche_ids: list[int]) -> list[tup
     ]
 
 
-def _similarity_features(*, target: Influencer, candidates: list[tuple]) -> tuple[Features, dict[int, tuple[str, str]]]:
+def _similarity_features(*, target: Influencer, candidates: list[tuple], niche_ids: list[int]) -> Features:
     """The creator and its candidates as one feature table (three queries: niches, audiences, countries)."""
     rows = [
         (target.pk, target.total_followers, target.tier, target.engagement_rate, target.credibility_score),
@@ -428,32 +428,32 @@ def _similarity_features(*, target: Influencer, candidates: list[tuple]) -> tupl
     # Raw SQL with the ids as one array parameter: the ORM's `__in` with a thousand ids spent ~15 ms of
     # CPU per query building and binding a thousand parameters, more than the database's work.
     params = {"ids": dialect.ids_param(ids)}
-    niche_table, through_table = Niche._meta.db_table, Influencer.niches.through._meta.db_table
+    through_table = Influencer.niches.through._meta.db_table
     audience_table, country_table = Audience._meta.db_table, AudienceCountry._meta.db_table
     share_fields = [AGE_FIELDS[band] for band in AGE_BANDS] + [GENDER_FIELDS[gender] for gender in GENDERS]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT t.influencer_id, t.niche_id, x.slug, x.name FROM {through_table} t "  # noqa: S608 - model table/column names; values are parameters
-            f"JOIN {niche_table} x ON x.id = t.niche_id WHERE {dialect.in_ids('t.influencer_id', 'ids')}",
+            f"SELECT influencer_id, niche_id FROM {through_table} "  # noqa: S608 - model table/column names; values are parameters
+            f"WHERE {dialect.in_ids('influencer_id', 'ids')}",
             params,
         )
         niche_rows = cursor.fetchall()
         cursor.execute(
-            f"SELECT influencer_id, {', '.join(share_fields)} FROM {audience_table} "  # noqa: S608 - model table/column names; values are parameters
+            f"SELECT id, influencer_id, {', '.join(share_fields)} FROM {audience_table} "  # noqa: S608 - model table/column names; values are parameters
             f"WHERE {dialect.in_ids('influencer_id', 'ids')}",
             params,
         )
         audience_rows = cursor.fetchall()
+        # By the audiences' own ids: one index range per audience instead of a join back to find them.
         cursor.execute(
-            f"SELECT a.influencer_id, c.country, c.share FROM {country_table} c "  # noqa: S608 - model table/column names; values are parameters
-            f"JOIN {audience_table} a ON a.id = c.audience_id WHERE {dialect.in_ids('a.influencer_id', 'ids')}",
-            params,
+            f"SELECT audience_id, country, share FROM {country_table} "  # noqa: S608 - model table/column names; values are parameters
+            f"WHERE {dialect.in_ids('audience_id', 'audience_ids')}",
+            {"audience_ids": dialect.ids_param(row[0] for row in audience_rows)},
         )
         country_rows = cursor.fetchall()
+    audience_position = {row[0]: position[row[1]] for row in audience_rows}
 
     # Scatter the rows into dense arrays by row position (numpy fancy indexing, no Python loop per row).
-    niche_names = {niche_id: (slug, name) for _influencer, niche_id, slug, name in niche_rows}
-    niche_ids = sorted(niche_names)
     niche_column = {niche_id: index for index, niche_id in enumerate(niche_ids)}
     niches = np.zeros((n, len(niche_ids)), dtype=bool)
     if niche_rows:
@@ -465,15 +465,15 @@ def _similarity_features(*, target: Influencer, candidates: list[tuple]) -> tupl
     has_audience = np.zeros(n, dtype=bool)
     shares = np.zeros((n, len(share_fields)))
     if audience_rows:
-        rows_at = [position[row[0]] for row in audience_rows]
+        rows_at = [position[row[1]] for row in audience_rows]
         has_audience[rows_at] = True
-        shares[rows_at] = np.array([row[1:] for row in audience_rows], dtype=np.float64)
+        shares[rows_at] = np.array([row[2:] for row in audience_rows], dtype=np.float64)
     country_codes = sorted({row[1] for row in country_rows})
     country_column = {code: index for index, code in enumerate(country_codes)}
     countries = np.zeros((n, len(country_codes)))
     if country_rows:
         countries[
-            [position[row[0]] for row in country_rows],
+            [audience_position[row[0]] for row in country_rows],
             [country_column[row[1]] for row in country_rows],
         ] = [row[2] for row in country_rows]
 
@@ -491,7 +491,7 @@ def _similarity_features(*, target: Influencer, candidates: list[tuple]) -> tupl
         countries=countries,
         country_codes=country_codes,
     )
-    return features, niche_names
+    return features
 
 
 SIMILAR_CARD_FIELDS = (
@@ -514,11 +514,14 @@ def influencer_similar(*, influencer: Influencer, limit: int = SIMILAR_LIMIT) ->
     creator's niches, the candidates below and above its follower count, their niches, audiences and
     audience countries, and the chosen creators' display columns.
     """
-    niche_ids = list(
-        Influencer.niches.through.objects.filter(influencer_id=influencer.pk).values_list("niche_id", flat=True)
-    )
+    # The whole (small) niche table with a flag for the creator's own: names for the reasons, and the
+    # niche rows below stay an index-only read of (influencer, niche) pairs.
+    mine = Influencer.niches.through.objects.filter(influencer_id=influencer.pk, niche_id=OuterRef("pk"))
+    niche_table = list(Niche.objects.annotate(mine=Exists(mine)).values_list("pk", "slug", "name", "mine"))
+    niche_names = {pk: (slug, name) for pk, slug, name, _mine in niche_table}
+    niche_ids = [pk for pk, _slug, _name, is_mine in niche_table if is_mine]
     candidates = _similar_candidates(target=influencer, niche_ids=niche_ids)
-    features, niche_names = _similarity_features(target=influencer, candidates=candidates)
+    features = _similarity_features(target=influencer, candidates=candidates, niche_ids=sorted(niche_names))
     ranked = rank_similar(features, influencer.pk, limit)
     if not ranked:
         return []
