@@ -146,7 +146,10 @@ BRAND_ONLY_FIELDS = tuple(
 def _optional(field: serializers.Field) -> serializers.Field:
     # Schema only: a field not every caller receives must not be listed as required in the response.
     # (DRF copies a declared field by calling it again with its arguments, so build it from those.)
+    # Output-only text may be empty (no moderation note yet), which an input field would refuse.
     kwargs = {name: copy.deepcopy(value) for name, value in field._kwargs.items()}
+    if isinstance(field, serializers.CharField):
+        kwargs["allow_blank"] = True
     return type(field)(*field._args, **{**kwargs, "read_only": False, "required": False})
 
 
