@@ -41,7 +41,7 @@ def campaign_transfer_ownership(*, campaign: Campaign, brand_slug: str, reason: 
             field="brand_slug",
         )
     with transaction.atomic():
-        locked = Campaign.objects.select_for_update().select_related("brand").get(pk=campaign.pk)
+        locked = Campaign.objects.select_for_update(of=("self",)).select_related("brand").get(pk=campaign.pk)
         if locked.brand_id != campaign.brand_id:
             raise Conflict(_("The campaign's brand changed meanwhile; look again before transferring."))
         previous = locked.brand

@@ -58,7 +58,8 @@ def influencer_transfer_ownership(
             _("This login is already a creator or works for a brand; one login has one role."), field="username"
         )
     with transaction.atomic():
-        locked = Influencer.objects.select_for_update().select_related("user").get(pk=influencer.pk)
+        # Lock the profile row only: the owner is a nullable (outer) join PostgreSQL cannot lock.
+        locked = Influencer.objects.select_for_update(of=("self",)).select_related("user").get(pk=influencer.pk)
         if locked.user_id != influencer.user_id:
             raise Conflict(_("The profile's owner changed meanwhile; look again before transferring."))
         previous = locked.user
