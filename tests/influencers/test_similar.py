@@ -367,10 +367,10 @@ def test_similar_is_in_the_openapi_schema(brand_api):
 def test_api_runs_a_fixed_number_of_queries(world: World, brand_api, django_assert_num_queries, extra):
     for number in range(extra):
         twin(f"late.twin{number}", number)
-    # token + user, brand membership + brand, the creator, then influencer_similar: her niches, the
-    # candidates below and above her follower count, their niches, audiences, audience countries, and
-    # the shown creators' display columns.
-    with django_assert_num_queries(11):
+    # the token with its user, brand membership + brand, the creator, then influencer_similar: her niches,
+    # the candidates below and above her follower count, their niches, audiences, audience countries,
+    # and the shown creators' display columns.
+    with django_assert_num_queries(10):
         response = brand_api.get(API.format("anna"))
     assert len(response.json()["results"]) == 12
 

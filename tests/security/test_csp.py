@@ -191,6 +191,9 @@ PAGES: dict[str, list[Page]] = {
         ("brand", lambda w: reverse("influencers:profile", args=[w.creator.handle])),
         ("staff", lambda w: reverse("influencers:profile", args=[w.creator.handle])),
     ],
+    f"influencers/^(?P<handle>{HANDLE_PATTERN})/similar/$": [
+        ("brand", lambda w: reverse("influencers:similar", args=[w.creator.handle])),
+    ],
     "metrics/": [("brand", _r("metrics"))],
     "brand/campaigns/<int:pk>/recommendations/": [("brand", _r("recommendations:list", OPEN))],
     "brand/campaigns/<int:pk>/recommendations/progress/": [("brand", _r("recommendations:progress", OPEN))],
@@ -431,6 +434,7 @@ def test_htmx_partials_carry_the_policy(world, clients):
     pages = {
         "discovery results": [("brand", lambda w: reverse("influencers:discover") + "?q=creator")],
         "recommendation progress": [("brand", _r("recommendations:progress", OPEN))],
+        "similar creators card": [("brand", lambda w: reverse("influencers:similar", args=[w.creator.handle]))],
     }
     failures = _check_pages(clients, world, pages, **htmx)
     partial = clients["brand"].get(reverse("influencers:discover"), **htmx)
