@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from influencers.emails import email_send
-from influencers.errors import Conflict, DomainError, NotAllowed
+from influencers.kernel.emails import email_send
+from influencers.kernel.errors import Conflict, DomainError, NotAllowed
 from influencers.models import Influencer, Niche
 from influencers.services import audit_record, moderation_decide, notification_send
 from influencers.taxonomy import ModerationStatus

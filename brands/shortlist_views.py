@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.csv_export import csv_row
-from influencers.errors import DomainError
+from influencers.kernel.errors import DomainError
 from influencers.models import Influencer
 
 from .models import Shortlist, ShortlistEntry

@@ -33,7 +33,6 @@ from campaigns.services import (
 )
 from config.ratelimit import rate_limited
 
-from .errors import DomainError
 from .forms import (
     ApplyForm,
     AudienceForm,
@@ -44,6 +43,7 @@ from .forms import (
     SocialAccountForm,
     add_service_error,
 )
+from .kernel.errors import DomainError
 from .models import Audience, Influencer, Offer, SocialAccount
 from .services import (
     audience_update,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .errors import Conflict, DomainError
+from .kernel.errors import Conflict, DomainError
 from .models import Influencer
 from .services import audit_record, notification_send
 

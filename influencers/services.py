@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .emails import email_send
-from .errors import Conflict, DomainError, NotAllowed
+from .kernel.emails import email_send
+from .kernel.errors import Conflict, DomainError, NotAllowed
 from .models import (
     Audience,
     AudienceCountry,
@@ -68,7 +68,7 @@ def audit_record(
 
 
 def notification_send(*, user: AbstractBaseUser | None, verb: str, message: str, url: str = "") -> Notification | None:
-    """An in-app notice, and an email once the transaction commits (influencers/emails.py: never fails the request)."""
+    """An in-app notice, and an email after commit (influencers/kernel/emails.py: never fails the request)."""
     if user is None:
         return None
     notification = Notification.objects.create(user=user, verb=verb, message=message[:300], url=url)
@@ -421,10 +421,10 @@ def notification_mark_read(*, user: AbstractBaseUser, notification_id: int | Non
 
 # --- Metrics engine triggers (engine area) -------------------------------------------------------
 # Imported here, not at the top, so this section stays an append-only block of the shared module.
+from .kernel.queueing import enqueue_on_commit  # noqa: E402
+from .kernel.runs import run_create  # noqa: E402
 from .metrics import features_changed  # noqa: E402
 from .models import EngineRun  # noqa: E402
-from .queueing import enqueue_on_commit  # noqa: E402
-from .runs import run_create  # noqa: E402
 
 METRICS_TASK = "influencers.tasks.recompute_metrics_task"
 

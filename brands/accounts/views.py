@@ -21,14 +21,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from config.ratelimit import rate_limited
-from influencers.errors import DomainError
 from influencers.forms import add_service_error
+from influencers.kernel.errors import DomainError
 from influencers.models import Influencer, Notification
 from influencers.services import notification_mark_read
 
-from .forms import SIGNUP_FIELD_MAP, BrandSignupForm, InfluencerSignupForm, InvitationSignupForm
-from .models import BrandMember
-from .services import (
+from ..forms import SIGNUP_FIELD_MAP, BrandSignupForm, InfluencerSignupForm, InvitationSignupForm
+from ..models import BrandMember
+from ..services import (
     account_email_confirm,
     account_email_pending,
     account_signup_brand,

@@ -18,7 +18,7 @@ from knox.settings import knox_settings
 
 from influencers.services import audit_record
 
-from .models import ApiToken
+from ..models import ApiToken
 
 
 @dataclass(frozen=True)
