@@ -24,9 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from brands.models import Brand, BrandMember
+from influencers.kernel.audit import audit_record
 from influencers.kernel.errors import Conflict, DomainError, NotAllowed
+from influencers.kernel.moderation import moderation_decide
+from influencers.kernel.notifications import notification_send
 from influencers.models import Influencer, Niche, Offer, Post
-from influencers.services import audit_record, moderation_decide, notification_send
 from influencers.taxonomy import AD_DISCLOSURE_MARKERS, ModerationStatus, PostFormat, WorkKind
 
 from .models import KIND_TERMS, Campaign, Collaboration, CollaborationMessage, Deliverable

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from config.ratelimit import rate_limited
 from influencers.forms import add_service_error
 from influencers.kernel.errors import DomainError
+from influencers.kernel.notifications import notification_mark_read
 from influencers.models import Influencer, Notification
-from influencers.services import notification_mark_read
 
 from ..forms import SIGNUP_FIELD_MAP, BrandSignupForm, InfluencerSignupForm, InvitationSignupForm
 from ..models import BrandMember
