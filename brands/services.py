@@ -109,10 +109,8 @@ def _email_confirmation_start(*, user: AbstractBaseUser, email: str) -> EmailCon
 
 
 def _send_account_email(*, address: str, subject: str, body: str) -> None:
-    try:
-        send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
-    except OSError:
-        logger.exception("Could not email %s", address)
+    # The product's one email path: queued, retried, and never failing the request (kernel/emails.py).
+    email_send(to=address, subject=subject, body=body)
 
 
 def _email_confirmation_email(*, address: str, link: str) -> None:
