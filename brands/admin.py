@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework.authtoken.models import TokenProxy
 
-from influencers.admin_base import HTTPS_URL_FIELDS, ModeratedAdmin, ViewOnlyAdmin, related_count
-from influencers.admin_ownership import OwnershipReadOnlyAdmin
+from influencers.kernel.admin_base import HTTPS_URL_FIELDS, ModeratedAdmin, ViewOnlyAdmin, related_count
+from influencers.kernel.admin_ownership import OwnershipReadOnlyAdmin
 
-from .api_tokens import api_token_revoke
+from .accounts.api_tokens import api_token_revoke
 from .models import ApiToken, Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
 from .services import brand_moderate
 

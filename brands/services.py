@@ -20,10 +20,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from influencers.access import actor_for
-from influencers.emails import email_send
-from influencers.errors import Conflict, DomainError, NotAllowed
+from influencers.kernel.audit import audit_record
+from influencers.kernel.emails import email_send
+from influencers.kernel.errors import Conflict, DomainError, NotAllowed
+from influencers.kernel.moderation import moderation_decide
+from influencers.kernel.notifications import notification_send
 from influencers.models import Influencer, Niche
-from influencers.services import audit_record, moderation_decide, notification_send
 from influencers.taxonomy import ModerationStatus
 
 from .models import Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
@@ -105,6 +107,7 @@ def _email_confirmation_start(*, user: AbstractBaseUser, email: str) -> EmailCon
 
 
 def _send_account_email(*, address: str, subject: str, body: str) -> None:
+    # The product's one email path: queued, retried, and never failing the request (kernel/emails.py).
     email_send(to=address, subject=subject, body=body)
 
 

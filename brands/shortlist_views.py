@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from config.csv_export import csv_row
 from influencers.access import actor_of
-from influencers.errors import DomainError
+from influencers.kernel.errors import DomainError
 from influencers.models import Influencer
 
 from .models import Shortlist, ShortlistEntry

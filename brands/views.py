@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from campaigns.selectors import brand_attention, campaigns_for_brand
 from config.ratelimit import rate_limited
 from influencers.access import actor_of
-from influencers.errors import DomainError
 from influencers.forms import add_service_error
+from influencers.kernel.errors import DomainError
 
 from .forms import BrandProfileForm, TeamInviteForm
 from .models import BrandInvitation, BrandMember

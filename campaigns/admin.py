@@ -16,8 +16,8 @@ from django.http import HttpRequest
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from influencers.admin_base import HTTPS_URL_FIELDS, ModeratedAdmin, ViewOnlyAdmin, related_count
-from influencers.admin_ownership import OwnershipTransferAdmin
+from influencers.kernel.admin_base import HTTPS_URL_FIELDS, ModeratedAdmin, ViewOnlyAdmin, related_count
+from influencers.kernel.admin_ownership import OwnershipTransferAdmin
 
 from .models import TERMS_BY_KIND, Campaign, Collaboration, CollaborationMessage, Deliverable, Match
 from .ownership import campaign_transfer_ownership

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from brands.models import Brand, BrandMember
-from influencers.errors import Conflict, DomainError
+from influencers.kernel.audit import audit_record
+from influencers.kernel.errors import Conflict, DomainError
+from influencers.kernel.notifications import notification_send
 from influencers.ownership import ownership_reason_clean
-from influencers.services import audit_record, notification_send
 from influencers.taxonomy import ModerationStatus
 
 from .models import Campaign

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from brands.models import Brand
 from influencers.access import STOPPED
-from influencers.errors import NotAllowed
+from influencers.kernel.errors import NotAllowed
 from influencers.models import Influencer
 from influencers.taxonomy import ModerationStatus
 

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from brands.views import brand_member_required
 from config.ratelimit import rate_limited
 from influencers.access import actor_of
-from influencers.errors import Conflict, DomainError, NotAllowed
 from influencers.forms import add_service_error
+from influencers.kernel.errors import Conflict, DomainError, NotAllowed
 from influencers.models import Influencer, Offer
 from influencers.selectors import influencers_for_compare
 from influencers.views import BLOCKED_BRAND_STATUSES, brand_or_staff_required

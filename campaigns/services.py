@@ -25,9 +25,11 @@ from django.utils.translation import ngettext
 
 from brands.models import Brand, BrandMember
 from influencers.access import actor_for
-from influencers.errors import Conflict, DomainError, NotAllowed
+from influencers.kernel.audit import audit_record
+from influencers.kernel.errors import Conflict, DomainError, NotAllowed
+from influencers.kernel.moderation import moderation_decide
+from influencers.kernel.notifications import notification_send
 from influencers.models import Influencer, Niche, Offer, Post
-from influencers.services import audit_record, moderation_decide, notification_send
 from influencers.taxonomy import AD_DISCLOSURE_MARKERS, ModerationStatus, PostFormat, WorkKind
 
 from .models import KIND_TERMS, Campaign, Collaboration, CollaborationMessage, Deliverable
@@ -939,9 +941,9 @@ def collaboration_act(
 
 # --- Matching engine triggers (engine area) ------------------------------------------------------
 # Imported here, not at the top, so this section stays an append-only block of the shared module.
+from influencers.kernel.queueing import enqueue_on_commit  # noqa: E402
+from influencers.kernel.runs import run_create  # noqa: E402
 from influencers.models import EngineRun  # noqa: E402
-from influencers.queueing import enqueue_on_commit  # noqa: E402
-from influencers.runs import run_create  # noqa: E402
 
 MATCHES_TASK = "campaigns.tasks.recompute_campaign_matches_task"
 

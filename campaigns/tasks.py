@@ -18,9 +18,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from influencers.engine_tasks import EngineTask
+from influencers.kernel.queueing import enqueue
+from influencers.kernel.runs import run_create
 from influencers.models import EngineRun, Influencer
-from influencers.queueing import enqueue
-from influencers.runs import run_create
 
 from .matching import campaigns_affected_by, recompute_campaign_matches, recompute_open_campaigns
 from .models import Campaign

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from brands.views import brand_member_required
 from config.ratelimit import rate_limited
 from influencers.access import actor_of
-from influencers.errors import DomainError
 from influencers.forms import add_service_error
+from influencers.kernel.errors import DomainError
 from influencers.taxonomy import WorkKind
 
 from . import selectors

@@ -5,7 +5,7 @@ Every error answer looks like::
     {"status": 400, "code": "invalid", "detail": "Check the fields below.", "fields": {"price": ["…"]}}
 
 `fields` holds messages per input field (empty when the error is not about a field). Services raise
-domain errors (influencers.errors); this handler turns them into the statuses the schema promises:
+domain errors (influencers.kernel.errors); this handler turns them into the statuses the schema promises:
 DomainError 400, NotAllowed 403, Conflict 409, a Django ValidationError 400, a missing object 404.
 """
 
@@ -22,7 +22,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from influencers.errors import Conflict, DomainError, NotAllowed
+from influencers.kernel.errors import Conflict, DomainError, NotAllowed
 
 NON_FIELD_KEYS = ("non_field_errors", "__all__")
 

@@ -93,6 +93,12 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # brands/accounts/ is a package of the brands app, not an app of its own, so Django does not
+            # find its tag libraries by itself; they keep their {% load %} names.
+            "libraries": {
+                "account_nav": "brands.accounts.templatetags.account_nav",
+                "api_token": "brands.accounts.templatetags.api_token",
+            },
         },
     }
 ]
@@ -220,7 +226,7 @@ CONTENT_SECURITY_POLICY = {
 # Token first: an unauthenticated API request gets 401 with `WWW-Authenticate: Token`, not 403.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "brands.api_auth.ApiTokenAuthentication",
+        "brands.accounts.api_auth.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -4,7 +4,9 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from brands import account_urls, account_views, token_views
+from brands.accounts import token_views
+from brands.accounts import urls as account_urls
+from brands.accounts import views as account_views
 from influencers import views as influencer_views
 
 from . import views
@@ -15,7 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Account pages first: their login view (role-aware landing) replaces the stock one.
-    path("accounts/", include("brands.account_urls")),
+    path("accounts/", include("brands.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/", account_views.account_settings, name="account"),
     path("account/api-token/", token_views.api_token, name="api_token"),

@@ -20,7 +20,8 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import (
+from .import_admin import import_urls
+from .kernel.admin_base import (
     HTTPS_URL_FIELDS,
     ModeratedAdmin,
     ViewOnlyAdmin,
@@ -28,8 +29,7 @@ from .admin_base import (
     format_percent,
     related_count,
 )
-from .admin_ownership import OwnershipReadOnlyAdmin, OwnershipTransferAdmin
-from .import_admin import import_urls
+from .kernel.admin_ownership import OwnershipReadOnlyAdmin, OwnershipTransferAdmin
 from .models import (
     Audience,
     AudienceCountry,

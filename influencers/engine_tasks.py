@@ -12,9 +12,9 @@ from celery import Task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
+from .kernel.queueing import BROKER_ERRORS
+from .kernel.runs import run_fail
 from .models import EngineRun
-from .queueing import BROKER_ERRORS
-from .runs import run_fail
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .errors import DomainError
+from .kernel.errors import DomainError
 from .models import Audience, Influencer, Niche, Offer, SocialAccount
 from .services import (
     AVATAR_MAX_BYTES,

@@ -34,7 +34,6 @@ from campaigns.services import (
 from config.ratelimit import rate_limited
 
 from .access import actor_of
-from .errors import DomainError
 from .forms import (
     ApplyForm,
     AudienceForm,
@@ -45,6 +44,7 @@ from .forms import (
     SocialAccountForm,
     add_service_error,
 )
+from .kernel.errors import DomainError
 from .models import Audience, Influencer, Offer, SocialAccount
 from .services import (
     audience_update,

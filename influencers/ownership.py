@@ -14,9 +14,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .errors import Conflict, DomainError
+from .kernel.audit import audit_record
+from .kernel.errors import Conflict, DomainError
+from .kernel.notifications import notification_send
 from .models import Influencer
-from .services import audit_record, notification_send
 
 REASON_MAX_LENGTH = 2000
 

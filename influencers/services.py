@@ -1,4 +1,6 @@
-"""Writes shared by every app: audit rows, notifications, and moderation decisions."""
+"""Writes on creator profiles: moderation, self-service (profile, avatar, accounts, audience, offers), engine triggers.
+
+The writes every app shares (audit rows, notifications, moderation decisions) live in influencers/kernel/."""
 
 from __future__ import annotations
 
@@ -9,26 +11,24 @@ from collections.abc import Iterable
 from io import BytesIO
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .emails import email_send
-from .errors import Conflict, DomainError, NotAllowed
+from .kernel.audit import audit_record
+from .kernel.errors import Conflict, DomainError, NotAllowed
+from .kernel.moderation import moderation_decide
+from .kernel.notifications import notification_send
 from .models import (
     Audience,
     AudienceCountry,
     AudienceSource,
-    AuditEvent,
     Influencer,
     Niche,
-    Notification,
     Offer,
     SocialAccount,
     share_sum_error,
@@ -40,78 +40,9 @@ from .taxonomy import (
     SHARE_SUM_TOLERANCE,
     Country,
     Language,
-    ModerationStatus,
 )
 
 logger = logging.getLogger(__name__)
-
-# The decisions a moderator can take, and the status each one sets.
-MODERATION_DECISIONS: dict[str, str] = {
-    "approve": ModerationStatus.APPROVED,
-    "reject": ModerationStatus.REJECTED,
-    "suspend": ModerationStatus.SUSPENDED,
-}
-
-
-def audit_record(
-    *, actor: AbstractBaseUser | None, action: str, target: models.Model, reason: str = "", data: dict | None = None
-) -> AuditEvent:
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        content_type=ContentType.objects.get_for_model(target),
-        object_id=str(target.pk),
-        object_repr=str(target)[:200],
-        reason=reason,
-        data=data or {},
-    )
-
-
-def notification_send(*, user: AbstractBaseUser | None, verb: str, message: str, url: str = "") -> Notification | None:
-    """An in-app notice, and an email once the transaction commits (influencers/emails.py: never fails the request)."""
-    if user is None:
-        return None
-    notification = Notification.objects.create(user=user, verb=verb, message=message[:300], url=url)
-    if user.email:
-        body = message if not url else f"{message}\n\n{settings.SITE_URL}{url}"
-        email_send(to=user.email, subject=f"Invloed: {message}", body=body)
-    return notification
-
-
-def moderation_decide(
-    *,
-    target: models.Model,
-    decision: str,
-    reason: str,
-    by: AbstractBaseUser,
-    status_field: str = "status",
-    reason_field: str = "status_reason",
-) -> models.Model:
-    """Approve, reject or suspend a moderated object, with a reason, an audit row and a notice.
-
-    Shared by influencers, brands and campaigns; each passes the names of its status fields.
-    """
-    if decision not in MODERATION_DECISIONS:
-        raise DomainError(_("Unknown moderation decision: %s") % decision)
-    reason = (reason or "").strip()
-    if decision != "approve" and not reason:
-        raise DomainError(_("Give a reason: the owner sees it and needs to know what to fix."), field="reason")
-    new_status = MODERATION_DECISIONS[decision]
-    with transaction.atomic():
-        locked = type(target).objects.select_for_update().get(pk=target.pk)
-        old_status = getattr(locked, status_field)
-        setattr(locked, status_field, new_status)
-        setattr(locked, reason_field, reason)
-        locked.moderated_at = timezone.now()
-        locked.save(update_fields=[status_field, reason_field, "moderated_at"])
-        audit_record(
-            actor=by,
-            action=f"moderation.{decision}",
-            target=locked,
-            reason=reason,
-            data={"from": old_status, "to": new_status},
-        )
-    return locked
 
 
 def influencer_moderate(*, influencer: Influencer, decision: str, reason: str, by: AbstractBaseUser) -> Influencer:
@@ -411,20 +342,12 @@ def offer_delete(*, offer: Offer, by: AbstractBaseUser) -> None:
         _engine_changed(influencer, by)
 
 
-def notification_mark_read(*, user: AbstractBaseUser, notification_id: int | None = None) -> int:
-    """Mark one (or, without an id, every) unread notification of this user as read; returns how many."""
-    unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    if notification_id is not None:
-        unread = unread.filter(pk=notification_id)
-    return unread.update(read_at=timezone.now())
-
-
 # --- Metrics engine triggers (engine area) -------------------------------------------------------
 # Imported here, not at the top, so this section stays an append-only block of the shared module.
+from .kernel.queueing import enqueue_on_commit  # noqa: E402
+from .kernel.runs import run_create  # noqa: E402
 from .metrics import features_changed  # noqa: E402
 from .models import EngineRun  # noqa: E402
-from .queueing import enqueue_on_commit  # noqa: E402
-from .runs import run_create  # noqa: E402
 
 METRICS_TASK = "influencers.tasks.recompute_metrics_task"
 

@@ -5,7 +5,7 @@
   to the workers (beat, nightly). After an incremental run it asks the matching engine to refresh
   the open campaigns those influencers can affect.
 - recompute_metrics_chunk_task(run_id, lo, hi): one influencer id range of a full run.
-- email_deliver_task(to, subject, body): one email (influencers/emails.py), retried with backoff.
+- email_deliver_task(to, subject, body): one email (influencers/kernel/emails.py), retried with backoff.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ import logging
 from celery import Task, group, shared_task
 from django.utils import timezone
 
-from .emails import EMAIL_MAX_RETRIES, email_deliver, email_error_is_transient, email_retry_delay
 from .engine_tasks import EngineTask
+from .kernel.emails import EMAIL_MAX_RETRIES, email_deliver, email_error_is_transient, email_retry_delay
+from .kernel.queueing import enqueue
+from .kernel.runs import run_advance, run_create, run_start, run_succeed
 from .metrics import (
     Scope,
     features_changed,
@@ -26,11 +28,9 @@ from .metrics import (
     recompute_scope,
 )
 from .models import EngineRun
-from .queueing import enqueue
-from .runs import run_advance, run_create, run_start, run_succeed
 
-# One logger for every email failure, wherever it happens (influencers/emails.py logs there too).
-email_logger = logging.getLogger("influencers.emails")
+# One logger for every email failure, wherever it happens (influencers/kernel/emails.py logs there too).
+email_logger = logging.getLogger("influencers.kernel.emails")
 
 MATCH_REFRESH_TASK = "campaigns.tasks.refresh_matches_for_influencers_task"
 

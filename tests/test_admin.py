@@ -15,7 +15,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
-from brands.api_tokens import api_token_issue
+from brands.accounts.api_tokens import api_token_issue
 from brands.models import ApiToken, Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
 from campaigns.models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
 from influencers.models import (

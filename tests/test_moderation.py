@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from brands.models import Brand
 from campaigns.models import Campaign
-from influencers import admin_base
+from influencers.kernel import admin_base
 from influencers.models import AuditEvent, Influencer, Notification
 from influencers.taxonomy import ModerationStatus
 from tests import factories as f

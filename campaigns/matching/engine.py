@@ -17,8 +17,8 @@ from django.db import transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
+from influencers.kernel.runs import run_in_chunks
 from influencers.models import EngineRun, Influencer
-from influencers.runs import run_in_chunks
 
 from ..models import Campaign, Collaboration, Match
 from .explain import explanation

@@ -15,8 +15,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ..kernel.runs import run_advance, run_create, run_fail, run_start, run_succeed
 from ..models import EngineRun
-from ..runs import run_advance, run_create, run_fail, run_start, run_succeed
 from ..services import influencer_metrics_request
 from .errors import MAX_ERRORS, ImportFailed, RowError
 from .providers import (

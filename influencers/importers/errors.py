@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from ..errors import DomainError
+from ..kernel.errors import DomainError
 
 # Stop collecting after this many: the first screenful is what a person fixes first.
 MAX_ERRORS = 100

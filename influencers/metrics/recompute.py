@@ -28,8 +28,8 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from ..kernel.runs import run_in_chunks
 from ..models import EngineRun, Influencer
-from ..runs import run_in_chunks
 from ..sql import Dialect, as_date, as_utc_datetime
 from ..taxonomy import TIER_BENCHMARK_ER, TIER_FLOORS, VIDEO_PLATFORMS, Platform, Tier
 from . import credibility as cred

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.contrib import admin
 
-from influencers.admin_base import ModeratedAdmin
+from influencers.kernel.admin_base import ModeratedAdmin
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from brands.api_tokens import api_token_issue
+from brands.accounts.api_tokens import api_token_issue
 from brands.models import ApiToken, Brand, BrandMember
 from influencers.models import Influencer
 from tests.factories import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from brands.api_tokens import api_token_issue
+from brands.accounts.api_tokens import api_token_issue
 from campaigns.models import Collaboration
 from influencers.models import EngineRun
 from tests.factories import (

@@ -274,7 +274,7 @@ def test_a_locked_out_login_does_not_lock_out_tokens(client, roles: Roles, setti
         client.post("/accounts/login/", {"username": "alice", "password": "wrong-password"})
     assert client.post("/accounts/login/", {"username": "alice", "password": "wrong"}).status_code == 429
     token = APIClient()
-    from brands.api_tokens import api_token_issue
+    from brands.accounts.api_tokens import api_token_issue
 
     token.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=roles.member_a.user).key}")
     assert token.get("/api/v1/brands/me/").status_code == 200

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from brands.api_tokens import api_token_issue
+from brands.accounts.api_tokens import api_token_issue
 from brands.models import ApiToken
 from influencers.models import AuditEvent, EngineRun, Post
 from tests.api.conftest import Roles, token_client

@@ -19,7 +19,7 @@ from brands.services import (
     brand_invitation_revoke,
     brand_member_remove,
 )
-from influencers.errors import Conflict, DomainError, NotAllowed
+from influencers.kernel.errors import Conflict, DomainError, NotAllowed
 from influencers.models import AuditEvent, Influencer, Notification
 from influencers.services import influencer_moderate
 from influencers.taxonomy import ModerationStatus

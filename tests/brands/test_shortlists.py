@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from brands.models import Shortlist, ShortlistEntry
 from brands.services import shortlist_create, shortlist_entry_add
 from config.csv_export import csv_cell
-from influencers.errors import DomainError, NotAllowed
+from influencers.kernel.errors import DomainError, NotAllowed
 from influencers.taxonomy import ModerationStatus
 from tests.discovery_data import brand_member, creator
 from tests.factories import ShortlistEntryFactory, ShortlistFactory, UserFactory

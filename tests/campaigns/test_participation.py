@@ -23,7 +23,7 @@ from campaigns.services import (
     deliverable_review,
     deliverable_submit,
 )
-from influencers.errors import NotAllowed
+from influencers.kernel.errors import NotAllowed
 from influencers.models import AuditEvent, Notification
 from influencers.taxonomy import ModerationStatus
 from tests.factories import BrandMemberFactory, CampaignFactory, InfluencerFactory

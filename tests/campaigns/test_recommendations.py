@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import Campaign, Collaboration
-from influencers.errors import Conflict
+from influencers.kernel.errors import Conflict
 from influencers.models import EngineRun
 from influencers.taxonomy import ModerationStatus
 from tests.discovery_data import brand_member, creator

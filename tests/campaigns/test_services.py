@@ -33,7 +33,7 @@ from campaigns.services import (
     giveaway_winners_record,
 )
 from campaigns.services import _deliverables_plan as deliverables_plan
-from influencers.errors import Conflict, DomainError, NotAllowed
+from influencers.kernel.errors import Conflict, DomainError, NotAllowed
 from influencers.models import AuditEvent, Notification
 from influencers.taxonomy import ModerationStatus, WorkKind
 from tests.factories import (

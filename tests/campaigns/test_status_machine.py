@@ -4,7 +4,7 @@ import pytest
 
 from campaigns.models import Collaboration
 from campaigns.services import collaboration_apply, collaboration_invite, collaboration_transition
-from influencers.errors import Conflict, DomainError, NotAllowed
+from influencers.kernel.errors import Conflict, DomainError, NotAllowed
 from influencers.models import AuditEvent
 from tests.factories import BrandMemberFactory, CampaignFactory, CollaborationFactory, InfluencerFactory
 

@@ -1,4 +1,4 @@
-"""Email never breaks a request (influencers/emails.py).
+"""Email never breaks a request (influencers/kernel/emails.py).
 
 Every notification email and the team invitation are queued after commit to one Celery task
 (eager without a broker, as here) that sanitises the header values, retries a failed delivery with
@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import reverse
 
 from campaigns.models import Collaboration, CollaborationMessage
-from influencers.emails import EMAIL_MAX_RETRIES, header_value
+from influencers.kernel.emails import EMAIL_MAX_RETRIES, header_value
 from influencers.models import AuditEvent, Influencer, Notification
 from influencers.tasks import email_deliver_task
 from influencers.taxonomy import ModerationStatus
@@ -155,7 +155,7 @@ def test_a_failed_delivery_is_logged_and_retried_until_it_goes_through(
     influencer = f.InfluencerFactory(status=ModerationStatus.PENDING)
     moderator = f.StaffFactory(username="moderator")
 
-    with caplog.at_level(logging.WARNING, logger="influencers.emails"):
+    with caplog.at_level(logging.WARNING, logger="influencers.kernel.emails"):
         response = browser(moderator).post(
             reverse("admin:influencers_influencer_moderate", args=[influencer.pk]),
             {"moderation-decision": "approve", "moderation-reason": ""},
@@ -179,7 +179,7 @@ def test_a_mail_server_that_stays_down_never_fails_the_request_nor_the_other_ema
     teammate = f.BrandMemberFactory(brand=owner.brand, role="member")
     collaboration = f.CollaborationFactory(campaign__brand=owner.brand)
 
-    with caplog.at_level(logging.WARNING, logger="influencers.emails"):
+    with caplog.at_level(logging.WARNING, logger="influencers.kernel.emails"):
         response = browser(collaboration.influencer.user).post(
             reverse("me:collaboration_action", args=[collaboration.pk, "accept"]), {"message": ""}
         )

@@ -23,7 +23,7 @@ def main(argv: list[str]) -> int:
 
     from campaigns.models import Collaboration
     from campaigns.services import collaboration_accept
-    from influencers.errors import DomainError
+    from influencers.kernel.errors import DomainError
 
     user = get_user_model().objects.get(pk=int(argv[0]))
     seen = Collaboration.objects.in_bulk([int(pk) for pk in argv[1:]])

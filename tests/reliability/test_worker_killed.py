@@ -27,9 +27,9 @@ from django.utils import timezone
 
 from campaigns.matching import recompute_campaign_matches
 from campaigns.models import Match
+from influencers.kernel.runs import run_create
 from influencers.metrics import recompute_metrics
 from influencers.models import EngineRun, Influencer, SocialAccount
-from influencers.runs import run_create
 from influencers.taxonomy import ModerationStatus, Platform
 from tests.factories import CampaignFactory, niche
 
@@ -156,7 +156,7 @@ def population() -> tuple[list[int], int, dict[str, list]]:
 
 
 def enqueue_long_recompute(ids: list[int]) -> EngineRun:
-    from influencers.queueing import enqueue
+    from influencers.kernel.queueing import enqueue
 
     run = run_create(kind=EngineRun.Kind.METRICS_INCREMENTAL, scope="incremental")
     assert enqueue(METRICS_TASK, run_id=run.pk, influencer_ids=ids)

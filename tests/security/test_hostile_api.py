@@ -20,7 +20,7 @@ import pytest
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
-from brands.api_tokens import api_token_issue
+from brands.accounts.api_tokens import api_token_issue
 from brands.serializers import (
     BrandSerializer,
     ShortlistEntryCreateSerializer,

@@ -685,7 +685,7 @@ def test_the_attack_checks_can_fail(world, clients):
 
 def test_a_message_with_nul_is_refused_by_the_service(world):
     from campaigns.services import collaboration_message_add
-    from influencers.errors import DomainError
+    from influencers.kernel.errors import DomainError
 
     with pytest.raises(DomainError) as refused:
         collaboration_message_add(collaboration=world.working, by=world.creator.user, body="hi\x00there")
@@ -695,7 +695,7 @@ def test_a_message_with_nul_is_refused_by_the_service(world):
 
 def test_a_shortlist_name_with_nul_is_refused_by_the_service(world):
     from brands.services import shortlist_create, shortlist_rename
-    from influencers.errors import DomainError
+    from influencers.kernel.errors import DomainError
 
     with pytest.raises(DomainError):
         shortlist_create(brand=world.member.brand, name="List\x00", by=world.member.user)

@@ -1,4 +1,4 @@
-"""Rate limits on the password pages (brands/password_views.py): reset emails per address and per
+"""Rate limits on the password pages (brands/accounts/password_views.py): reset emails per address and per
 client, and password-change attempts per user. Each test lowers one limit, goes over it and checks
 what a person would notice: a 429 that says why, no further email, no password changed."""
 

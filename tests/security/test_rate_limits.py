@@ -22,7 +22,7 @@ from django.test import override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from brands.api_tokens import api_token_issue
+from brands.accounts.api_tokens import api_token_issue
 from brands.models import Brand
 from campaigns.models import Collaboration, CollaborationMessage
 from config.ratelimit import Rate, parse_rate, rate_limit_hit

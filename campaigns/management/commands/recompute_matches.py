@@ -10,8 +10,8 @@ from tqdm import tqdm
 
 from campaigns.matching import recompute_campaign_matches, recompute_open_campaigns
 from campaigns.models import Campaign
+from influencers.kernel.runs import run_create
 from influencers.models import EngineRun
-from influencers.runs import run_create
 
 
 class Command(BaseCommand):

@@ -8,9 +8,9 @@ from argparse import ArgumentParser
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from influencers.kernel.runs import run_create
 from influencers.metrics import recompute_metrics
 from influencers.models import EngineRun
-from influencers.runs import run_create
 
 
 class Command(BaseCommand):

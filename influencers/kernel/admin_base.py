@@ -31,10 +31,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ..models import AuditEvent
+from ..taxonomy import ModerationStatus
 from .errors import DomainError
-from .models import AuditEvent
-from .services import MODERATION_DECISIONS
-from .taxonomy import ModerationStatus
+from .moderation import MODERATION_DECISIONS
 
 # A bulk decision runs one service call per object inside one transaction; past this many the
 # moderator should narrow the selection (a filter or a search) rather than wait on one request.

@@ -22,13 +22,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from config.ratelimit import rate_limited
 from influencers.access import actor_for, actor_of
-from influencers.errors import DomainError
 from influencers.forms import add_service_error
+from influencers.kernel.errors import DomainError
+from influencers.kernel.notifications import notification_mark_read
 from influencers.models import Notification
-from influencers.services import notification_mark_read
 
-from .forms import SIGNUP_FIELD_MAP, BrandSignupForm, InfluencerSignupForm, InvitationSignupForm
-from .services import (
+from ..forms import SIGNUP_FIELD_MAP, BrandSignupForm, InfluencerSignupForm, InvitationSignupForm
+from ..services import (
     account_email_confirm,
     account_email_pending,
     account_signup_brand,

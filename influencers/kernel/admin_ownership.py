@@ -22,8 +22,8 @@ from django.urls import path, reverse
 from django.urls.resolvers import URLPattern
 from django.utils.translation import gettext_lazy as _
 
+from ..ownership import REASON_MAX_LENGTH
 from .errors import DomainError
-from .ownership import REASON_MAX_LENGTH
 
 
 class OwnershipTransferForm(forms.Form):

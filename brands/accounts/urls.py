@@ -3,8 +3,7 @@ and the notification pages mounted at /notifications/ (`notification_patterns`).
 
 from django.urls import path
 
-from . import account_views as views
-from . import password_views
+from . import password_views, views
 
 urlpatterns = [
     path("login/", views.RoleLoginView.as_view(), name="login"),
@@ -13,7 +12,7 @@ urlpatterns = [
     path("signup/brand/", views.signup_brand, name="signup_brand"),
     path("confirm-email/", views.email_confirm, name="email_confirm"),
     path("invitations/<str:token>/", views.invitation_accept, name="brand_invitation_accept"),
-    # Django's password views with rate limits and API-token revocation (brands/password_views.py).
+    # Django's password views with rate limits and API-token revocation (brands/accounts/password_views.py).
     path("password_change/", password_views.PasswordChangeView.as_view(), name="password_change"),
     path("password_reset/", password_views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -16,9 +16,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from knox.settings import knox_settings
 
-from influencers.services import audit_record
+from influencers.kernel.audit import audit_record
 
-from .models import ApiToken
+from ..models import ApiToken
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import EngineRun
+from ..models import EngineRun
 
 T = TypeVar("T")
 

@@ -17,7 +17,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
 
-from .models import ApiToken
+from ..models import ApiToken
 
 # Last use is written at most once a minute per key: an API loop must not write a row per request.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)

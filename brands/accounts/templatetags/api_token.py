@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import template
 
-from brands.api_tokens import api_token_for
-from brands.token_views import SESSION_KEY
+from brands.accounts.api_tokens import api_token_for
+from brands.accounts.token_views import SESSION_KEY
 
 register = template.Library()
 
