@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.module_world import FAST_PASSWORD_HASHERS
 from tests.services import missing_service, services_required
 
 # Browser tests run Django's live server in a thread next to Playwright's event loop.
@@ -93,7 +94,7 @@ def _fresh_rate_limit_counters():
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Factories set passwords for every user; the production hasher's cost is pointless here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
