@@ -1,4 +1,5 @@
-# Invloed — the two commands that matter: `make run` (demo, no services) and `make test`.
+# Invloed — the two commands that matter: `make run` (demo, no services) and `make test`
+# (`make test-fast` while working: the tests that need no service, in under 3 minutes).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,6 +7,8 @@ PORT ?= 8000
 SCALE ?= 100000
 USERS ?= 50
 DURATION ?= 60
+# pytest-xdist workers for make test / test-fast: one per CPU.
+JOBS ?= auto
 export DJANGO_DEBUG ?= 1
 
 .PHONY: run test test-fast lint format worker beat migrate demo bench load eval messages clean
@@ -29,13 +32,22 @@ run: $(VENV)/.runtime-installed
 	@$(BIN)/python manage.py seed_demo --print-logins
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## test: the whole suite; service tests skip with a reason unless REQUIRE_SERVICES=1
+## test: the whole suite; service tests skip with a reason unless REQUIRE_SERVICES=1. In parallel
+## (pytest-xdist, one worker per core, each with its own test database) except the tests marked
+## `serial` (shared Redis, real workers, fixed ports), which run after it, alone.
 test: $(VENV)/.dev-installed
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(JOBS) --dist loadfile -m "not serial"
+	$(BIN)/pytest -m serial
 
+## test-fast: everything that needs no service, browser, live server or worker (not `slow`), in parallel
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/pytest -n $(JOBS) --dist loadfile -m "not slow"
+
+## lint: ruff (lint + format) and mypy (django-stubs, djangorestframework-stubs) on the app code
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .

@@ -17,14 +17,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from campaigns.selectors import brand_attention, campaigns_for_brand
 from config.ratelimit import rate_limited
 from influencers.access import actor_of
 from influencers.forms import add_service_error
 from influencers.kernel.errors import DomainError
 
 from .forms import BrandProfileForm, TeamInviteForm
-from .models import BrandInvitation, BrandMember
+from .models import Brand, BrandInvitation, BrandMember
 from .services import (
     BRAND_PROFILE_FIELDS,
     INVITATION_VALID_DAYS,
@@ -35,6 +34,12 @@ from .services import (
 )
 
 View = Callable[..., HttpResponse]
+
+# What other apps add to the brand dashboard: a function of the brand returning template context.
+# The dashboard shows campaign work, but brands/ never imports campaigns/ (campaigns -> brands ->
+# influencers), so campaigns registers its panel here from CampaignsConfig.ready().
+DashboardPanel = Callable[[Brand], dict[str, object]]
+dashboard_panels: list[DashboardPanel] = []
 
 
 def brand_member_required(view: View) -> View:
@@ -55,18 +60,14 @@ def brand_member_required(view: View) -> View:
 @brand_member_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    campaigns = campaigns_for_brand(brand_id=request.brand.pk)
-    return render(
-        request,
-        "brands/dashboard.html",
-        {
-            "brand": request.brand,
-            "membership": request.membership,
-            "attention": brand_attention(brand_id=request.brand.pk),
-            "recent_campaigns": campaigns[:5],
-            "notifications": request.user.notifications.filter(read_at__isnull=True)[:5],
-        },
-    )
+    context: dict[str, object] = {
+        "brand": request.brand,
+        "membership": request.membership,
+        "notifications": request.user.notifications.filter(read_at__isnull=True)[:5],
+    }
+    for panel in dashboard_panels:
+        context.update(panel(request.brand))
+    return render(request, "brands/dashboard.html", context)
 
 
 def _team_context(request: HttpRequest, form: TeamInviteForm) -> dict:

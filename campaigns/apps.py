@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self) -> None:
+        # The brand dashboard (brands/) shows campaign work without importing this app.
+        from brands.views import dashboard_panels
+
+        from .selectors import brand_dashboard_panel
+
+        if brand_dashboard_panel not in dashboard_panels:
+            dashboard_panels.append(brand_dashboard_panel)

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from brands.models import Brand
 from influencers.access import Actor
 from influencers.metrics.formulas import PostCounts, post_engagement
 from influencers.models import Influencer, Post
@@ -131,6 +132,14 @@ def brand_attention(*, brand_id: int) -> dict[str, int]:
         "to_complete": collaborations.filter(status=Status.APPROVED)
         .exclude(deliverables__status__in=[DeliverableStatus.PENDING, DeliverableStatus.SUBMITTED])
         .count(),
+    }
+
+
+def brand_dashboard_panel(brand: Brand) -> dict[str, object]:
+    """The campaign part of the brand dashboard (registered in brands.views.dashboard_panels)."""
+    return {
+        "attention": brand_attention(brand_id=brand.pk),
+        "recent_campaigns": campaigns_for_brand(brand_id=brand.pk)[:5],
     }
 
 

@@ -59,7 +59,7 @@ class ApiCursorPagination(CursorPagination):
         if request.query_params.get(self.cursor_query_param) == "":
             raise ValidationError({self.cursor_query_param: [_("Give a cursor, or leave the parameter out.")]})
         cursor = super().decode_cursor(request)
-        if cursor is not None and cursor.position is not None and not _INTEGER.match(cursor.position):
+        if cursor is not None and cursor.position is not None and not _INTEGER.match(str(cursor.position)):
             raise NotFound(self.invalid_cursor_message)
         return cursor
 

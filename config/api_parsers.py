@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ def _has_unencodable_text(value: Any) -> bool:
 class StrictJSONParser(JSONParser):
     """JSON (NaN and Infinity already refused by DRF's strict mode) without lone UTF-16 surrogates."""
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None) -> Any:
         try:
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:

@@ -174,5 +174,5 @@ class ActionRateThrottle(BaseThrottle):
         # Raised here rather than through wait(): the message names the action, and
         # Retry-After (set by DRF's handler from `wait`) is the end of this window.
         error = Throttled(detail=limit_message(scope, verdict.retry_after))
-        error.wait = verdict.retry_after
+        error.wait = verdict.retry_after  # type: ignore[attr-defined]  # stubs declare it only as __init__'s argument
         raise error

@@ -60,7 +60,7 @@ def tier_bounds(tier: str) -> tuple[int, int | None]:
     """Inclusive lower and exclusive upper follower bound of a tier (None = no upper bound)."""
     floors = dict(TIER_FLOORS)
     order = [Tier.NANO, Tier.MICRO, Tier.MACRO, Tier.MEGA]
-    index = order.index(tier)
+    index = order.index(Tier(tier))
     upper = floors[order[index + 1]] if index + 1 < len(order) else None
     return floors[tier], upper
 

@@ -1,13 +1,58 @@
 import os
+from pathlib import Path
 
 import pytest
 
+from tests.module_world import FAST_PASSWORD_HASHERS
 from tests.services import missing_service, services_required
 
 # Browser tests run Django's live server in a thread next to Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SERVICE_MARKERS = ("postgres", "redis", "celery_worker", "browser")
+
+# The fast lane (`make test-fast`) deselects `slow`; the full suite (`make test`) runs everything in
+# parallel (pytest-xdist) except `serial`, which runs after, alone. Both are set here from where a test
+# lives and what it uses, never from its name, so a new test is classified as soon as it is written.
+# Slow: needs a service, a browser, a live server or a real worker, or says so with @pytest.mark.slow.
+SLOW_DIRS = ("e2e", "reliability")
+SLOW_MARKERS = (*SERVICE_MARKERS, "slow", "serial")
+SLOW_FIXTURES = ("live_server", "page", "celery_worker", "celery_app")
+# Serial: shares something xdist workers cannot share — the one test Redis database (queues, counters),
+# real Celery workers on it, or the fixed port ranges of private Redis/PostgreSQL/gunicorn instances.
+SERIAL_DIRS = ("reliability",)
+SERIAL_MARKERS = ("redis", "celery_worker")
+TESTS_ROOT = Path(__file__).resolve().parent
+
+
+def _top_folder(item: pytest.Item) -> str:
+    try:
+        relative = Path(item.path).resolve().relative_to(TESTS_ROOT)
+    except ValueError:  # a test file outside tests/
+        return ""
+    return relative.parts[0] if len(relative.parts) > 1 else ""
+
+
+def _is_serial(item: pytest.Item) -> bool:
+    return _top_folder(item) in SERIAL_DIRS or any(item.get_closest_marker(m) for m in SERIAL_MARKERS)
+
+
+def _is_slow(item: pytest.Item) -> bool:
+    return (
+        _top_folder(item) in SLOW_DIRS
+        or any(item.get_closest_marker(m) for m in SLOW_MARKERS)
+        or any(f in getattr(item, "fixturenames", ()) for f in SLOW_FIXTURES)
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Runs before `-m` deselects, so `-m "not slow"` and `-m serial` see these markers."""
+    for item in items:
+        if _is_serial(item):
+            item.add_marker(pytest.mark.serial)
+        if _is_slow(item):
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -49,7 +94,7 @@ def _fresh_rate_limit_counters():
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Factories set passwords for every user; the production hasher's cost is pointless here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)

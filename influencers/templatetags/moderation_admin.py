@@ -20,7 +20,7 @@ def moderation_queues(context: template.Context) -> list[dict[str, Any]]:
     brands and campaigns, so influencers keeps depending on nothing downstream.
     """
     queues = []
-    for app in context.get("app_list", []):
+    for app in context.get("app_list") or []:
         for entry in app["models"]:
             if not admin.site.is_registered(entry["model"]):
                 continue

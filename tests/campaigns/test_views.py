@@ -125,6 +125,18 @@ def test_campaign_list_runs_a_fixed_number_of_queries(brand_client, member, djan
             assert brand_client.get(reverse("campaigns:list")).status_code == 200
 
 
+def test_brand_dashboard_shows_the_campaign_work_waiting(brand_client, member):
+    """The dashboard lives in brands/ and gets its campaign panel from this app (no brands -> campaigns import)."""
+    mine = CampaignFactory(brand=member.brand, title="Spring drop")
+    CollaborationFactory(campaign=mine, status=Status.APPLIED, initiated_by="influencer")
+    CampaignFactory(title="Someone else's")
+    response = brand_client.get(reverse("brand:dashboard"))
+    assert response.status_code == 200
+    assert response.context["attention"] == {"applications": 1, "to_review": 0, "to_complete": 0}
+    assert [c.title for c in response.context["recent_campaigns"]] == ["Spring drop"]
+    assert "Spring drop" in response.content.decode()
+
+
 # --- Create and edit ---------------------------------------------------------------------------------
 
 

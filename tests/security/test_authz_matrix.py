@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -45,6 +45,7 @@ from tests.factories import (
     SocialAccountFactory,
     StaffFactory,
 )
+from tests.module_world import built_once, fresh_copy
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +84,7 @@ class World:
     invitation_token: str
 
 
-@pytest.fixture
-def world() -> World:
+def build_world() -> World:
     brand_a = BrandMemberFactory(brand__description=f"{SECRET} brand a")
     brand_b = BrandMemberFactory()
     suspended = BrandMemberFactory(brand__status=ModerationStatus.SUSPENDED, brand__status_reason="Spam")
@@ -142,6 +142,17 @@ def world() -> World:
         ),
         invitation_token=INVITATION_TOKEN,
     )
+
+
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """Built once for the 78 cases; each case's writes are rolled back (tests/module_world.py)."""
+    yield from built_once(django_db_blocker, build_world)
+
+
+@pytest.fixture
+def world(matrix_world: World) -> World:
+    return fresh_copy(matrix_world)
 
 
 def expect(owners: str | tuple[str, ...], *, anonymous: str = "login", **others: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ scanned for the same.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +28,7 @@ from django.utils.http import urlsafe_base64_encode
 from influencers.api import HANDLE_PATTERN
 from influencers.models import EngineRun
 from tests.factories import EngineRunFactory, NotificationFactory
+from tests.module_world import built_once, fresh_copy
 
 from .hostile_world import World, build_world, limits_out_of_reach
 
@@ -354,13 +355,23 @@ def api_pages(w: World) -> dict[str, list[Page]]:
     return pages
 
 
-@pytest.fixture
-def world(settings, monkeypatch) -> World:
-    limits_out_of_reach(settings, monkeypatch)
+def build_csp_world() -> World:
     world = build_world()
     world.notification = NotificationFactory(user=world.creator.user)
     world.run = EngineRunFactory(scope=f"campaign:{world.giveaway.pk}", kind=EngineRun.Kind.MATCHES_CAMPAIGN)
     return world
+
+
+@pytest.fixture(scope="module")
+def csp_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """Built once for the module; each test's writes are rolled back (tests/module_world.py)."""
+    yield from built_once(django_db_blocker, build_csp_world)
+
+
+@pytest.fixture
+def world(csp_world: World, settings, monkeypatch) -> World:
+    limits_out_of_reach(settings, monkeypatch)
+    return fresh_copy(csp_world)
 
 
 @pytest.fixture

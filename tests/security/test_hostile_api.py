@@ -12,7 +12,7 @@ text, NaN/Infinity and lone surrogates are never accepted.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -40,6 +40,7 @@ from campaigns.serializers import (
 )
 from influencers.filters import InfluencerFilter
 from influencers.serializers import AudienceSerializer, MyAccountSerializer, MyOfferSerializer, MyProfileSerializer
+from tests.module_world import built_once, fresh_copy
 
 from .corpus import JSON_WRONG_TYPES, RAW_JSON_VALUES, RAW_QUERY_BYTES, SCRIPT_PAYLOAD, TEXT
 from .hostile_world import World, attempt, build_world, limits_out_of_reach
@@ -255,10 +256,16 @@ def raw_payloads(kind: str) -> dict[str, str]:
     return payloads
 
 
+@pytest.fixture(scope="module")
+def hostile_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """Built once for the module; each test's writes are rolled back (tests/module_world.py)."""
+    yield from built_once(django_db_blocker, build_world)
+
+
 @pytest.fixture
-def world(settings, monkeypatch) -> World:
+def world(hostile_world: World, settings, monkeypatch) -> World:
     limits_out_of_reach(settings, monkeypatch)
-    return build_world()
+    return fresh_copy(hostile_world)
 
 
 @pytest.fixture

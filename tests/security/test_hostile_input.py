@@ -17,7 +17,7 @@ get the same treatment with GET. The API has its own module (test_hostile_api.py
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
@@ -37,6 +37,7 @@ from influencers.forms import ApplyForm, DeliverableSubmitForm, OfferForm, Profi
 from influencers.models import Influencer
 from influencers.taxonomy import AgeBand, Gender
 from tests.factories import PASSWORD
+from tests.module_world import built_once, fresh_copy
 
 from .corpus import NUMBERS, RAW_QUERY_BYTES, SCRIPT_PAYLOAD, SHOWN_PAYLOADS, TEXT, images, payloads_for_field
 from .hostile_world import World, attempt, build_world, limits_out_of_reach
@@ -430,10 +431,16 @@ FORM_CASES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def hostile_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """Built once for the module; each test's writes are rolled back (tests/module_world.py)."""
+    yield from built_once(django_db_blocker, build_world)
+
+
 @pytest.fixture
-def world(settings, monkeypatch) -> World:
+def world(hostile_world: World, settings, monkeypatch) -> World:
     limits_out_of_reach(settings, monkeypatch)
-    return build_world()
+    return fresh_copy(hostile_world)
 
 
 @pytest.fixture

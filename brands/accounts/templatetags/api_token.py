@@ -14,7 +14,7 @@ register = template.Library()
 def api_token_state(context: template.Context) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if request is None or user is None or not user.is_authenticated:
         return {"exists": False, "token": None, "new_key": None}
     token = api_token_for(user)
     # Shown on this rendering only: the session forgets it at once.
