@@ -1,7 +1,7 @@
 """API v1 for campaigns, their matches, engine runs and collaborations.
 
 Every object is looked up inside what the caller may see (their brand's campaigns, their own
-collaborations), so someone else's object is a 404. Writes call campaigns/services.py, which checks
+collaborations), so someone else's object is a 404. Writes call campaigns/services/, which checks
 who may do what (NotAllowed: 403) and along which edge of the status machine (DomainError: 400;
 a concurrent change: 409).
 """
@@ -26,6 +26,7 @@ from influencers.models import EngineRun, Influencer, Offer
 from influencers.serializers import niches_for
 
 from . import selectors, services
+from .domain import CAMPAIGN_FIELDS, COLLABORATION_ACTIONS
 from .models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
 from .serializers import (
     ApplySerializer,
@@ -49,8 +50,6 @@ from .serializers import (
 )
 from .services import (
     CAMPAIGN_ACTION_SERVICES,
-    CAMPAIGN_FIELDS,
-    COLLABORATION_ACTIONS,
     campaign_cancel,
     campaign_create,
     campaign_delete,

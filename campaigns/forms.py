@@ -1,4 +1,4 @@
-"""Forms of the brand's campaign pages. They check input; campaigns/services.py writes."""
+"""Forms of the brand's campaign pages. They check input; campaigns/services/ writes."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from influencers.forms import MAX_FEE, MESSAGE_MAX_LENGTH, IdMultipleChoiceField
 from influencers.models import Niche
 from influencers.taxonomy import AgeBand, Country, Gender, Language, Platform, PostFormat, Tier, WorkKind
 
+from .domain import CAMPAIGN_FIELDS
 from .models import KIND_TERMS, Campaign, Collaboration
-from .services import CAMPAIGN_FIELDS
 
 _date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -2,7 +2,7 @@
 
 Every collaboration step calls `participation_require` before it writes: invitations, applications,
 acceptances (starting work), content submissions, reviews, completions and messages. Pages, htmx
-partials and the API reach these steps only through campaigns/services.py, so the answer is the same
+partials and the API reach these steps only through campaigns/services/, so the answer is the same
 everywhere. The policy (README, "Moderation policy"):
 
 - **Starting work** (invite, apply, accept an invitation or application) needs all three in good

@@ -19,9 +19,9 @@ from influencers.access import Actor
 from influencers.metrics.formulas import PostCounts, post_engagement
 from influencers.models import Influencer, Post
 
+from .domain import COLLABORATION_ACTIONS, WORK_IN_PROGRESS
 from .matching.engine import campaigns_for_influencer
 from .models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
-from .services import COLLABORATION_ACTIONS, WORK_IN_PROGRESS
 
 Status = Collaboration.Status
 Party = Collaboration.Party

@@ -1,6 +1,6 @@
 """API shapes for campaigns, matches, engine runs, collaborations and deliverables.
 
-Input serializers check types and ranges only; the services in campaigns/services.py apply every
+Input serializers check types and ranges only; the services in campaigns/services/ apply every
 business rule (kind-specific terms, budgets, dates, the status machine and who may move it).
 Status, moderation and engine-derived fields are output only: a PATCH that sends them changes nothing.
 """
@@ -31,8 +31,8 @@ from influencers.taxonomy import (
     WorkKind,
 )
 
+from .domain import COLLABORATION_ACTIONS
 from .models import TERMS_BY_KIND, Campaign, Collaboration, CollaborationMessage, Deliverable, Match
-from .services import COLLABORATION_ACTIONS
 
 
 def _choices(choices: Any, *, max_length: int, **kwargs: Any) -> serializers.ListField:

@@ -1,7 +1,7 @@
 """The brand's campaign pages (/brand/campaigns/): list, create/edit, detail tabs and actions.
 
 Every object is looked up inside the user's brand (campaigns.selectors), so another brand's
-campaign, collaboration or deliverable is a 404. Writes go through campaigns/services.py; a
+campaign, collaboration or deliverable is a 404. Writes go through campaigns/services/; a
 DomainError becomes a message on the page or next to the field it names.
 """
 
@@ -27,12 +27,11 @@ from influencers.kernel.errors import DomainError
 from influencers.taxonomy import WorkKind
 
 from . import selectors
+from .domain import CAMPAIGN_ACTIONS, EDITABLE_CAMPAIGN_STATUSES
 from .forms import AnswerForm, CampaignForm, CancelForm, ReviewForm, WinnersForm
 from .models import Campaign, Collaboration
 from .services import (
     CAMPAIGN_ACTION_SERVICES,
-    CAMPAIGN_ACTIONS,
-    EDITABLE_CAMPAIGN_STATUSES,
     campaign_cancel,
     campaign_create,
     campaign_update,

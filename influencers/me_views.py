@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns import selectors as campaign_selectors
+from campaigns.domain import SUBMITTABLE_STATUSES
 from campaigns.models import Collaboration, Deliverable
 from campaigns.services import (
-    SUBMITTABLE_STATUSES,
     DisclosureMissing,
     collaboration_act,
     collaboration_apply,

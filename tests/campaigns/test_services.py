@@ -32,7 +32,7 @@ from campaigns.services import (
     deliverable_submit,
     giveaway_winners_record,
 )
-from campaigns.services import _deliverables_plan as deliverables_plan
+from campaigns.services.deliverables import _deliverables_plan as deliverables_plan
 from influencers.kernel.errors import Conflict, DomainError, NotAllowed
 from influencers.models import AuditEvent, Notification
 from influencers.taxonomy import ModerationStatus, WorkKind
@@ -251,7 +251,7 @@ def test_publish_pause_resume_close_along_legal_edges_with_audit_rows(member):
 
 def test_publishing_requests_matches(member, monkeypatch):
     calls = []
-    monkeypatch.setattr("campaigns.services.campaign_matches_request", lambda **kw: calls.append(kw))
+    monkeypatch.setattr("campaigns.services.campaigns.campaign_matches_request", lambda **kw: calls.append(kw))
     campaign = CampaignFactory(brand=member.brand, status=CampaignStatus.DRAFT)
     campaign_publish(campaign=campaign, by=member.user)
     assert calls == [{"campaign": campaign, "by": member.user}]

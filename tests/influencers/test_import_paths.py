@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import influencers.importers as importers
-from influencers.importers import ImportFailed, metrics_import
+from influencers.importers import ImportFailed, copy_writer, metrics_import
 from influencers.importers import writers as writers_module
 from influencers.models import FollowerSnapshot, Post, SocialAccount
 from tests.factories import InfluencerFactory, SocialAccountFactory
@@ -213,8 +213,8 @@ def test_the_cases_mean_something(accounts: None, monkeypatch: pytest.MonkeyPatc
 def test_plain_rows_never_reach_the_python_validator(accounts: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """The fast path is really taken: a file of plainly spelled rows is checked in SQL only."""
     checked: list[object] = []
-    real = writers_module.validate
-    monkeypatch.setattr(writers_module, "validate", lambda kind, raw: checked.append(raw) or real(kind, raw))
+    real = copy_writer.validate
+    monkeypatch.setattr(copy_writer, "validate", lambda kind, raw: checked.append(raw) or real(kind, raw))
     rows = "".join(f"instagram,anna.ig,p{n},{D}T10:{n % 60:02d}:00Z,image,,,{n},1,,,false\n" for n in range(300))
     outcome = _outcome(HEADER + rows + f"instagram,anna.ig,odd,{D}T10:00:00Z, image,,,1,1,,,false\n")
     assert outcome["written"] == {"posts": 301}
