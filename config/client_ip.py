@@ -45,11 +45,16 @@ def _address(text: str) -> Address | None:
     return address
 
 
+UNKNOWN_PEER = "0.0.0.0"  # noqa: S104 - a value stored and counted, never bound to
+
+
 def client_address(remote_addr: str | None, forwarded_for: str | None, trusted: tuple[str, ...]) -> str:
     """The right-most address of `forwarded_for, remote_addr` that is not a trusted proxy."""
     peer = _address(remote_addr or "")
     if peer is None:
-        return remote_addr or "unknown"
+        # No usable peer address (a unix socket, an in-process client): one shared, valid address, so
+        # throttles still count it and axes can store it in its IP address column.
+        return UNKNOWN_PEER
     networks = trusted_networks(tuple(trusted))
     client = peer
     if forwarded_for and any(peer in network for network in networks):

@@ -113,3 +113,27 @@ def _celery_eager_unless_worker_test(request: pytest.FixtureRequest):
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+def _reseed_niches_after_flush(sender, using: str, **kwargs) -> None:
+    """A transactional test ends with a flush, which empties the niche taxonomy that a data migration seeded.
+
+    Django emits post_migrate after that flush, so the taxonomy is put back here for the next test that
+    shares the database (an xdist worker runs many modules on one test database).
+    """
+    from django.apps import apps
+
+    if sender.name != "influencers":
+        return
+    Niche = apps.get_model("influencers", "Niche")
+    from influencers.taxonomy import NICHES
+
+    if Niche.objects.using(using).count() < len(NICHES):
+        for slug, name in NICHES:
+            Niche.objects.using(using).update_or_create(slug=slug, defaults={"name": name})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.db.models.signals import post_migrate
+
+    post_migrate.connect(_reseed_niches_after_flush, dispatch_uid="tests.reseed_niches")

@@ -32,7 +32,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from brands.accounts.api_tokens import api_token_issue
 call_command("migrate", verbosity=0)
-user = get_user_model().objects.create_user("reliability", "reliability@example.com", "unused-1", is_staff=True)
+user = get_user_model().objects.create_superuser("reliability", "reliability@example.com", "unused-1")
 print(api_token_issue(user=user).key)
 """
 
