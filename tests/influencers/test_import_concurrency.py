@@ -13,12 +13,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from influencers.models import EngineRun, FollowerSnapshot, Post, SocialAccount
@@ -55,15 +56,51 @@ def _import_twice_at_once(path: Path) -> list[subprocess.CompletedProcess]:
         "CELERY_BROKER_URL": "",  # the recompute after the import runs in-process (no broker needed)
     }
     command = [sys.executable, str(ROOT / "manage.py"), "import_metrics", str(path)]
-    children = [
-        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
-    ]
+    # Overlap by construction, not by luck on a loaded machine: this connection holds the tables the imports
+    # write in SHARE mode (reads go on, inserts wait) until both children are blocked on their first write.
+    with transaction.atomic():
+        _hold_writes(Post, FollowerSnapshot)
+        children = [
+            subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        _wait_for_blocked_writers(Post, FollowerSnapshot, count=2, children=children)
     results = []
     for child in children:
         stdout, stderr = child.communicate(timeout=300)
         results.append(subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr))
     return results
+
+
+def _tables(*models: type) -> str:
+    return ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+
+
+def _hold_writes(*models: type) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {_tables(*models)} IN SHARE MODE")
+
+
+def _wait_for_blocked_writers(*models: type, count: int, children: list[subprocess.Popen]) -> None:
+    """Wait until `count` other backends wait for a lock on one of `models`' tables (both imports are mid-write)."""
+    deadline = time.monotonic() + 180
+    tables = [model._meta.db_table for model in models]
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(DISTINCT pid) FROM pg_locks WHERE NOT granted AND relation = ANY("
+                "SELECT oid FROM pg_class WHERE relname = ANY(%s))",
+                [tables],
+            )
+            if cursor.fetchone()[0] >= count:
+                return
+        if any(child.poll() is not None for child in children):
+            break  # a child ended while it should have been waiting: its output tells why
+        time.sleep(0.05)
+    for child in children:
+        child.kill()
+    outputs = [child.communicate()[1][-2000:] for child in children]
+    pytest.fail(f"the two imports never both reached their first write: {outputs}")
 
 
 def _check(results: list[subprocess.CompletedProcess], *, rows: dict[str, int]) -> None:
@@ -72,7 +109,7 @@ def _check(results: list[subprocess.CompletedProcess], *, rows: dict[str, int]) 
         assert "Traceback" not in result.stderr
     runs = list(EngineRun.objects.filter(kind=EngineRun.Kind.IMPORT).order_by("started_at"))
     assert [run.status for run in runs] == [EngineRun.Status.SUCCEEDED] * 2
-    # The two transactions overlapped (otherwise this test would prove nothing about concurrency).
+    # The two transactions overlapped (both were held at their first write; see _import_twice_at_once).
     assert runs[1].started_at < runs[0].finished_at
     for kind, count in rows.items():
         assert sum(run.detail["written"][kind] for run in runs) == count  # each row written once in total
