@@ -36,12 +36,12 @@ run: $(VENV)/.runtime-installed
 ## (pytest-xdist, one worker per core, each with its own test database) except the tests marked
 ## `serial` (shared Redis, real workers, fixed ports), which run after it, alone.
 test: $(VENV)/.dev-installed
-	$(BIN)/pytest -n $(JOBS) --dist loadfile -m "not serial"
+	$(BIN)/pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder -m "not serial"
 	$(BIN)/pytest -m serial
 
 ## test-fast: everything that needs no service, browser, live server or worker (not `slow`), in parallel
 test-fast: $(VENV)/.dev-installed
-	$(BIN)/pytest -n $(JOBS) --dist loadfile -m "not slow"
+	$(BIN)/pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder -m "not slow"
 
 ## lint: ruff (lint + format) and mypy (django-stubs, djangorestframework-stubs) on the app code
 lint: $(VENV)/.dev-installed

@@ -1,4 +1,5 @@
 import os
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,21 @@ SLOW_FIXTURES = ("live_server", "page", "celery_worker", "celery_app")
 SERIAL_DIRS = ("reliability",)
 SERIAL_MARKERS = ("redis", "celery_worker")
 TESTS_ROOT = Path(__file__).resolve().parent
+# The files that cost most, slowest first. Under xdist (`--dist loadfile --no-loadscope-reorder`) each
+# worker takes whole files in collection order, so starting these first keeps one long file from being
+# the last thing running while the other worker idles. Measured wall times (README "Tests"): schemathesis
+# alone is ~8 minutes and sets the floor of `make test`. Order only: nothing is skipped or merged.
+COSTLIEST_FIRST = (
+    "api/test_schemathesis.py",
+    "security/test_hostile_input.py",
+    "security/test_authz_matrix.py",
+    "security/test_hostile_api.py",
+    "campaigns/test_evaluation.py",
+    "security/test_csp.py",
+    "influencers/test_import_hostile.py",
+    "influencers/test_import_concurrency.py",
+    "test_permission_matrix.py",
+)
 
 
 def _top_folder(item: pytest.Item) -> str:
@@ -31,6 +47,14 @@ def _top_folder(item: pytest.Item) -> str:
     except ValueError:  # a test file outside tests/
         return ""
     return relative.parts[0] if len(relative.parts) > 1 else ""
+
+
+def _cost_rank(item: pytest.Item) -> int:
+    try:
+        relative = Path(item.path).resolve().relative_to(TESTS_ROOT).as_posix()
+    except ValueError:
+        return len(COSTLIEST_FIRST)
+    return COSTLIEST_FIRST.index(relative) if relative in COSTLIEST_FIRST else len(COSTLIEST_FIRST)
 
 
 def _is_serial(item: pytest.Item) -> bool:
@@ -45,14 +69,20 @@ def _is_slow(item: pytest.Item) -> bool:
     )
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Runs before `-m` deselects, so `-m "not slow"` and `-m serial` see these markers."""
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Generator[None, None, None]:
+    """Marks before every other implementation, so `-m "not slow"` and `-m serial` see them; orders after.
+
+    The order comes last because pytest-django moves transactional tests to the end, which would put
+    schemathesis, the costliest file, last of all.
+    """
     for item in items:
         if _is_serial(item):
             item.add_marker(pytest.mark.serial)
         if _is_slow(item):
             item.add_marker(pytest.mark.slow)
+    yield
+    items.sort(key=_cost_rank)  # stable: within a file, and among the other files, collection order stays
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
