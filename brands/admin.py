@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
@@ -12,10 +14,27 @@ from rest_framework.authtoken.models import TokenProxy
 
 from influencers.kernel.admin_base import HTTPS_URL_FIELDS, ModeratedAdmin, ViewOnlyAdmin, related_count
 from influencers.kernel.admin_ownership import OwnershipReadOnlyAdmin
+from influencers.kernel.http import AuthenticatedRequest
 
 from .accounts.api_tokens import api_token_revoke
 from .models import ApiToken, Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
 from .services import brand_moderate
+
+if TYPE_CHECKING:  # django-stubs-ext is a development requirement: the type checker's names only
+    from django_stubs_ext import WithAnnotations
+
+
+class BrandCounts(TypedDict):
+    """What BrandAdmin.get_queryset annotates."""
+
+    member_count: int
+    campaign_count: int
+
+
+class ShortlistCounts(TypedDict):
+    """What ShortlistAdmin.get_queryset annotates."""
+
+    entry_count: int
 
 
 class BrandMemberInline(admin.TabularInline):
@@ -91,11 +110,11 @@ class BrandAdmin(ModeratedAdmin):
         )
 
     @admin.display(description=_("Members"), ordering="member_count")
-    def member_count(self, obj: Brand) -> int:
+    def member_count(self, obj: WithAnnotations[Brand, BrandCounts]) -> int:
         return obj.member_count
 
     @admin.display(description=_("Campaigns"), ordering="campaign_count")
-    def campaign_count(self, obj: Brand) -> int:
+    def campaign_count(self, obj: WithAnnotations[Brand, BrandCounts]) -> int:
         return obj.campaign_count
 
 
@@ -151,7 +170,7 @@ class ShortlistAdmin(OwnershipReadOnlyAdmin):
         return super().get_queryset(request).annotate(entry_count=related_count(ShortlistEntry, "shortlist"))
 
     @admin.display(description=_("Influencers"), ordering="entry_count")
-    def entry_count(self, obj: Shortlist) -> int:
+    def entry_count(self, obj: WithAnnotations[Shortlist, ShortlistCounts]) -> int:
         return obj.entry_count
 
 
@@ -186,7 +205,8 @@ class ApiTokenAdmin(ViewOnlyAdmin):
     actions = ("revoke",)
 
     @admin.action(description=_("Revoke the selected API tokens"), permissions=("revoke",))
-    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+    def revoke(self, request: AuthenticatedRequest, queryset: QuerySet[ApiToken]) -> None:
+        # The admin site serves signed-in staff only, so the moderator is a real account.
         users = {token.user for token in queryset.select_related("user")}
         for user in users:
             api_token_revoke(user=user, by=request.user, reason="revoked by a moderator")

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api_pagination import ApiCursorPagination
-from config.api_views import ApiView
+from config.api_views import ApiView, api_user
 from influencers.access import Actor, actor_of
 from influencers.models import Influencer
 from influencers.serializers import niches_for
@@ -76,7 +76,7 @@ class MyBrandApi(ApiView):
         fields = {name: getattr(brand, name) for name in BRAND_PROFILE_FIELDS} | {
             name: value for name, value in data.items() if name in BRAND_PROFILE_FIELDS
         }
-        brand_profile_update(brand=brand, by=request.user, fields=fields, niches=list(niches))
+        brand_profile_update(brand=brand, by=api_user(request), fields=fields, niches=list(niches))
         return _brand_response(membership)
 
 
@@ -99,7 +99,9 @@ class ShortlistListApi(ApiView):
         membership = my_membership(request)
         serializer = ShortlistSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        shortlist = shortlist_create(brand=membership.brand, name=serializer.validated_data["name"], by=request.user)
+        shortlist = shortlist_create(
+            brand=membership.brand, name=serializer.validated_data["name"], by=api_user(request)
+        )
         return Response(ShortlistSerializer(_shortlist(request, shortlist.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -114,12 +116,12 @@ class ShortlistDetailApi(ApiView):
         serializer = ShortlistSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         if "name" in serializer.validated_data:
-            shortlist_rename(shortlist=shortlist, name=serializer.validated_data["name"], by=request.user)
+            shortlist_rename(shortlist=shortlist, name=serializer.validated_data["name"], by=api_user(request))
         return Response(ShortlistSerializer(_shortlist(request, pk)).data)
 
     @extend_schema(operation_id="shortlists_destroy", responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
-        shortlist_delete(shortlist=_shortlist(request, pk), by=request.user)
+        shortlist_delete(shortlist=_shortlist(request, pk), by=api_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -147,7 +149,7 @@ class ShortlistEntryListApi(ApiView):
         if influencer is None:
             raise ValidationError({"influencer": [_("No creator with this handle is visible to brands.")]})
         entry, created = shortlist_entry_add(
-            shortlist=shortlist, influencer=influencer, by=request.user, note=data.get("note", "")
+            shortlist=shortlist, influencer=influencer, by=api_user(request), note=data.get("note", "")
         )
         entry = shortlist_entries(shortlist=shortlist).get(pk=entry.pk)
         return Response(ShortlistEntrySerializer(entry).data, status=201 if created else 200)
@@ -174,10 +176,10 @@ class ShortlistEntryDetailApi(ApiView):
         entry = _entry(request, pk, entry_pk)
         serializer = ShortlistEntryNoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        shortlist_entry_note(entry=entry, note=serializer.validated_data["note"], by=request.user)
+        shortlist_entry_note(entry=entry, note=serializer.validated_data["note"], by=api_user(request))
         return Response(ShortlistEntrySerializer(_entry(request, pk, entry_pk)).data)
 
     @extend_schema(operation_id="shortlists_entries_destroy", responses={204: None})
     def delete(self, request: Request, pk: int, entry_pk: int) -> Response:
-        shortlist_entry_remove(entry=_entry(request, pk, entry_pk), by=request.user)
+        shortlist_entry_remove(entry=_entry(request, pk, entry_pk), by=api_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

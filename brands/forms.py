@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
@@ -51,11 +53,12 @@ class _AccountFields(forms.Form):
         get_user_model().username_validator(username)
         return username
 
-    def account_email(self, data: dict) -> str:
+    def account_email(self, data: dict[str, Any]) -> str:
         return data.get("email", "")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", _("The two passwords differ."))
@@ -102,13 +105,13 @@ class TeamInviteForm(forms.Form):
 class InvitationSignupForm(_AccountFields):
     """A new teammate without an account picks a username and password; the email is the invited one."""
 
-    def __init__(self, *args, email: str, **kwargs) -> None:
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.email = email
+        self.invited_email = email  # not `email`: that name is the (removed) form field's
         del self.fields["email"]
 
-    def account_email(self, data: dict) -> str:
-        return self.email
+    def account_email(self, data: dict[str, Any]) -> str:
+        return self.invited_email
 
 
 class BrandProfileForm(forms.ModelForm):
@@ -123,7 +126,7 @@ class BrandProfileForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
         help_texts = {"description": _("Plain text, shown to creators on your campaigns.")}
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["industry_niches"].initial = list(self.instance.industry_niches.values_list("pk", flat=True))

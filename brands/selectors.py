@@ -5,6 +5,9 @@ Everything is scoped to one brand: a shortlist id from another brand is simply n
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import (
     BooleanField,
     Case,
@@ -25,6 +28,21 @@ from influencers.taxonomy import Currency, ModerationStatus
 
 from .models import Shortlist, ShortlistEntry
 
+if TYPE_CHECKING:  # django-stubs-ext is a development requirement: the type checker's names only
+    from django_stubs_ext import WithAnnotations
+
+
+class EntryAnnotations(TypedDict):
+    """What `shortlist_entries` adds to each entry."""
+
+    available: bool
+    cheapest_offer_price: Decimal | None
+    primary_platform: str | None
+
+
+if TYPE_CHECKING:
+    ListedEntry = WithAnnotations[ShortlistEntry, EntryAnnotations]
+
 
 def brand_shortlists(*, actor: Actor) -> QuerySet[Shortlist]:
     """The actor's brand's shortlists with their number of creators (one query)."""
@@ -35,7 +53,7 @@ def shortlist_for_brand(*, actor: Actor, pk: int) -> Shortlist:
     return get_object_or_404(Shortlist.objects.managed_by(actor), pk=pk)
 
 
-def shortlist_entries(*, shortlist: Shortlist, currency: str = Currency.EUR) -> QuerySet[ShortlistEntry]:
+def shortlist_entries(*, shortlist: Shortlist, currency: str = Currency.EUR) -> QuerySet[ListedEntry]:
     """The creators on a list with what the list shows and exports (two queries whatever the length).
 
     `available` is False for a creator brands may no longer see (suspended, rejected or paused since it

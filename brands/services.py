@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator, validate_email
@@ -56,7 +56,7 @@ def _address_normalize(email: str) -> str:
     return get_user_model().objects.normalize_email((email or "").strip()).lower()
 
 
-def _user_create(*, username: str, email: str, password: str, email_confirmed: bool = True) -> AbstractBaseUser:
+def _user_create(*, username: str, email: str, password: str, email_confirmed: bool = True) -> User:
     """A new login; the username must be unused (case-insensitively), the password strong.
 
     `email_confirmed`: the address was proven (an invitation link reached it) and is stored, so it
@@ -88,7 +88,7 @@ def _user_create(*, username: str, email: str, password: str, email_confirmed: b
 EMAIL_CONFIRMATION_VALID_DAYS = 7
 
 
-def _email_confirmation_start(*, user: AbstractBaseUser, email: str) -> EmailConfirmation:
+def _email_confirmation_start(*, user: User, email: str) -> EmailConfirmation:
     """Keep a sign-up's address aside and email its owner; the same for a new and a known address.
 
     A new address gets a confirmation link. An address that already has an account gets a warning
@@ -161,7 +161,7 @@ def account_email_confirm(*, token: str) -> EmailConfirmation:
     return confirmation
 
 
-def account_email_pending(user: AbstractBaseUser) -> str:
+def account_email_pending(user: User) -> str:
     """The address a sign-up gave and has not confirmed yet ("" when none)."""
     if user.email:
         return ""
@@ -224,7 +224,7 @@ def account_signup_brand(
     return member
 
 
-def _require_owner(*, brand: Brand, by: AbstractBaseUser) -> None:
+def _require_owner(*, brand: Brand, by: User) -> None:
     actor = actor_for(by)
     if actor.brand_id != brand.pk or not actor.is_brand_owner:
         raise NotAllowed(_("Only owners of %(brand)s can do this.") % {"brand": brand.name})
@@ -244,7 +244,7 @@ def _invitation_email(*, address: str, brand_name: str, inviter: str, link: str)
     email_send(to=address, subject=_("Join %(brand)s on Invloed") % {"brand": brand_name}, body=body)
 
 
-def brand_invitation_create(*, brand: Brand, email: str, by: AbstractBaseUser) -> BrandInvitation:
+def brand_invitation_create(*, brand: Brand, email: str, by: User) -> BrandInvitation:
     """An owner invites a teammate by email; the link in the email is the only copy of the token."""
     _require_owner(brand=brand, by=by)
     # Each invitation is an email in the brand's name to an address the sender picks: only a brand a
@@ -298,7 +298,7 @@ def brand_invitation_for_token(token: str) -> BrandInvitation | None:
     )
 
 
-def _invitation_claim(*, invitation: BrandInvitation, user: AbstractBaseUser) -> BrandMember:
+def _invitation_claim(*, invitation: BrandInvitation, user: User) -> BrandMember:
     if Influencer.objects.filter(user_id=user.pk).exists():
         raise DomainError(_("This is a creator account; creators cannot join a brand team. Use another account."))
     if BrandMember.objects.filter(user_id=user.pk).exists():
@@ -321,7 +321,7 @@ def _invitation_claim(*, invitation: BrandInvitation, user: AbstractBaseUser) ->
     return member
 
 
-def brand_invitation_accept(*, token: str, user: AbstractBaseUser) -> BrandMember:
+def brand_invitation_accept(*, token: str, user: User) -> BrandMember:
     """A logged-in user joins the brand through an invitation link."""
     invitation = brand_invitation_for_token(token)
     if invitation is None:
@@ -343,7 +343,7 @@ def brand_invitation_accept_new_user(*, token: str, username: str, password: str
         raise Conflict(_("This username was just taken; choose another."), field="username") from exc
 
 
-def brand_invitation_revoke(*, invitation: BrandInvitation, by: AbstractBaseUser) -> BrandInvitation:
+def brand_invitation_revoke(*, invitation: BrandInvitation, by: User) -> BrandInvitation:
     _require_owner(brand=invitation.brand, by=by)
     with transaction.atomic():
         revoked = BrandInvitation.objects.filter(
@@ -358,7 +358,7 @@ def brand_invitation_revoke(*, invitation: BrandInvitation, by: AbstractBaseUser
     return invitation
 
 
-def brand_member_remove(*, member: BrandMember, by: AbstractBaseUser) -> None:
+def brand_member_remove(*, member: BrandMember, by: User) -> None:
     """An owner removes a teammate; owners themselves leave only through a moderator."""
     _require_owner(brand=member.brand, by=by)
     if member.role == BrandMember.Role.OWNER:
@@ -370,7 +370,7 @@ def brand_member_remove(*, member: BrandMember, by: AbstractBaseUser) -> None:
         member.delete()
 
 
-def brand_profile_update(*, brand: Brand, by: AbstractBaseUser, fields: dict, niches: Iterable[Niche]) -> Brand:
+def brand_profile_update(*, brand: Brand, by: User, fields: dict, niches: Iterable[Niche]) -> Brand:
     """An owner edits the brand's public details."""
     _require_owner(brand=brand, by=by)
     unknown = set(fields) - set(BRAND_PROFILE_FIELDS)
@@ -392,7 +392,7 @@ def brand_profile_update(*, brand: Brand, by: AbstractBaseUser, fields: dict, ni
 # (brands.selectors), and these services check membership again so no other caller can skip it.
 
 
-def _require_brand_member(*, brand_id: int, by: AbstractBaseUser) -> None:
+def _require_brand_member(*, brand_id: int, by: User) -> None:
     if actor_for(by).brand_id != brand_id:
         raise NotAllowed(_("Only members of this brand can change its shortlists."))
 
@@ -403,15 +403,18 @@ def _shortlist_name(*, brand_id: int, name: str, exclude_pk: int | None = None) 
         raise DomainError(_("Give the shortlist a name."), field="name")
     if "\x00" in name:  # the add-to-shortlist button posts a raw name; no database column stores NUL
         raise DomainError(str(ProhibitNullCharactersValidator.message), field="name")
-    if len(name) > Shortlist._meta.get_field("name").max_length:
+    max_length = Shortlist._meta.get_field("name").max_length
+    if max_length is not None and len(name) > max_length:
         raise DomainError(_("Keep the name under 120 characters."), field="name")
-    taken = Shortlist.objects.filter(brand_id=brand_id, name__iexact=name).exclude(pk=exclude_pk)
+    taken = Shortlist.objects.filter(brand_id=brand_id, name__iexact=name)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
         raise DomainError(_("You already have a shortlist called “%(name)s”.") % {"name": name}, field="name")
     return name
 
 
-def shortlist_create(*, brand: Brand, name: str, by: AbstractBaseUser) -> Shortlist:
+def shortlist_create(*, brand: Brand, name: str, by: User) -> Shortlist:
     _require_brand_member(brand_id=brand.pk, by=by)
     shortlist = Shortlist(brand=brand, name=_shortlist_name(brand_id=brand.pk, name=name), created_by=by)
     shortlist.full_clean()
@@ -423,7 +426,7 @@ def shortlist_create(*, brand: Brand, name: str, by: AbstractBaseUser) -> Shortl
     return shortlist
 
 
-def shortlist_rename(*, shortlist: Shortlist, name: str, by: AbstractBaseUser) -> Shortlist:
+def shortlist_rename(*, shortlist: Shortlist, name: str, by: User) -> Shortlist:
     _require_brand_member(brand_id=shortlist.brand_id, by=by)
     shortlist.name = _shortlist_name(brand_id=shortlist.brand_id, name=name, exclude_pk=shortlist.pk)
     shortlist.full_clean()
@@ -435,7 +438,7 @@ def shortlist_rename(*, shortlist: Shortlist, name: str, by: AbstractBaseUser) -
     return shortlist
 
 
-def shortlist_delete(*, shortlist: Shortlist, by: AbstractBaseUser) -> None:
+def shortlist_delete(*, shortlist: Shortlist, by: User) -> None:
     _require_brand_member(brand_id=shortlist.brand_id, by=by)
     with transaction.atomic():
         audit_record(
@@ -448,7 +451,7 @@ def shortlist_delete(*, shortlist: Shortlist, by: AbstractBaseUser) -> None:
 
 
 def shortlist_entry_add(
-    *, shortlist: Shortlist, influencer: Influencer, by: AbstractBaseUser, note: str = ""
+    *, shortlist: Shortlist, influencer: Influencer, by: User, note: str = ""
 ) -> tuple[ShortlistEntry, bool]:
     """Put a creator on a list; adding one that is already there keeps the entry (and says so)."""
     _require_brand_member(brand_id=shortlist.brand_id, by=by)
@@ -468,14 +471,14 @@ def shortlist_entry_add(
     return entry, True
 
 
-def shortlist_entry_remove(*, entry: ShortlistEntry, by: AbstractBaseUser) -> None:
+def shortlist_entry_remove(*, entry: ShortlistEntry, by: User) -> None:
     _require_brand_member(brand_id=entry.shortlist.brand_id, by=by)
     with transaction.atomic():
         entry.delete()
         Shortlist.objects.filter(pk=entry.shortlist_id).update(updated_at=timezone.now())
 
 
-def shortlist_entry_note(*, entry: ShortlistEntry, note: str, by: AbstractBaseUser) -> ShortlistEntry:
+def shortlist_entry_note(*, entry: ShortlistEntry, note: str, by: User) -> ShortlistEntry:
     _require_brand_member(brand_id=entry.shortlist.brand_id, by=by)
     entry.note = (note or "").strip()
     entry.full_clean(validate_unique=False)

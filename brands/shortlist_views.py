@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
@@ -24,9 +25,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from config.csv_export import csv_row
 from influencers.access import actor_of
 from influencers.kernel.errors import DomainError
+from influencers.kernel.http import BrandRequest
 from influencers.models import Influencer
 
-from .models import Shortlist, ShortlistEntry
+from .models import Shortlist
 from .selectors import brand_shortlists, shortlist_entries, shortlist_for_brand
 from .services import (
     shortlist_create,
@@ -37,6 +39,9 @@ from .services import (
     shortlist_rename,
 )
 from .views import brand_member_required
+
+if TYPE_CHECKING:
+    from .selectors import ListedEntry
 
 
 class ShortlistNameForm(forms.Form):
@@ -65,7 +70,7 @@ def _service_error(form: forms.Form, error: DomainError) -> None:
 
 @brand_member_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def shortlist_list(request: HttpRequest) -> HttpResponse:
+def shortlist_list(request: BrandRequest) -> HttpResponse:
     form = ShortlistNameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,7 +90,7 @@ def shortlist_list(request: HttpRequest) -> HttpResponse:
 
 @brand_member_required
 @require_safe
-def shortlist_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def shortlist_detail(request: BrandRequest, pk: int) -> HttpResponse:
     shortlist = shortlist_for_brand(actor=actor_of(request), pk=pk)
     return _detail_page(request, shortlist, ShortlistNameForm(initial={"name": shortlist.name}))
 
@@ -107,7 +112,7 @@ def _detail_page(request: HttpRequest, shortlist: Shortlist, rename_form: Shortl
 
 @brand_member_required
 @require_POST
-def shortlist_rename_view(request: HttpRequest, pk: int) -> HttpResponse:
+def shortlist_rename_view(request: BrandRequest, pk: int) -> HttpResponse:
     shortlist = shortlist_for_brand(actor=actor_of(request), pk=pk)
     form = ShortlistNameForm(request.POST)
     if form.is_valid():
@@ -124,7 +129,7 @@ def shortlist_rename_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @brand_member_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def shortlist_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+def shortlist_delete_view(request: BrandRequest, pk: int) -> HttpResponse:
     shortlist = shortlist_for_brand(actor=actor_of(request), pk=pk)
     if request.method == "POST":
         name = shortlist.name
@@ -143,7 +148,7 @@ def shortlist_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @brand_member_required
 @require_POST
-def shortlist_add(request: HttpRequest) -> HttpResponse:
+def shortlist_add(request: BrandRequest) -> HttpResponse:
     """Add a creator to a chosen list, or to a new one (named, or "My shortlist")."""
     handle = request.POST.get("influencer", "")
     if "\x00" in handle:  # no handle holds NUL, and PostgreSQL cannot compare text with it
@@ -175,21 +180,21 @@ def shortlist_add(request: HttpRequest) -> HttpResponse:
     return _back(request, reverse("shortlists:detail", args=[shortlist.pk]))
 
 
-def _entry(request: HttpRequest, pk: int, entry_pk: int) -> ShortlistEntry:
+def _entry(request: HttpRequest, pk: int, entry_pk: int) -> ListedEntry:
     shortlist = shortlist_for_brand(actor=actor_of(request), pk=pk)
     entry = get_object_or_404(shortlist_entries(shortlist=shortlist), pk=entry_pk)
     entry.shortlist = shortlist
     return entry
 
 
-def _entry_label(entry: ShortlistEntry) -> str:
+def _entry_label(entry: ListedEntry) -> str:
     """How messages name an entry: its handle, or nothing of a creator that is no longer available."""
     return f"@{entry.influencer.handle}" if entry.available else _("a creator who is no longer available")
 
 
 @brand_member_required
 @require_POST
-def entry_note(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+def entry_note(request: BrandRequest, pk: int, entry_pk: int) -> HttpResponse:
     entry = _entry(request, pk, entry_pk)
     form = EntryNoteForm(request.POST)
     saved = False
@@ -206,13 +211,13 @@ def entry_note(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     if saved:
         messages.success(request, _("Note saved for %(creator)s.") % {"creator": _entry_label(entry)})
     else:
-        messages.error(request, "; ".join(form.errors.get("note", [])))
+        messages.error(request, "; ".join(map(str, form.errors.get("note", []))))
     return redirect("shortlists:detail", pk=pk)
 
 
 @brand_member_required
 @require_POST
-def entry_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+def entry_remove(request: BrandRequest, pk: int, entry_pk: int) -> HttpResponse:
     entry = _entry(request, pk, entry_pk)
     label = _entry_label(entry)
     shortlist_entry_remove(entry=entry, by=request.user)
@@ -292,7 +297,7 @@ def _percent(fraction: float | None) -> Decimal | str:
 
 @brand_member_required
 @require_safe
-def shortlist_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+def shortlist_export(request: BrandRequest, pk: int) -> StreamingHttpResponse:
     shortlist = shortlist_for_brand(actor=actor_of(request), pk=pk)
     writer = csv.writer(_Echo())
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -21,6 +23,7 @@ from config.ratelimit import rate_limited
 from influencers.access import actor_of
 from influencers.forms import add_service_error
 from influencers.kernel.errors import DomainError
+from influencers.kernel.http import BrandRequest
 
 from .forms import BrandProfileForm, TeamInviteForm
 from .models import Brand, BrandInvitation, BrandMember
@@ -33,7 +36,8 @@ from .services import (
     brand_profile_update,
 )
 
-View = Callable[..., HttpResponse]
+_P = ParamSpec("_P")
+_R = TypeVar("_R", bound=HttpResponseBase)
 
 # What other apps add to the brand dashboard: a function of the brand returning template context.
 # The dashboard shows campaign work, but brands/ never imports campaigns/ (campaigns -> brands ->
@@ -42,24 +46,31 @@ DashboardPanel = Callable[[Brand], dict[str, object]]
 dashboard_panels: list[DashboardPanel] = []
 
 
-def brand_member_required(view: View) -> View:
-    """Log in first; then the user's brand membership is request.membership (404 without one)."""
+def brand_member_required(
+    view: Callable[Concatenate[BrandRequest, _P], _R],
+) -> Callable[Concatenate[HttpRequest, _P], _R]:
+    """Log in first; then the user's brand membership is request.membership (404 without one).
+
+    The view takes a `BrandRequest` (or any wider request type): login_required made the user a real
+    account, and the two attributes are set here before the view runs.
+    """
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         membership = actor_of(request).membership
         if membership is None:
             raise Http404(_("This page is for brand accounts."))
-        request.membership = membership
-        request.brand = membership.brand
-        return view(request, *args, **kwargs)
+        brand_request = cast(BrandRequest, request)  # the same object: signed in, and given brand/membership below
+        brand_request.membership = membership
+        brand_request.brand = membership.brand
+        return view(brand_request, *args, **kwargs)
 
     return login_required(wrapper)
 
 
 @brand_member_required
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: BrandRequest) -> HttpResponse:
     context: dict[str, object] = {
         "brand": request.brand,
         "membership": request.membership,
@@ -70,7 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "brands/dashboard.html", context)
 
 
-def _team_context(request: HttpRequest, form: TeamInviteForm) -> dict:
+def _team_context(request: BrandRequest, form: TeamInviteForm) -> dict[str, object]:
     brand = request.brand
     return {
         "brand": brand,
@@ -88,7 +99,7 @@ def _team_context(request: HttpRequest, form: TeamInviteForm) -> dict:
 @brand_member_required
 @rate_limited("team_invite")  # each invitation is an email to an address the sender chooses
 @require_http_methods(["GET", "HEAD", "POST"])
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: BrandRequest) -> HttpResponse:
     form = TeamInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -103,7 +114,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @brand_member_required
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: BrandRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(BrandInvitation.objects.filter(brand=request.brand), pk=pk)
     try:
         brand_invitation_revoke(invitation=invitation, by=request.user)
@@ -116,7 +127,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @brand_member_required
 @require_POST
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def member_remove(request: BrandRequest, pk: int) -> HttpResponse:
     member = get_object_or_404(request.brand.members.select_related("user", "brand"), pk=pk)
     try:
         brand_member_remove(member=member, by=request.user)
@@ -129,7 +140,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @brand_member_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: BrandRequest) -> HttpResponse:
     is_owner = request.membership.role == BrandMember.Role.OWNER
     form = BrandProfileForm(request.POST or None, instance=request.brand)
     if not is_owner:

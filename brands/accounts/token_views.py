@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from influencers.kernel.http import AuthenticatedRequest
 
 from .api_tokens import api_token_issue, api_token_revoke
 
@@ -21,7 +23,7 @@ SESSION_KEY = "api_token_once"
 
 @login_required
 @require_POST
-def api_token(request: HttpRequest) -> HttpResponse:
+def api_token(request: AuthenticatedRequest) -> HttpResponse:
     action = request.POST.get("action")
     if action == "create":
         issued = api_token_issue(user=request.user)

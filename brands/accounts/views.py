@@ -7,9 +7,13 @@ else, so a rate limit wraps them in one place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypedDict
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -24,10 +28,12 @@ from config.ratelimit import rate_limited
 from influencers.access import actor_for, actor_of
 from influencers.forms import add_service_error
 from influencers.kernel.errors import DomainError
+from influencers.kernel.http import AuthenticatedRequest
 from influencers.kernel.notifications import notification_mark_read
-from influencers.models import Notification
+from influencers.models import Influencer, Notification
 
 from ..forms import SIGNUP_FIELD_MAP, BrandSignupForm, InfluencerSignupForm, InvitationSignupForm
+from ..models import BrandMember
 from ..services import (
     account_email_confirm,
     account_email_pending,
@@ -43,7 +49,7 @@ LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 NOTIFICATIONS_PAGE_SIZE = 30
 
 
-def home_for(user) -> str:
+def home_for(user: User | AnonymousUser) -> str:
     """Where a user lands after logging in: their own area."""
     actor = actor_for(user)
     if actor.influencer is not None:
@@ -71,63 +77,68 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html")
 
 
-@rate_limited("signup")
-@require_http_methods(["GET", "HEAD", "POST"])
-def signup_influencer(request: HttpRequest) -> HttpResponse:
+class _AccountFields(TypedDict):
+    """What both sign-up services take from the shared part of the form."""
+
+    username: str
+    email: str
+    password: str
+
+
+def _account_fields(data: dict[str, Any]) -> _AccountFields:
+    return {"username": data["username"], "email": data["email"], "password": data["password1"]}
+
+
+def _influencer_create(data: dict[str, Any]) -> Influencer:
+    return account_signup_influencer(**_account_fields(data), handle=data["handle"], display_name=data["display_name"])
+
+
+def _brand_create(data: dict[str, Any]) -> BrandMember:
+    return account_signup_brand(
+        **_account_fields(data), brand_name=data["brand_name"], website=data["website"], country=data["country"]
+    )
+
+
+def _signup_page(
+    request: HttpRequest,
+    role: str,
+    form_class: type[InfluencerSignupForm | BrandSignupForm],
+    create: Callable[[dict[str, Any]], Influencer | BrandMember],
+    welcome: str,
+    landing: str,
+) -> HttpResponse:
+    """Both sign-ups: a valid form creates the account (`create` with the cleaned data), which is
+    logged in, welcomed and sent to `landing`; otherwise the form again, with the service's errors
+    next to their fields. A signed-in user goes to their own area instead."""
     if request.user.is_authenticated:
         return redirect(home_for(request.user))
-    form = InfluencerSignupForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            influencer = account_signup_influencer(
-                username=data["username"],
-                email=data["email"],
-                password=data["password1"],
-                handle=data["handle"],
-                display_name=data["display_name"],
-            )
+            created = create(data)
         except (DomainError, ValidationError) as error:
             add_service_error(form, error, SIGNUP_FIELD_MAP)
         else:
-            login(request, influencer.user, backend=LOGIN_BACKEND)
-            messages.success(
-                request,
-                _("Welcome! A moderator reviews your profile; meanwhile, complete it so brands find you."),
-            )
+            login(request, created.user, backend=LOGIN_BACKEND)
+            messages.success(request, welcome)
             messages.info(request, confirmation_sent_message(data["email"]))
-            return redirect("me:dashboard")
-    return render(request, "accounts/signup_form.html", {"form": form, "role": "influencer"})
+            return redirect(landing)
+    return render(request, "accounts/signup_form.html", {"form": form, "role": role})
+
+
+@rate_limited("signup")
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup_influencer(request: HttpRequest) -> HttpResponse:
+    welcome = _("Welcome! A moderator reviews your profile; meanwhile, complete it so brands find you.")
+    return _signup_page(request, "influencer", InfluencerSignupForm, _influencer_create, welcome, "me:dashboard")
 
 
 @rate_limited("signup")
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup_brand(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect(home_for(request.user))
-    form = BrandSignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            member = account_signup_brand(
-                username=data["username"],
-                email=data["email"],
-                password=data["password1"],
-                brand_name=data["brand_name"],
-                website=data["website"],
-                country=data["country"],
-            )
-        except (DomainError, ValidationError) as error:
-            add_service_error(form, error, SIGNUP_FIELD_MAP)
-        else:
-            login(request, member.user, backend=LOGIN_BACKEND)
-            messages.success(
-                request,
-                _("Welcome! A moderator reviews your brand; you can prepare campaigns as drafts meanwhile."),
-            )
-            messages.info(request, confirmation_sent_message(data["email"]))
-            return redirect("brand:dashboard")
-    return render(request, "accounts/signup_form.html", {"form": form, "role": "brand"})
+    welcome = _("Welcome! A moderator reviews your brand; you can prepare campaigns as drafts meanwhile.")
+    return _signup_page(request, "brand", BrandSignupForm, _brand_create, welcome, "brand:dashboard")
 
 
 def confirmation_sent_message(email: str) -> str:
@@ -156,16 +167,17 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = brand_invitation_for_token(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
-    form = None if request.user.is_authenticated else InvitationSignupForm(request.POST or None, email=invitation.email)
+    user = request.user
+    form = None if user.is_authenticated else InvitationSignupForm(request.POST or None, email=invitation.email)
     joined = False
-    if request.method == "POST" and form is None:
+    if request.method == "POST" and user.is_authenticated:  # signed in: form is None
         try:
-            brand_invitation_accept(token=token, user=request.user)
+            brand_invitation_accept(token=token, user=user)
         except DomainError as error:
             messages.error(request, error.message)
         else:
             joined = True
-    elif request.method == "POST" and form.is_valid():
+    elif request.method == "POST" and form is not None and form.is_valid():
         try:
             member = brand_invitation_accept_new_user(
                 token=token, username=form.cleaned_data["username"], password=form.cleaned_data["password1"]
@@ -184,7 +196,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache  # it shows a new API key once: no browser or proxy may keep a copy
 @login_required
 @require_safe
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: AuthenticatedRequest) -> HttpResponse:
     """Who I am here: role, moderation status with the moderator's reason, and account links."""
     actor = actor_of(request)
     return render(
@@ -211,7 +223,7 @@ def _notification_fallback_url(request: HttpRequest) -> str:
 
 @login_required
 @require_safe
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedRequest) -> HttpResponse:
     rows = Notification.objects.filter(user=request.user).order_by("-created_at")
     page = Paginator(rows, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -223,7 +235,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notification = Notification.objects.filter(user=request.user, pk=pk).first()
     if notification is None:
         raise Http404
@@ -244,7 +256,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
+def notifications_read_all(request: AuthenticatedRequest) -> HttpResponse:
     count = notification_mark_read(user=request.user)
     messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
     return redirect("notifications:list")
