@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from functools import reduce
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,7 +33,20 @@ from influencers.taxonomy import (
 if TYPE_CHECKING:
     from influencers.access import Actor
 
-money = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(100_000_000)]}
+
+class MoneyFieldOptions(TypedDict):
+    """The options every amount of money is stored with, spelled out so the stubs check `DecimalField(**money)`."""
+
+    max_digits: int
+    decimal_places: int
+    validators: list[MinValueValidator | MaxValueValidator]
+
+
+money: MoneyFieldOptions = {
+    "max_digits": 12,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(0), MaxValueValidator(100_000_000)],
+}
 
 
 @dataclass(frozen=True)
@@ -258,9 +271,9 @@ class Campaign(models.Model):
         return self.title
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[str | Promise]] = {}
 
-        def add(field: str, message: str) -> None:
+        def add(field: str, message: str | Promise) -> None:
             errors.setdefault(field, []).append(message)
 
         for field in KIND_REQUIRED_TERMS.get(self.kind, ()):
