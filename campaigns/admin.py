@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
@@ -130,10 +130,10 @@ class CampaignAdmin(OwnershipTransferAdmin, ModeratedAdmin):
             (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
         ]
 
-    def moderate(self, *, obj: Campaign, decision: str, reason: str, by: AbstractBaseUser) -> Campaign:
+    def moderate(self, *, obj: Campaign, decision: str, reason: str, by: User) -> Campaign:
         return campaign_moderate(campaign=obj, decision=decision, reason=reason, by=by)
 
-    def transfer(self, *, obj: Campaign, owner: str, reason: str, by: AbstractBaseUser) -> Campaign:
+    def transfer(self, *, obj: Campaign, owner: str, reason: str, by: User) -> Campaign:
         return campaign_transfer_ownership(campaign=obj, brand_slug=owner, reason=reason, by=by)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Campaign]:

@@ -344,6 +344,14 @@ class Campaign(models.Model):
         )
 
 
+def term_default(name: str) -> object:
+    """The value a term of another kind is reset to: the default of its Campaign field."""
+    field = Campaign._meta.get_field(name)
+    if not isinstance(field, models.Field):  # every term is a concrete column, never a reverse relation
+        raise TypeError(f"Campaign.{name} is not a term field")
+    return field.get_default()
+
+
 def _party_scope(actor: Actor, prefix: str = "") -> Q:
     """Rows of collaborations this actor is a party to: as the creator, or as the campaign's brand."""
     scope = _none()
