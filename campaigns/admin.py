@@ -7,7 +7,7 @@ the brand or the influencer. Match scores are written by the matching engine and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.contrib.auth.models import User
@@ -22,6 +22,10 @@ from influencers.kernel.admin_ownership import OwnershipTransferAdmin
 from .models import TERMS_BY_KIND, Campaign, Collaboration, CollaborationMessage, Deliverable, Match
 from .ownership import campaign_transfer_ownership
 from .services import campaign_moderate
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldOpts, _FieldsetSpec
+    from django_stubs_ext import StrOrPromise
 
 
 class CollaborationInline(admin.TabularInline):
@@ -82,9 +86,9 @@ class CampaignAdmin(OwnershipTransferAdmin, ModeratedAdmin):
         "updated_at",
     )
 
-    def get_fieldsets(self, request: HttpRequest, obj: Campaign | None = None) -> list[tuple[Any, dict[str, Any]]]:
+    def get_fieldsets(self, request: HttpRequest, obj: Campaign | None = None) -> _FieldsetSpec:
         # The terms of the campaign's own kind stay open; the other kinds' terms fold away.
-        terms = [
+        terms: list[tuple[StrOrPromise | None, _FieldOpts]] = [
             (
                 terms.heading,
                 {

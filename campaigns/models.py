@@ -31,6 +31,8 @@ from influencers.taxonomy import (
 )
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from influencers.access import Actor
 
 
@@ -53,7 +55,7 @@ money: MoneyFieldOptions = {
 class KindTerms:
     """The terms of one campaign kind: the one table the model, services, forms, admin, API and demo read."""
 
-    heading: str | Promise  # what the terms are called on their own (admin fieldset, API schema)
+    heading: StrOrPromise  # what the terms are called on their own (admin fieldset, API schema)
     fields: tuple[str, ...]  # every term a brand sets for this kind, in the order people read them
     required: tuple[str, ...]  # the terms a campaign of this kind cannot go without (clean + check constraint)
     recorded: tuple[str, ...] = ()  # set by an action later (never by the brand's edit), shown with the terms
@@ -237,6 +239,12 @@ class Campaign(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CampaignQuerySet.as_manager()
+
+    # Not columns: set on the instances some queries return, for the pages that show them.
+    collaboration_count: int  # CampaignAdmin.get_queryset's annotation
+    match_score: float  # selectors.opportunities_for_influencer, from the matching engine
+    match_explanation: str
+    match_reach: int
 
     class Meta:
         ordering = ["-created_at"]
@@ -518,6 +526,10 @@ class Deliverable(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DeliverableQuerySet.as_manager()
+
+    # Not columns: set by selectors.campaign_report on the deliverables of the report.
+    linked_post: Post | None  # the post it links, or the creator's post found at its submitted URL
+    engagement: int | None  # that post's engagements, when measured
 
     class Meta:
         ordering = ["due_date", "created_at"]
