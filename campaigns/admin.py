@@ -7,7 +7,7 @@ the brand or the influencer. Match scores are written by the matching engine and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin
 from django.contrib.auth.models import User
@@ -25,7 +25,13 @@ from .services import campaign_moderate
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldOpts, _FieldsetSpec
-    from django_stubs_ext import StrOrPromise
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+
+class CampaignCounts(TypedDict):
+    """What CampaignAdmin.get_queryset annotates."""
+
+    collaboration_count: int
 
 
 class CollaborationInline(admin.TabularInline):
@@ -144,7 +150,7 @@ class CampaignAdmin(OwnershipTransferAdmin, ModeratedAdmin):
         return super().get_queryset(request).annotate(collaboration_count=related_count(Collaboration, "campaign"))
 
     @admin.display(description=_("Collaborations"), ordering="collaboration_count")
-    def collaboration_count(self, obj: Campaign) -> int:
+    def collaboration_count(self, obj: WithAnnotations[Campaign, CampaignCounts]) -> int:
         return obj.collaboration_count
 
 

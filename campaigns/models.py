@@ -240,9 +240,8 @@ class Campaign(models.Model):
 
     objects = CampaignQuerySet.as_manager()
 
-    # Not columns: set on the instances some queries return, for the pages that show them.
-    collaboration_count: int  # CampaignAdmin.get_queryset's annotation
-    match_score: float  # selectors.opportunities_for_influencer, from the matching engine
+    # Not columns: set by selectors.opportunities_for_influencer on the campaigns it recommends.
+    match_score: float  # from the matching engine
     match_explanation: str
     match_reach: int
 
