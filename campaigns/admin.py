@@ -7,10 +7,10 @@ the brand or the influencer. Match scores are written by the matching engine and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
@@ -22,6 +22,16 @@ from influencers.kernel.admin_ownership import OwnershipTransferAdmin
 from .models import TERMS_BY_KIND, Campaign, Collaboration, CollaborationMessage, Deliverable, Match
 from .ownership import campaign_transfer_ownership
 from .services import campaign_moderate
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldOpts, _FieldsetSpec
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+
+class CampaignCounts(TypedDict):
+    """What CampaignAdmin.get_queryset annotates."""
+
+    collaboration_count: int
 
 
 class CollaborationInline(admin.TabularInline):
@@ -82,9 +92,9 @@ class CampaignAdmin(OwnershipTransferAdmin, ModeratedAdmin):
         "updated_at",
     )
 
-    def get_fieldsets(self, request: HttpRequest, obj: Campaign | None = None) -> list[tuple[Any, dict[str, Any]]]:
+    def get_fieldsets(self, request: HttpRequest, obj: Campaign | None = None) -> _FieldsetSpec:
         # The terms of the campaign's own kind stay open; the other kinds' terms fold away.
-        terms = [
+        terms: list[tuple[StrOrPromise | None, _FieldOpts]] = [
             (
                 terms.heading,
                 {
@@ -130,17 +140,17 @@ class CampaignAdmin(OwnershipTransferAdmin, ModeratedAdmin):
             (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
         ]
 
-    def moderate(self, *, obj: Campaign, decision: str, reason: str, by: AbstractBaseUser) -> Campaign:
+    def moderate(self, *, obj: Campaign, decision: str, reason: str, by: User) -> Campaign:
         return campaign_moderate(campaign=obj, decision=decision, reason=reason, by=by)
 
-    def transfer(self, *, obj: Campaign, owner: str, reason: str, by: AbstractBaseUser) -> Campaign:
+    def transfer(self, *, obj: Campaign, owner: str, reason: str, by: User) -> Campaign:
         return campaign_transfer_ownership(campaign=obj, brand_slug=owner, reason=reason, by=by)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Campaign]:
         return super().get_queryset(request).annotate(collaboration_count=related_count(Collaboration, "campaign"))
 
     @admin.display(description=_("Collaborations"), ordering="collaboration_count")
-    def collaboration_count(self, obj: Campaign) -> int:
+    def collaboration_count(self, obj: WithAnnotations[Campaign, CampaignCounts]) -> int:
         return obj.collaboration_count
 
 

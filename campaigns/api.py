@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api_pagination import ApiCursorPagination
-from config.api_views import ApiView
+from config.api_views import ApiView, api_user
 from influencers.access import Actor, actor_of
 from influencers.api import run_reference
 from influencers.models import EngineRun, Influencer, Offer
@@ -27,7 +27,7 @@ from influencers.serializers import niches_for
 
 from . import selectors, services
 from .domain import CAMPAIGN_FIELDS, COLLABORATION_ACTIONS
-from .models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
+from .models import Campaign, CampaignQuerySet, Collaboration, CollaborationMessage, Deliverable, Match
 from .serializers import (
     ApplySerializer,
     CampaignCancelSerializer,
@@ -89,16 +89,16 @@ def _paginated(view: ApiView, request: Request, queryset: QuerySet, serializer_c
 # --- campaigns -------------------------------------------------------------------------------
 
 
-def _campaign_queryset() -> QuerySet[Campaign]:
+def _campaign_queryset() -> CampaignQuerySet:
     return Campaign.objects.select_related("brand").prefetch_related("niches")
 
 
-def _visible_campaigns(request: Request) -> QuerySet[Campaign]:
+def _visible_campaigns(request: Request) -> CampaignQuerySet:
     """Campaigns the caller may read (Campaign.visible_to); writes are refused by the services."""
     return _campaign_queryset().visible_to(actor_of(request))
 
 
-def _actable_campaigns(actor: Actor) -> QuerySet[Campaign]:
+def _actable_campaigns(actor: Actor) -> CampaignQuerySet:
     """Campaigns a write may be attempted on: the brand's own; staff who may view campaigns reach every one
     and get the services' 403 (they never act for a brand); for anyone else another brand's campaign is a 404."""
     if actor.can("campaigns.view_campaign"):
@@ -118,7 +118,7 @@ def _campaign_serializer(actor: Actor, campaign: Campaign) -> type[CampaignSeria
     return CreatorCampaignSerializer
 
 
-def _brand_campaigns(actor: Actor) -> QuerySet[Campaign]:
+def _brand_campaigns(actor: Actor) -> CampaignQuerySet:
     return _campaign_queryset().managed_by(actor)
 
 
@@ -152,7 +152,7 @@ class CampaignListApi(ApiView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         campaign = campaign_create(
-            by=request.user, fields=_campaign_fields(data), niches=niches_for(data.get("niches", []))
+            by=api_user(request), fields=_campaign_fields(data), niches=niches_for(data.get("niches", []))
         )
         return Response(CampaignSerializer(_campaign_queryset().get(pk=campaign.pk)).data, status=201)
 
@@ -178,13 +178,13 @@ class CampaignDetailApi(ApiView):
         data = dict(serializer.validated_data)
         fields = {name: getattr(campaign, name) for name in CAMPAIGN_FIELDS} | _campaign_fields(data)
         niches = niches_for(data["niches"]) if "niches" in data else list(campaign.niches.all())
-        campaign_update(campaign=campaign, by=request.user, fields=fields, niches=niches)
+        campaign_update(campaign=campaign, by=api_user(request), fields=fields, niches=niches)
         return Response(CampaignSerializer(_campaign_queryset().get(pk=campaign.pk)).data)
 
     @extend_schema(operation_id="campaigns_destroy", responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
         """Delete a draft (published campaigns are closed or cancelled instead)."""
-        campaign_delete(campaign=_managed_campaign(request, pk), by=request.user)
+        campaign_delete(campaign=_managed_campaign(request, pk), by=api_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -196,7 +196,7 @@ def _campaign_action_view(action: str) -> type[ApiView]:
         @extend_schema(operation_id=f"campaigns_{action}", request=None, responses=CampaignSerializer)
         def post(self, request: Request, pk: int) -> Response:
             campaign = _managed_campaign(request, pk)
-            service(campaign=campaign, by=request.user)
+            service(campaign=campaign, by=api_user(request))
             return Response(CampaignSerializer(_campaign_queryset().get(pk=campaign.pk)).data)
 
     CampaignActionApi.__name__ = CampaignActionApi.__qualname__ = f"Campaign{action.title()}Api"
@@ -217,7 +217,7 @@ class CampaignCancelApi(ApiView):
         campaign = _managed_campaign(request, pk)
         serializer = CampaignCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        campaign_cancel(campaign=campaign, by=request.user, reason=serializer.validated_data.get("reason", ""))
+        campaign_cancel(campaign=campaign, by=api_user(request), reason=serializer.validated_data.get("reason", ""))
         return Response(CampaignSerializer(_campaign_queryset().get(pk=campaign.pk)).data)
 
 
@@ -250,7 +250,7 @@ class CampaignMatchRecomputeApi(ApiView):
         campaign = _managed_campaign(request, pk)
         if actor_of(request).brand_id != campaign.brand_id:
             raise PermissionDenied(_("Only the brand's team can recompute its campaign's matches."))
-        run = services.campaign_matches_request(campaign=campaign, by=request.user)
+        run = services.campaign_matches_request(campaign=campaign, by=api_user(request))
         return Response(RunRefSerializer(run_reference(run, request)).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -367,7 +367,7 @@ class CampaignInviteApi(ApiView):
         collaboration = collaboration_invite(
             campaign=campaign,
             influencer=influencer,
-            by=request.user,
+            by=api_user(request),
             message=data.get("message", ""),
             proposed_fee=data.get("proposed_fee"),
             offer=_offer(data.get("offer"), influencer),
@@ -394,7 +394,7 @@ class CampaignApplyApi(ApiView):
         collaboration = collaboration_apply(
             campaign=campaign,
             influencer=influencer,
-            by=request.user,
+            by=api_user(request),
             message=data.get("message", ""),
             proposed_fee=data.get("proposed_fee"),
             offer=_offer(data.get("offer"), influencer),
@@ -419,7 +419,7 @@ def _collaboration_action_view(action: str) -> type[ApiView]:
             collaboration_act(
                 collaboration=collaboration,
                 action=action,
-                by=request.user,
+                by=api_user(request),
                 message=data.get("message", ""),
                 agreed_fee=data.get("agreed_fee"),
             )
@@ -453,7 +453,9 @@ class CollaborationMessageApi(ApiView):
         collaboration = _collaboration(request, pk)
         serializer = MessageCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        collaboration_message_add(collaboration=collaboration, by=request.user, body=serializer.validated_data["body"])
+        collaboration_message_add(
+            collaboration=collaboration, by=api_user(request), body=serializer.validated_data["body"]
+        )
         return _detail_response(request, pk, status.HTTP_201_CREATED)
 
 
@@ -475,7 +477,7 @@ class CollaborationSubmitApi(ApiView):
                 raise ValidationError({"deliverable": [_("This collaboration has no deliverable with this id.")]})
         submitted = deliverable_submit(
             collaboration=collaboration,
-            by=request.user,
+            by=api_user(request),
             url=data["url"],
             draft_text=data.get("draft_text", ""),
             deliverable=deliverable,
@@ -500,7 +502,10 @@ class DeliverableApproveApi(ApiView):
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reviewed = deliverable_review(
-            deliverable=deliverable, by=request.user, approve=True, comment=serializer.validated_data.get("comment", "")
+            deliverable=deliverable,
+            by=api_user(request),
+            approve=True,
+            comment=serializer.validated_data.get("comment", ""),
         )
         return Response(DeliverableSerializer(reviewed).data)
 
@@ -516,7 +521,7 @@ class DeliverableRevisionApi(ApiView):
         serializer = RevisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         reviewed = deliverable_review(
-            deliverable=deliverable, by=request.user, approve=False, comment=serializer.validated_data["comment"]
+            deliverable=deliverable, by=api_user(request), approve=False, comment=serializer.validated_data["comment"]
         )
         return Response(DeliverableSerializer(reviewed).data)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,12 +14,17 @@ from influencers.models import Niche
 from influencers.taxonomy import AgeBand, Country, Gender, Language, Platform, PostFormat, Tier, WorkKind
 
 from .domain import CAMPAIGN_FIELDS
-from .models import KIND_TERMS, Campaign, Collaboration
+from .models import KIND_TERMS, Campaign, Collaboration, term_default
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _date = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _multi(label: str, choices, help_text: str = "") -> forms.MultipleChoiceField:
+def _multi(
+    label: StrOrPromise, choices: Sequence[tuple[str, StrOrPromise]], help_text: StrOrPromise = ""
+) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple, help_text=help_text
     )
@@ -103,8 +110,9 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Radio buttons without the "---------" blank choice; a new campaign starts as a sponsored post.
-        self.fields["kind"].choices = WorkKind.choices
-        self.fields["visibility"].choices = Campaign.Visibility.choices
+        # A model field with choices gets a (typed) ChoiceField from the ModelForm.
+        cast(forms.ChoiceField, self.fields["kind"]).choices = WorkKind.choices
+        cast(forms.ChoiceField, self.fields["visibility"]).choices = Campaign.Visibility.choices
         if not self.instance.pk:
             self.fields["kind"].initial = WorkKind.SPONSORED_POST
         if self.instance.pk:
@@ -133,8 +141,9 @@ class CampaignForm(forms.ModelForm):
     def money_fields(self) -> list[forms.BoundField]:
         return self.fieldset(self.MONEY_AND_TIME)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind") or self.instance.kind
         # Without JavaScript every kind's fields are posted: the other kinds' terms do not count,
         # so their mistakes must not block saving (the service resets them anyway).
@@ -142,8 +151,8 @@ class CampaignForm(forms.ModelForm):
             if other == kind:
                 continue
             for name in names:
-                self._errors.pop(name, None)
-                data[name] = Campaign._meta.get_field(name).get_default()
+                self.errors.pop(name, None)
+                data[name] = term_default(name)
         return data
 
     def campaign_fields(self) -> dict:
@@ -182,8 +191,9 @@ class ReviewForm(forms.Form):
         help_text=_("Required when you ask for a revision: say what to change."),
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == "revise" and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Say what needs to change, so the creator can fix it."))
         return data
@@ -198,8 +208,15 @@ class CancelForm(forms.Form):
     )
 
 
+class CollaborationCreatorField(IdMultipleChoiceField):
+    """Collaborations chosen by their creator's handle."""
+
+    def label_from_instance(self, obj: Collaboration) -> str:
+        return f"@{obj.influencer.handle}"
+
+
 class WinnersForm(forms.Form):
-    announced_in = IdMultipleChoiceField(
+    announced_in = CollaborationCreatorField(
         label=_("Announced in the channels of"),
         queryset=Collaboration.objects.none(),
         required=False,
@@ -208,7 +225,7 @@ class WinnersForm(forms.Form):
 
     def __init__(self, *args, campaign: Campaign, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["announced_in"]
+        field = cast(CollaborationCreatorField, self.fields["announced_in"])  # a copy of the declared field
         field.queryset = campaign.collaborations.filter(
             status__in=[
                 Collaboration.Status.ACCEPTED,
@@ -218,5 +235,4 @@ class WinnersForm(forms.Form):
                 Collaboration.Status.COMPLETED,
             ]
         ).select_related("influencer")
-        field.label_from_instance = lambda collaboration: f"@{collaboration.influencer.handle}"
         field.initial = [c.pk for c in field.queryset if c.is_giveaway_winner_announced]

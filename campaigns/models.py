@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from functools import reduce
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,16 +31,31 @@ from influencers.taxonomy import (
 )
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from influencers.access import Actor
 
-money = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(100_000_000)]}
+
+class MoneyFieldOptions(TypedDict):
+    """The options every amount of money is stored with, spelled out so the stubs check `DecimalField(**money)`."""
+
+    max_digits: int
+    decimal_places: int
+    validators: list[MinValueValidator | MaxValueValidator]
+
+
+money: MoneyFieldOptions = {
+    "max_digits": 12,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(0), MaxValueValidator(100_000_000)],
+}
 
 
 @dataclass(frozen=True)
 class KindTerms:
     """The terms of one campaign kind: the one table the model, services, forms, admin, API and demo read."""
 
-    heading: str | Promise  # what the terms are called on their own (admin fieldset, API schema)
+    heading: StrOrPromise  # what the terms are called on their own (admin fieldset, API schema)
     fields: tuple[str, ...]  # every term a brand sets for this kind, in the order people read them
     required: tuple[str, ...]  # the terms a campaign of this kind cannot go without (clean + check constraint)
     recorded: tuple[str, ...] = ()  # set by an action later (never by the brand's edit), shown with the terms
@@ -225,6 +240,11 @@ class Campaign(models.Model):
 
     objects = CampaignQuerySet.as_manager()
 
+    # Not columns: set by selectors.opportunities_for_influencer on the campaigns it recommends.
+    match_score: float  # from the matching engine
+    match_explanation: str
+    match_reach: int
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "visibility"], name="campaign_status_visibility")]
@@ -258,9 +278,9 @@ class Campaign(models.Model):
         return self.title
 
     def clean(self) -> None:
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[str | Promise]] = {}
 
-        def add(field: str, message: str) -> None:
+        def add(field: str, message: str | Promise) -> None:
             errors.setdefault(field, []).append(message)
 
         for field in KIND_REQUIRED_TERMS.get(self.kind, ()):
@@ -329,6 +349,14 @@ class Campaign(models.Model):
             and self.moderation_status not in STOPPED_BY_MODERATION
             and self.brand.status not in STOPPED_BY_MODERATION
         )
+
+
+def term_default(name: str) -> object:
+    """The value a term of another kind is reset to: the default of its Campaign field."""
+    field = Campaign._meta.get_field(name)
+    if not isinstance(field, models.Field):  # every term is a concrete column, never a reverse relation
+        raise TypeError(f"Campaign.{name} is not a term field")
+    return field.get_default()
 
 
 def _party_scope(actor: Actor, prefix: str = "") -> Q:
@@ -497,6 +525,10 @@ class Deliverable(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DeliverableQuerySet.as_manager()
+
+    # Not columns: set by selectors.campaign_report on the deliverables of the report.
+    linked_post: Post | None  # the post it links, or the creator's post found at its submitted URL
+    engagement: int | None  # that post's engagements, when measured
 
     class Meta:
         ordering = ["due_date", "created_at"]

@@ -7,7 +7,7 @@ The audit row names both brands, and the owners of both are told.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ def _notify_owners(*, brand: Brand, verb: str, message: str, url: str = "") -> N
         notification_send(user=member.user, verb=verb, message=message, url=url)
 
 
-def campaign_transfer_ownership(*, campaign: Campaign, brand_slug: str, reason: str, by: AbstractBaseUser) -> Campaign:
+def campaign_transfer_ownership(*, campaign: Campaign, brand_slug: str, reason: str, by: User) -> Campaign:
     """Give the campaign to the brand with `brand_slug`; the previous brand loses it."""
     reason = ownership_reason_clean(reason)
     new_brand = Brand.objects.filter(slug=(brand_slug or "").strip().lower()).first()

@@ -8,6 +8,7 @@ it calls campaigns.services.collaboration_invite and shows its errors next to th
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.contrib import messages
@@ -25,6 +26,7 @@ from config.ratelimit import rate_limited
 from influencers.access import actor_of
 from influencers.forms import add_service_error
 from influencers.kernel.errors import Conflict, DomainError, NotAllowed
+from influencers.kernel.http import BrandRequest, BrandViewerRequest
 from influencers.models import Influencer, Offer
 from influencers.selectors import influencers_for_compare
 from influencers.views import BLOCKED_BRAND_STATUSES, brand_or_staff_required
@@ -44,7 +46,7 @@ def _campaign(request: HttpRequest, pk: int) -> Campaign:
 
 @brand_member_required
 @require_safe
-def recommendation_list(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_list(request: BrandRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     try:
         after = max(0, int(request.GET.get("after", "0")))
@@ -80,7 +82,7 @@ def recommendation_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @brand_member_required
 @require_safe
-def recommendation_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_progress(request: BrandRequest, pk: int) -> HttpResponse:
     """The progress partial, polled every 2 s while a run is queued or running; the poll stops when it ends."""
     campaign = _campaign(request, pk)
     run = selectors.latest_run(campaign)
@@ -98,7 +100,7 @@ def recommendation_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @brand_member_required
 @require_POST
-def recommendation_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_recompute(request: BrandRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     try:
         services.campaign_matches_request(campaign=campaign, by=request.user)
@@ -139,8 +141,11 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, campaigns: QuerySet[Campaign], influencer: Influencer, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns
-        self.fields["offer"].queryset = Offer.objects.active().filter(influencer=influencer).order_by("kind", "price")
+        # self.fields holds copies of the declared model choice fields.
+        cast(forms.ModelChoiceField, self.fields["campaign"]).queryset = campaigns
+        cast(forms.ModelChoiceField, self.fields["offer"]).queryset = (
+            Offer.objects.active().filter(influencer=influencer).order_by("kind", "price")
+        )
 
 
 def _next_url(request: HttpRequest) -> str | None:
@@ -161,7 +166,7 @@ def _error_status(error: DomainError) -> int:
 @brand_member_required
 @rate_limited("invite")
 @require_http_methods(["GET", "HEAD", "POST"])
-def invite(request: HttpRequest, handle: str) -> HttpResponse:
+def invite(request: BrandRequest, handle: str) -> HttpResponse:
     """Invite a creator to one of the brand's open campaigns (+ message and proposed fee)."""
     if request.brand.status in BLOCKED_BRAND_STATUSES:
         # As discovery: a suspended or rejected brand may not look creators up (this page shows the rate card).
@@ -223,7 +228,7 @@ def invite(request: HttpRequest, handle: str) -> HttpResponse:
 
 @require_safe
 @brand_or_staff_required
-def compare(request: HttpRequest) -> HttpResponse:
+def compare(request: BrandViewerRequest) -> HttpResponse:
     """2–4 creators side by side; with one of the brand's campaigns, the engine's numbers for it."""
     handles = selectors.compare_handles(request.GET.getlist("h"))
     problems = []

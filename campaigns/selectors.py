@@ -6,6 +6,7 @@ foreign id is simply "not found" (404), never "forbidden" (which would confirm i
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -172,7 +173,7 @@ class CampaignReport:
     estimated_reach: int = 0
     reach_known: int = 0
     deliverables_by_status: dict[str, int] = field(default_factory=dict)
-    latest_metrics_at: object = None
+    latest_metrics_at: dt.datetime | None = None
 
     @property
     def cost_per_engagement(self) -> Decimal | None:
@@ -220,14 +221,14 @@ def campaign_report(*, campaign: Campaign) -> CampaignReport:
         for deliverable in deliverables:
             label = deliverable.get_status_display()
             report.deliverables_by_status[label] = report.deliverables_by_status.get(label, 0) + 1
-            post = deliverable.post or posts_by_url.get((collaboration.influencer_id, deliverable.submitted_url))
-            deliverable.linked_post = post
-            deliverable.engagement = _engagement(post) if post else None
-            if deliverable.engagement is not None:
+            linked = deliverable.post or posts_by_url.get((collaboration.influencer_id, deliverable.submitted_url))
+            deliverable.linked_post = linked
+            deliverable.engagement = _engagement(linked) if linked else None
+            if linked is not None and deliverable.engagement is not None:
                 engagements += deliverable.engagement
                 measured += 1
-                if report.latest_metrics_at is None or post.updated_at > report.latest_metrics_at:
-                    report.latest_metrics_at = post.updated_at
+                if report.latest_metrics_at is None or linked.updated_at > report.latest_metrics_at:
+                    report.latest_metrics_at = linked.updated_at
         row = ReportRow(
             collaboration=collaboration,
             deliverables=deliverables,

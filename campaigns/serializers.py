@@ -56,7 +56,10 @@ class BrandRefSerializer(serializers.Serializer):
 
 
 class CampaignSerializer(serializers.Serializer):
-    """A campaign with the terms of its kind. Only the chosen kind's terms are kept on save."""
+    """A campaign with the terms of its kind. Only the chosen kind's terms are kept on save.
+
+    The fields typed `| None` are the brand's only: CreatorCampaignSerializer sets them to None to leave them out.
+    """
 
     id = StrictIntegerField(read_only=True)
     brand = BrandRefSerializer(read_only=True)
@@ -88,29 +91,37 @@ class CampaignSerializer(serializers.Serializer):
     # Who it is for
     niches = NicheSlugsField(required=False)
     platforms = _choices(Platform.choices, max_length=len(Platform.values))
-    target_age_bands = _choices(AgeBand.choices, max_length=len(AgeBand.values))
-    target_genders = _choices(Gender.choices, max_length=len(Gender.values))
-    target_countries = _choices(Country.choices, max_length=len(Country.values))
-    target_languages = _choices(Language.choices, max_length=len(Language.values))
-    min_followers = StrictIntegerField(min_value=0, max_value=MAX_FOLLOWERS, allow_null=True, required=False)
-    max_followers = StrictIntegerField(min_value=0, max_value=MAX_FOLLOWERS, allow_null=True, required=False)
-    tiers = _choices(Tier.choices, max_length=len(Tier.values))
+    target_age_bands: serializers.ListField | None = _choices(AgeBand.choices, max_length=len(AgeBand.values))
+    target_genders: serializers.ListField | None = _choices(Gender.choices, max_length=len(Gender.values))
+    target_countries: serializers.ListField | None = _choices(Country.choices, max_length=len(Country.values))
+    target_languages: serializers.ListField | None = _choices(Language.choices, max_length=len(Language.values))
+    min_followers: StrictIntegerField | None = StrictIntegerField(
+        min_value=0, max_value=MAX_FOLLOWERS, allow_null=True, required=False
+    )
+    max_followers: StrictIntegerField | None = StrictIntegerField(
+        min_value=0, max_value=MAX_FOLLOWERS, allow_null=True, required=False
+    )
+    tiers: serializers.ListField | None = _choices(Tier.choices, max_length=len(Tier.values))
     # Money and time
     currency = serializers.ChoiceField(choices=Currency.choices, required=False)
-    budget_total = MoneyField()
+    budget_total: serializers.Field | None = MoneyField()
     budget_per_creator = MoneyField()
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
-    visibility = serializers.ChoiceField(choices=Campaign.Visibility.choices, required=False)
+    visibility: serializers.ChoiceField | None = serializers.ChoiceField(
+        choices=Campaign.Visibility.choices, required=False
+    )
     # Set by actions, moderation and the matching engine
     status = serializers.ChoiceField(choices=Campaign.Status.choices, read_only=True)
-    moderation_status = serializers.ChoiceField(choices=ModerationStatus.choices, read_only=True)
-    moderation_reason = StrictCharField(read_only=True)
-    published_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    winners_announced_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    matches_computed_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    created_at = serializers.DateTimeField(read_only=True)
-    updated_at = serializers.DateTimeField(read_only=True)
+    moderation_status: serializers.ChoiceField | None = serializers.ChoiceField(
+        choices=ModerationStatus.choices, read_only=True
+    )
+    moderation_reason: StrictCharField | None = StrictCharField(read_only=True)
+    published_at: serializers.DateTimeField | None = serializers.DateTimeField(read_only=True, allow_null=True)
+    winners_announced_at: serializers.DateTimeField | None = serializers.DateTimeField(read_only=True, allow_null=True)
+    matches_computed_at: serializers.DateTimeField | None = serializers.DateTimeField(read_only=True, allow_null=True)
+    created_at: serializers.DateTimeField | None = serializers.DateTimeField(read_only=True)
+    updated_at: serializers.DateTimeField | None = serializers.DateTimeField(read_only=True)
 
 
 class CreatorCampaignSerializer(CampaignSerializer):
@@ -147,10 +158,11 @@ def _optional(field: serializers.Field) -> serializers.Field:
     # Schema only: a field not every caller receives must not be listed as required in the response.
     # (DRF copies a declared field by calling it again with its arguments, so build it from those.)
     # Output-only text may be empty (no moderation note yet), which an input field would refuse.
-    kwargs = {name: copy.deepcopy(value) for name, value in field._kwargs.items()}
+    # DRF's Field.__new__ records the constructor arguments as _args/_kwargs; the stubs do not declare them.
+    kwargs = {name: copy.deepcopy(value) for name, value in field._kwargs.items()}  # type: ignore[attr-defined]
     if isinstance(field, serializers.CharField):
         kwargs["allow_blank"] = True
-    return type(field)(*field._args, **{**kwargs, "read_only": False, "required": False})
+    return type(field)(*field._args, **{**kwargs, "read_only": False, "required": False})  # type: ignore[attr-defined]
 
 
 CampaignForCallerSerializer = type(
@@ -276,7 +288,7 @@ class CollaborationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Collaboration
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "campaign",
             "influencer",

@@ -7,6 +7,8 @@ DomainError becomes a message on the page or next to the field it names.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -24,6 +26,7 @@ from config.ratelimit import rate_limited
 from influencers.access import actor_of
 from influencers.forms import add_service_error
 from influencers.kernel.errors import DomainError
+from influencers.kernel.http import BrandRequest
 from influencers.taxonomy import WorkKind
 
 from . import selectors
@@ -41,11 +44,14 @@ from .services import (
     giveaway_winners_record,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 Status = Collaboration.Status
 PAGE_SIZE = 25
 
 # The people tab: which collaboration statuses each list shows.
-PEOPLE_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+PEOPLE_GROUPS: tuple[tuple[str, StrOrPromise, tuple[str, ...]], ...] = (
     ("invited", gettext_lazy("Invited"), (Status.INVITED,)),
     (
         "working",
@@ -102,7 +108,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 @brand_member_required
 @require_safe
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: BrandRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Campaign.Status.values:
         status = ""
@@ -117,7 +123,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @brand_member_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def campaign_create_view(request: HttpRequest) -> HttpResponse:
+def campaign_create_view(request: BrandRequest) -> HttpResponse:
     form = CampaignForm(request.POST or None, instance=Campaign(brand=request.brand))
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,7 +140,7 @@ def campaign_create_view(request: HttpRequest) -> HttpResponse:
 
 @brand_member_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_edit(request: BrandRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     if campaign.status not in EDITABLE_CAMPAIGN_STATUSES:
         messages.error(
@@ -159,7 +165,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @brand_member_required
 @require_safe
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: BrandRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     counts = dict(campaign.collaborations.values_list("status").annotate(n=Count("pk")))
     actions = [name for name, (sources, _target) in CAMPAIGN_ACTIONS.items() if campaign.status in sources]
@@ -181,7 +187,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @brand_member_required
 @require_POST
-def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def campaign_action(request: BrandRequest, pk: int, action: str) -> HttpResponse:
     campaign = _campaign(request, pk)
     if action not in CAMPAIGN_ACTION_SERVICES:
         raise Http404
@@ -196,7 +202,7 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "cancel":
             form = CancelForm(request.POST)
             if not form.is_valid():
-                raise DomainError(" ".join(form.errors.get("reason", [])))
+                raise DomainError(" ".join(str(message) for message in form.errors.get("reason", [])))
             campaign_cancel(campaign=campaign, by=request.user, reason=form.cleaned_data["reason"])
         else:
             CAMPAIGN_ACTION_SERVICES[action](campaign=campaign, by=request.user)
@@ -210,7 +216,7 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @brand_member_required
 @require_safe
-def applications(request: HttpRequest, pk: int) -> HttpResponse:
+def applications(request: BrandRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     inbox = selectors.applications_inbox(campaign=campaign)
     page = Paginator(inbox, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -219,7 +225,7 @@ def applications(request: HttpRequest, pk: int) -> HttpResponse:
 
 @brand_member_required
 @require_safe
-def people(request: HttpRequest, pk: int) -> HttpResponse:
+def people(request: BrandRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     collaborations = list(selectors.collaborations_of_campaign(campaign=campaign))
     groups = [
@@ -231,7 +237,7 @@ def people(request: HttpRequest, pk: int) -> HttpResponse:
 
 @brand_member_required
 @require_safe
-def deliverables(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverables(request: BrandRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     rows = list(selectors.deliverables_of_campaign(campaign=campaign))
     periods: dict = {}
@@ -249,7 +255,7 @@ def deliverables(request: HttpRequest, pk: int) -> HttpResponse:
 
 @brand_member_required
 @require_safe
-def report(request: HttpRequest, pk: int) -> HttpResponse:
+def report(request: BrandRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     return _page(
         request, campaign, "campaigns/report.html", "report", {"report": selectors.campaign_report(campaign=campaign)}
@@ -258,7 +264,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @brand_member_required
 @require_safe
-def collaboration_detail(request: HttpRequest, pk: int, collaboration_pk: int) -> HttpResponse:
+def collaboration_detail(request: BrandRequest, pk: int, collaboration_pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     collaboration = selectors.collaboration_for_brand(campaign=campaign, pk=collaboration_pk)
     return _page(
@@ -289,7 +295,7 @@ def _answer_row(
 
 @brand_member_required
 @require_POST
-def collaboration_action(request: HttpRequest, pk: int, collaboration_pk: int, action: str) -> HttpResponse:
+def collaboration_action(request: BrandRequest, pk: int, collaboration_pk: int, action: str) -> HttpResponse:
     campaign = _campaign(request, pk)
     collaboration = selectors.collaboration_for_brand(campaign=campaign, pk=collaboration_pk)
     form = AnswerForm(request.POST)
@@ -317,8 +323,8 @@ def collaboration_action(request: HttpRequest, pk: int, collaboration_pk: int, a
         return _answer_row(request, campaign, collaboration, form)
     if form.errors:
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for text in errors:
+                messages.error(request, str(text))  # ErrorList yields the messages as str
     else:
         messages.success(request, done[action] % {"handle": collaboration.influencer.handle})
     return _back(request, reverse("campaigns:collaboration", args=[campaign.pk, collaboration.pk]))
@@ -327,7 +333,7 @@ def collaboration_action(request: HttpRequest, pk: int, collaboration_pk: int, a
 @brand_member_required
 @rate_limited("message")
 @require_POST
-def collaboration_message(request: HttpRequest, pk: int, collaboration_pk: int) -> HttpResponse:
+def collaboration_message(request: BrandRequest, pk: int, collaboration_pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     collaboration = selectors.collaboration_for_brand(campaign=campaign, pk=collaboration_pk)
     try:
@@ -341,7 +347,7 @@ def collaboration_message(request: HttpRequest, pk: int, collaboration_pk: int) 
 
 @brand_member_required
 @require_POST
-def deliverable_review_view(request: HttpRequest, pk: int, deliverable_pk: int) -> HttpResponse:
+def deliverable_review_view(request: BrandRequest, pk: int, deliverable_pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     deliverable = selectors.deliverable_for_brand(campaign=campaign, pk=deliverable_pk)
     form = ReviewForm(request.POST)
@@ -357,14 +363,14 @@ def deliverable_review_view(request: HttpRequest, pk: int, deliverable_pk: int) 
             messages.success(request, _("Approved.") if approve else _("Revision requested; the creator is notified."))
     else:
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for text in errors:
+                messages.error(request, str(text))  # ErrorList yields the messages as str
     return _back(request, reverse("campaigns:deliverables", args=[campaign.pk]))
 
 
 @brand_member_required
 @require_POST
-def giveaway_winners(request: HttpRequest, pk: int) -> HttpResponse:
+def giveaway_winners(request: BrandRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     form = WinnersForm(request.POST, campaign=campaign)
     if form.is_valid():

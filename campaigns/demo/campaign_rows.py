@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
 from brands.models import Brand, BrandMember
-from campaigns.models import TERMS_BY_KIND, Campaign
+from campaigns.models import TERMS_BY_KIND, Campaign, term_default
 from influencers.models import (
     AuditEvent,
     Notification,
@@ -138,24 +139,26 @@ def _brand(ctx: DemoContext, result: SeedResult, spec: BrandSpec, logins: dict) 
         result.add("brands", 1)
         staff = _brand_staff(ctx, result, rng, brand, spec, logins, created_at)
         if decided_at is not None:
-            _brand_moderation_trail(ctx, result, brand, staff)
+            _brand_moderation_trail(ctx, result, brand, staff, at=decided_at)
     owner_first = BrandMember.objects.filter(brand=brand).order_by("-role", "pk")  # "owner" > "member"
     return brand, list(owner_first.values_list("user_id", flat=True))
 
 
-def _brand_moderation_trail(ctx: DemoContext, result: SeedResult, brand: Brand, staff: list[int]) -> None:
-    """The audit row and the owner's notice that brand_moderate leaves behind."""
+def _brand_moderation_trail(
+    ctx: DemoContext, result: SeedResult, brand: Brand, staff: list[int], *, at: dt.datetime
+) -> None:
+    """The audit row and the owner's notice that brand_moderate leaves behind (`at`: brand.moderated_at)."""
     decision = "approve" if brand.status == APPROVED else "reject"
     audit = _audit_row(
         ctx, model=Brand, pk=brand.pk, label=brand.name, action=f"moderation.{decision}",
-        actor_id=ctx.moderator_id, at=brand.moderated_at, reason=brand.status_reason,
+        actor_id=ctx.moderator_id, at=at, reason=brand.status_reason,
         data={"from": ModerationStatus.PENDING, "to": brand.status},
     )  # fmt: skip
     result.add("audit events", append_rows(AuditEvent, AUDIT_COLUMNS, [audit]))
     label = str(ModerationStatus(brand.status).label).lower()
     message = f"Your brand {brand.name} is now {label}. {brand.status_reason}".strip()
     notices = [
-        _notification_row(ctx, user_id=owner, verb=f"moderation.{decision}", message=message, at=brand.moderated_at)
+        _notification_row(ctx, user_id=owner, verb=f"moderation.{decision}", message=message, at=at)
         for owner in staff[:1]
     ]
     result.add("notifications", append_rows(Notification, NOTIFICATION_COLUMNS, notices))
@@ -240,10 +243,15 @@ PLATFORM_POST_FORMATS = {
     "twitch": ("live",),
     "x": ("text",),
 }
-TIER_FEE = {Tier.NANO: 150, Tier.MICRO: 700, Tier.MACRO: 4000, Tier.MEGA: 20000}  # per sponsored post, EUR
+TIER_FEE: dict[str, int] = {
+    Tier.NANO: 150,
+    Tier.MICRO: 700,
+    Tier.MACRO: 4000,
+    Tier.MEGA: 20000,
+}  # per sponsored post, EUR
 TIER_ORDER = (Tier.NANO, Tier.MICRO, Tier.MACRO, Tier.MEGA)
 # (start, end) offsets from demo today in days, per status; rng picks inside each range.
-CAMPAIGN_WINDOWS = {
+CAMPAIGN_WINDOWS: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     STATUS.DRAFT: ((14, 40), (30, 90)),
     STATUS.OPEN: ((-10, 14), (30, 75)),
     STATUS.PAUSED: ((-20, -5), (35, 70)),
@@ -330,7 +338,7 @@ def _campaign(
     Campaign.objects.filter(pk=campaign.pk).update(created_at=created_at)
     result.add("campaigns", 1)
     if campaign.moderated_at is not None:
-        _campaign_moderation_trail(ctx, result, campaign, staff)
+        _campaign_moderation_trail(ctx, result, campaign, staff, at=campaign.moderated_at)
     return campaign
 
 
@@ -386,7 +394,7 @@ def _set_kind_terms(campaign: Campaign, terms: dict[str, object]) -> None:
     if stray:
         raise ValueError(f"Not terms of a {campaign.kind} campaign: {stray}")
     for name in allowed:
-        setattr(campaign, name, terms.get(name, Campaign._meta.get_field(name).get_default()))
+        setattr(campaign, name, terms.get(name, term_default(name)))
 
 
 # (the campaign's terms, its budget per creator, the words for its brief)
@@ -429,7 +437,7 @@ def _giveaway_terms(
         terms["winners_announced_at"] = dt.datetime.combine(
             announcement, dt.time(12), tzinfo=ZoneInfo(settings.TIME_ZONE)
         )
-    words = {
+    words: dict[str, object] = {
         "prize": spec.prize,
         "entry_end": entry_end.strftime("%d-%m-%Y"),
         "announce": announcement.strftime("%d-%m-%Y"),
@@ -459,7 +467,7 @@ def _ambassadorship_terms(
     return terms, monthly_fee * months, {"months": months, "per_month": per_month, "exclusive": exclusive}
 
 
-TERMS_DRAWS = {
+TERMS_DRAWS: dict[str, Callable[[random.Random, Campaign, BrandSpec, str, int, float, list[str]], TermsDraw]] = {
     WorkKind.SPONSORED_POST: _sponsored_post_terms,
     WorkKind.REVIEW: _review_terms,
     WorkKind.GIVEAWAY: _giveaway_terms,
@@ -467,9 +475,11 @@ TERMS_DRAWS = {
 }
 
 
-def _campaign_moderation_trail(ctx: DemoContext, result: SeedResult, campaign: Campaign, staff: list[int]) -> None:
+def _campaign_moderation_trail(
+    ctx: DemoContext, result: SeedResult, campaign: Campaign, staff: list[int], *, at: dt.datetime
+) -> None:
+    """The audit row and the staff's notices that campaign_moderate leaves behind (`at`: campaign.moderated_at)."""
     decision = "approve" if campaign.moderation_status == APPROVED else "reject"
-    at = campaign.moderated_at
     audit = _audit_row(
         ctx, model=Campaign, pk=campaign.pk, label=campaign.title, action=f"moderation.{decision}",
         actor_id=ctx.moderator_id, at=at, reason=campaign.moderation_reason,

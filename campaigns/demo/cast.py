@@ -61,7 +61,7 @@ DISCLOSURES = {
 }
 # A thank-you without any disclosure: a sponsored post that breaks the advertising code.
 UNDISCLOSED = {"nl": "Dank {brand} voor dit pakket!", "en": "Thanks {brand} for sending this!"}
-MODERATION_REASONS = {
+MODERATION_REASONS: dict[str, tuple[str, ...]] = {
     ModerationStatus.REJECTED: (
         "The profile links to accounts we could not verify; connect the accounts or upload insights.",
         "Audience numbers look bought: follower spikes without matching engagement. Send insights exports.",

@@ -52,7 +52,7 @@ COLLABORATION_STEPS: dict[str, tuple[str, ...]] = {
     CS.COMPLETED: (CS.ACCEPTED, CS.CONTENT_SUBMITTED, CS.APPROVED, CS.COMPLETED),
     CS.CANCELLED: (CS.ACCEPTED, CS.CANCELLED),
 }
-COLLABORATIONS_PER_CAMPAIGN = {
+COLLABORATIONS_PER_CAMPAIGN: dict[str, int] = {
     STATUS.OPEN: 5,
     STATUS.PAUSED: 3,
     STATUS.IN_PROGRESS: 5,
@@ -156,7 +156,7 @@ def _collaboration(
     else:
         start = CS.APPLIED if rng.random() < 0.4 else CS.INVITED
     steps = [start, *COLLABORATION_STEPS[end_state]]
-    parties = [Party.BRAND if start == CS.INVITED else Party.INFLUENCER]
+    parties: list[str] = [Party.BRAND if start == CS.INVITED else Party.INFLUENCER]
     for current, target in pairwise(steps):
         allowed = Collaboration.allowed_parties(current, target)
         if not allowed:
@@ -185,11 +185,14 @@ def _step_times(
     ctx: DemoContext, rng: random.Random, campaign: Campaign, steps: int, *, waiting: bool
 ) -> list[dt.datetime]:
     """When each step happened: after publication, before the campaign ended and before demo now."""
+    published_at = campaign.published_at
+    if published_at is None:
+        raise ValueError(f"Demo collaboration on an unpublished campaign: {campaign.title}")
     deadline = min(ctx.now - dt.timedelta(hours=1), ctx.at(campaign.ends_on, 18))
     if waiting:  # an invitation still waiting for an answer was sent recently
-        first = max(campaign.published_at, ctx.days_ago(rng.uniform(0.5, 3)))
+        first = max(published_at, ctx.days_ago(rng.uniform(0.5, 3)))
     else:
-        first = campaign.published_at + dt.timedelta(hours=rng.uniform(2, 48))
+        first = published_at + dt.timedelta(hours=rng.uniform(2, 48))
     first = min(first, deadline - dt.timedelta(hours=steps))
     span = min((deadline - first).total_seconds(), steps * 4 * 86400)
     offsets = sorted(rng.uniform(0, span) for _ in range(steps - 1))
@@ -199,6 +202,8 @@ def _step_times(
 def _fee(rng: random.Random, campaign: Campaign, member: Member) -> tuple[int | None, Decimal]:
     offer_id, price = member.offers.get(campaign.kind, (None, None))
     ceiling = campaign.monthly_fee if campaign.kind == WorkKind.AMBASSADORSHIP else campaign.budget_per_creator
+    if ceiling is None:  # an ambassadorship always has its monthly fee (a required term)
+        raise ValueError(f"Demo ambassadorship without a monthly fee: {campaign.title}")
     if price is None:
         return None, _round_money(float(ceiling) * rng.uniform(0.5, 1.0))
     return offer_id, min(price, ceiling)
@@ -224,7 +229,9 @@ def _collaboration_trail(
     language = 0 if spec.language == "nl" else 1
     label = f"@{member.handle} × {campaign.title}"
     product = campaign.product_name or campaign.title
-    messages, audits, notices = [], [], []
+    messages: list[tuple[int, int | None, str, dt.datetime]] = []
+    audits: list[tuple] = []
+    notices: list[tuple] = []
     for n, (step, party, at) in enumerate(zip(steps, parties, times, strict=True)):
         actor = member.user_id if party == Party.INFLUENCER else rng.choice(staff)
         body = MESSAGES.get((step, party), ("", ""))[language].format(first=member.first_name, product=product)

@@ -76,7 +76,7 @@ class DemoContext:
     @cached_property
     def posting_slots(self) -> list[tuple[dt.datetime, int]]:
         """Each posting hour (07:00–23:00) of the 90 days before demo today, with its Unix time."""
-        slots = []
+        slots: list[dt.datetime] = []
         for n in range(HISTORY_DAYS):
             day = self.today - dt.timedelta(days=HISTORY_DAYS - n)
             slots.extend(self.at(day, 7 + hour) for hour in range(POSTING_HOURS))
@@ -103,6 +103,21 @@ class SeedResult:
 # --- Writing rows ------------------------------------------------------------------------------
 
 
+def _concrete_field(model: type[models.Model], name: str) -> models.Field:
+    """A column of the model by field name (never a reverse relation, which has no column)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field
+
+
+def _column(field: models.Field) -> str:
+    """The database column of a concrete field."""
+    if field.column is None:
+        raise TypeError(f"{field} has no column")
+    return field.column
+
+
 def append_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Insert rows whose natural keys were checked to be free (see _write_influencer_batch).
 
@@ -111,7 +126,7 @@ def append_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     columns take the (deterministic) times passed in; columns not given get the model default, so
     a field added to a model later does not break the generator.
     """
-    fields = [model._meta.get_field(name) for name in columns]
+    fields = [_concrete_field(model, name) for name in columns]
     given = {f.attname for f in fields}
     rest = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in given]
     now = timezone.now()
@@ -120,7 +135,7 @@ def append_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     )
     fields += rest
     table = model._meta.db_table
-    column_list = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    column_list = ", ".join(connection.ops.quote_name(_column(f)) for f in fields)
     written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -132,7 +147,7 @@ def append_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
             types = dict(cursor.fetchall())
             copy_sql = f"COPY {connection.ops.quote_name(table)} ({column_list}) FROM STDIN (FORMAT BINARY)"
             with cursor.cursor.copy(copy_sql) as copy:
-                copy.set_types([types[f.column] for f in fields])
+                copy.set_types([types[_column(f)] for f in fields])
                 for row in rows:
                     copy.write_row((*row, *defaults))
                     written += 1

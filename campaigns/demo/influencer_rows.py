@@ -345,7 +345,7 @@ def _write_moderation_trail(
 ) -> None:
     """The audit rows and notices that influencer_moderate leaves behind for each decision."""
     audits, notices = [], []
-    previous_status = ModerationStatus.PENDING
+    previous_status: str = ModerationStatus.PENDING
     for p in plans:
         previous_status = ModerationStatus.PENDING
         for decision, at, reason in p.decisions:

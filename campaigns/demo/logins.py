@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
-from django.db import models
-
-User = get_user_model()
-
 
 # --- Demo logins -------------------------------------------------------------------------------
 
@@ -41,11 +37,11 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
 ADMIN_LOGIN, BRAND_LOGIN, CREATOR_LOGIN, NEWCREATOR_LOGIN = DEMO_LOGINS
 
 
-def demo_logins_ensure() -> dict[str, models.Model]:
+def demo_logins_ensure() -> dict[str, User]:
     """Create the demo users, or reset them to their documented password and rights."""
     from axes.utils import reset as axes_reset
 
-    users = {}
+    users: dict[str, User] = {}
     for login in DEMO_LOGINS:
         user, created = User.objects.get_or_create(
             username=login.username,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from itertools import chain
+from typing import TypeVar
 
 from influencers.models import (
     AudienceSource,
@@ -65,8 +66,8 @@ STATUS_BLOCK = (
     + (ModerationStatus.REJECTED, ModerationStatus.SUSPENDED)
 )
 # Median followers (log-normal) inside each tier; draws are kept inside the tier's bounds.
-TIER_MEDIAN_FOLLOWERS = {Tier.NANO: 450, Tier.MICRO: 9_000, Tier.MACRO: 240_000, Tier.MEGA: 2_200_000}
-TIER_SPREAD = {Tier.NANO: 0.7, Tier.MICRO: 1.1, Tier.MACRO: 0.7, Tier.MEGA: 0.6}
+TIER_MEDIAN_FOLLOWERS: dict[str, int] = {Tier.NANO: 450, Tier.MICRO: 9_000, Tier.MACRO: 240_000, Tier.MEGA: 2_200_000}
+TIER_SPREAD: dict[str, float] = {Tier.NANO: 0.7, Tier.MICRO: 1.1, Tier.MACRO: 0.7, Tier.MEGA: 0.6}
 
 
 @dataclass(slots=True)
@@ -182,7 +183,10 @@ def _block_layout(seed: int, block: int) -> tuple[tuple[str, ...], tuple[str, ..
     return tuple(tiers), tuple(statuses)
 
 
-def _swap_into(values: list[str], position: int, wanted: str, *, keep: Iterable[int]) -> None:
+_Choice = TypeVar("_Choice", bound=str)  # a block's tiers or statuses (TextChoices members are str)
+
+
+def _swap_into(values: list[_Choice], position: int, wanted: str, *, keep: Iterable[int]) -> None:
     """Put `wanted` at `position` by swapping it with another slot (the block keeps its mix)."""
     if values[position] != wanted:
         other = next(i for i, v in enumerate(values) if v == wanted and i not in keep)
@@ -288,6 +292,7 @@ def plan_influencer(ctx: DemoContext, who: Identity) -> InfluencerPlan:
         for platform in platforms[1:]
     )
     joined_at, decisions = _moderation_history(ctx, rng, who.status)
+    username: str | None
     if forced:
         username = forced.username
     elif who.status == ModerationStatus.PENDING or who.index < COMMUNITY_SIZE:
@@ -409,7 +414,7 @@ def _plan_account(rng: random.Random, handle: str, platform: str, followers: int
 
 def _account_url(rng: random.Random, platform: str, handle: str) -> str:
     slug = handle.replace(".", "-").replace("_", "-")
-    return {
+    urls: dict[str, str] = {
         Platform.INSTAGRAM: f"https://www.instagram.com/{handle}/",
         Platform.TIKTOK: f"https://www.tiktok.com/@{handle}",
         Platform.YOUTUBE: f"https://www.youtube.com/@{handle}",
@@ -417,7 +422,8 @@ def _account_url(rng: random.Random, platform: str, handle: str) -> str:
         Platform.TWITCH: f"https://www.twitch.tv/{handle}",
         Platform.BLOG: f"https://{slug}.example",
         Platform.PODCAST: f"https://open.spotify.com/show/{_code(rng, 0, 22)}",
-    }[platform]
+    }
+    return urls[platform]
 
 
 def _moderation_history(

@@ -172,9 +172,9 @@ NICHE_PLATFORMS: dict[str, dict[str, float]] = {
 DEFAULT_PLATFORMS: dict[str, float] = {"instagram": 6, "tiktok": 4, "youtube": 2, "x": 0.6, "blog": 0.6, "podcast": 0.4}
 
 # Average daily follower growth by tier (small creators grow faster in relative terms).
-TIER_DAILY_GROWTH = {Tier.NANO: 0.0020, Tier.MICRO: 0.0012, Tier.MACRO: 0.0007, Tier.MEGA: 0.0004}
+TIER_DAILY_GROWTH: dict[str, float] = {Tier.NANO: 0.0020, Tier.MICRO: 0.0012, Tier.MACRO: 0.0007, Tier.MEGA: 0.0004}
 # Share of a creator's posts that are paid, by tier.
-TIER_SPONSORED_SHARE = {Tier.NANO: 0.03, Tier.MICRO: 0.08, Tier.MACRO: 0.13, Tier.MEGA: 0.18}
+TIER_SPONSORED_SHARE: dict[str, float] = {Tier.NANO: 0.03, Tier.MICRO: 0.08, Tier.MACRO: 0.13, Tier.MEGA: 0.18}
 
 POSTS_PER_WEEK = {"instagram": 3.5, "tiktok": 4.5, "youtube": 1.2, "x": 6.0, "twitch": 3.0, "blog": 1.0, "podcast": 1.0}
 PLATFORM_FORMATS: dict[str, tuple[tuple[str, ...], list[float]]] = {

@@ -85,8 +85,8 @@ def _top_matches(campaign: Campaign, features: Features, now: dt.datetime) -> li
         .filter(pk__in=[int(i) for i in scores.ids[positions]])
         .values_list("pk", flat=True)
     )
-    positions = [k for k in positions if int(scores.ids[k]) in still_matchable][:top_n]
-    return _match_rows(campaign.pk, target, features, scores, positions, now)
+    kept = [k for k in positions if int(scores.ids[k]) in still_matchable][:top_n]
+    return _match_rows(campaign.pk, target, features, scores, kept, now)
 
 
 def recompute_campaign_matches(

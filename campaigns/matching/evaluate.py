@@ -441,11 +441,11 @@ def _write_population(rng: np.random.Generator, spec: CampaignSpec, size: int, n
                 )
             )
     SocialAccount.objects.bulk_create([row for row, _ in account_rows])
-    for account, plan in account_rows:
-        for n, post in enumerate(plan.posts):
-            post_rows.append(Post(account=account, external_id=f"p{n}", **post))
-        for day, followers in plan.snapshots:
-            snapshot_rows.append(FollowerSnapshot(account=account, date=day, followers=followers))
+    for account_row, account_plan in account_rows:
+        for n, post in enumerate(account_plan.posts):
+            post_rows.append(Post(account=account_row, external_id=f"p{n}", **post))
+        for day, followers in account_plan.snapshots:
+            snapshot_rows.append(FollowerSnapshot(account=account_row, date=day, followers=followers))
     Post.objects.bulk_create(post_rows, batch_size=2000)
     FollowerSnapshot.objects.bulk_create(snapshot_rows, batch_size=2000)
     Offer.objects.bulk_create(offer_rows)

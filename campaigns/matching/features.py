@@ -334,7 +334,16 @@ def share_sum(matrix: np.ndarray, rows: np.ndarray | slice, columns: list[int]) 
 
 
 _cache_lock = threading.Lock()
-_cached: dict[str, object] = {}
+
+
+@dataclass(frozen=True)
+class _CacheEntry:
+    version: object  # the cache's data version the matrix was loaded at
+    loaded: float  # time.monotonic() then
+    features: Features
+
+
+_cached: dict[str, _CacheEntry] = {}
 
 
 def _data_version() -> object:
@@ -356,12 +365,12 @@ def matchable_features() -> Features:
         if (
             entry is not None
             and version is not None
-            and entry["version"] == version
-            and time.monotonic() - entry["loaded"] < ttl
+            and entry.version == version
+            and time.monotonic() - entry.loaded < ttl
         ):
-            return entry["features"]
+            return entry.features
         features = load_features()
-        _cached["all"] = {"version": version, "loaded": time.monotonic(), "features": features}
+        _cached["all"] = _CacheEntry(version=version, loaded=time.monotonic(), features=features)
         return features
 
 

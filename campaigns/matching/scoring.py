@@ -400,7 +400,7 @@ def score_campaign(features: Features, target: Target, *, exclude_ids: list[int]
     rows, platform, tier = candidates.rows, candidates.platform, candidates.tier
 
     niche_columns = [features.niche_ids.index(i) for i in target.niche_ids if i in features.niche_ids]
-    overlap = features.niches[np.ix_(rows, niche_columns)]
+    overlap = features.niches[np.ix_(rows, np.array(niche_columns, dtype=np.intp))]
     related = related_overlap(features, rows, niche_columns, overlap)
     has_audience = features.has_audience[rows]
     dimensions = _target_dimensions(features, target, rows)

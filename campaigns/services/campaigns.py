@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,15 +26,15 @@ from ..domain import (
     EDITABLE_CAMPAIGN_STATUSES,
     WORK_IN_PROGRESS,
 )
-from ..models import KIND_TERMS, Campaign, Collaboration
+from ..models import KIND_TERMS, Campaign, Collaboration, term_default
 from .transitions import collaboration_transition, user_brand_id
 
 Status = Collaboration.Status
 CampaignStatus = Campaign.Status
 
 
-def campaign_moderate(*, campaign: Campaign, decision: str, reason: str, by: AbstractBaseUser) -> Campaign:
-    campaign = moderation_decide(
+def campaign_moderate(*, campaign: Campaign, decision: str, reason: str, by: User) -> Campaign:
+    decided = moderation_decide(
         target=campaign,
         decision=decision,
         reason=reason,
@@ -42,6 +42,8 @@ def campaign_moderate(*, campaign: Campaign, decision: str, reason: str, by: Abs
         status_field="moderation_status",
         reason_field="moderation_reason",
     )
+    assert isinstance(decided, Campaign)  # noqa: S101 - moderation_decide returns the locked row of type(target)
+    campaign = decided
     message = _("Campaign “%(title)s” is now %(status)s by moderation.") % {
         "title": campaign.title,
         "status": campaign.get_moderation_status_display().lower(),
@@ -53,7 +55,7 @@ def campaign_moderate(*, campaign: Campaign, decision: str, reason: str, by: Abs
     return campaign
 
 
-def _require_campaign_member(*, campaign: Campaign, by: AbstractBaseUser) -> None:
+def _require_campaign_member(*, campaign: Campaign, by: User) -> None:
     if user_brand_id(by) != campaign.brand_id:
         raise NotAllowed(_("Only the brand's team can change this campaign."))
 
@@ -75,15 +77,15 @@ def _campaign_assign(campaign: Campaign, fields: dict) -> None:
     for kind, terms in KIND_TERMS.items():
         if kind != campaign.kind:
             for name in terms:
-                setattr(campaign, name, Campaign._meta.get_field(name).get_default())
+                setattr(campaign, name, term_default(name))
 
 
-def _matches_request(*, campaign: Campaign, by: AbstractBaseUser) -> None:
+def _matches_request(*, campaign: Campaign, by: User) -> None:
     # The matching engine queues the recompute on commit (campaign_matches_request).
     campaign_matches_request(campaign=campaign, by=by)
 
 
-def campaign_create(*, by: AbstractBaseUser, fields: dict, niches: Iterable[Niche] = ()) -> Campaign:
+def campaign_create(*, by: User, fields: dict, niches: Iterable[Niche] = ()) -> Campaign:
     """A brand member starts a draft campaign for their brand."""
     brand_id = user_brand_id(by)
     if brand_id is None:
@@ -100,7 +102,7 @@ def campaign_create(*, by: AbstractBaseUser, fields: dict, niches: Iterable[Nich
     return campaign
 
 
-def campaign_update(*, campaign: Campaign, by: AbstractBaseUser, fields: dict, niches: Iterable[Niche]) -> Campaign:
+def campaign_update(*, campaign: Campaign, by: User, fields: dict, niches: Iterable[Niche]) -> Campaign:
     """Edit a draft, open or paused campaign; the kind is fixed once the campaign was published."""
     _require_campaign_member(campaign=campaign, by=by)
     niche_ids = {niche.pk for niche in niches}
@@ -132,7 +134,7 @@ def campaign_update(*, campaign: Campaign, by: AbstractBaseUser, fields: dict, n
 
 
 def _campaign_move(
-    *, campaign: Campaign, action: str, by: AbstractBaseUser, reason: str = "", extra: dict | None = None
+    *, campaign: Campaign, action: str, by: User, reason: str = "", extra: dict | None = None
 ) -> Campaign:
     """Claim the campaign's status with a conditional UPDATE, as collaborations do."""
     _require_campaign_member(campaign=campaign, by=by)
@@ -168,7 +170,7 @@ def _campaign_move(
     return campaign
 
 
-def campaign_publish(*, campaign: Campaign, by: AbstractBaseUser) -> Campaign:
+def campaign_publish(*, campaign: Campaign, by: User) -> Campaign:
     """Open a draft to creators and queue its matches."""
     _require_campaign_member(campaign=campaign, by=by)
     brand = campaign.brand
@@ -188,12 +190,12 @@ def campaign_publish(*, campaign: Campaign, by: AbstractBaseUser) -> Campaign:
     return campaign
 
 
-def campaign_pause(*, campaign: Campaign, by: AbstractBaseUser) -> Campaign:
+def campaign_pause(*, campaign: Campaign, by: User) -> Campaign:
     """Stop taking applications and invitations for a while; running collaborations go on."""
     return _campaign_move(campaign=campaign, action="pause", by=by)
 
 
-def campaign_resume(*, campaign: Campaign, by: AbstractBaseUser) -> Campaign:
+def campaign_resume(*, campaign: Campaign, by: User) -> Campaign:
     _require_campaign_member(campaign=campaign, by=by)
     # Resuming opens the campaign to creators again: not while moderation has suspended the brand.
     _require_brand_in_good_standing(campaign.brand)
@@ -205,7 +207,7 @@ def campaign_resume(*, campaign: Campaign, by: AbstractBaseUser) -> Campaign:
     return campaign
 
 
-def _collaborations_wind_down(*, campaign: Campaign, by: AbstractBaseUser, moves: dict[str, str], message: str) -> int:
+def _collaborations_wind_down(*, campaign: Campaign, by: User, moves: dict[str, str], message: str) -> int:
     """Answer every open invitation/application (and, when cancelling, running work) of a campaign."""
     collaborations = campaign.collaborations.filter(status__in=list(moves)).select_related(
         "influencer", "campaign__brand"
@@ -217,7 +219,7 @@ def _collaborations_wind_down(*, campaign: Campaign, by: AbstractBaseUser, moves
     return count
 
 
-def campaign_close(*, campaign: Campaign, by: AbstractBaseUser) -> Campaign:
+def campaign_close(*, campaign: Campaign, by: User) -> Campaign:
     """Complete a campaign whose work is done; open invitations and applications are answered."""
     _require_campaign_member(campaign=campaign, by=by)
     busy = campaign.collaborations.filter(status__in=WORK_IN_PROGRESS).count()
@@ -241,7 +243,7 @@ def campaign_close(*, campaign: Campaign, by: AbstractBaseUser) -> Campaign:
     return campaign
 
 
-def campaign_cancel(*, campaign: Campaign, by: AbstractBaseUser, reason: str = "") -> Campaign:
+def campaign_cancel(*, campaign: Campaign, by: User, reason: str = "") -> Campaign:
     """Call a campaign off: open invitations, applications and unsubmitted work are cancelled."""
     _require_campaign_member(campaign=campaign, by=by)
     in_review = campaign.collaborations.filter(status__in=[Status.CONTENT_SUBMITTED, Status.APPROVED]).count()
@@ -283,7 +285,7 @@ CAMPAIGN_ACTION_SERVICES = {
 MATCHES_TASK = "campaigns.tasks.recompute_campaign_matches_task"
 
 
-def campaign_matches_request(*, campaign: Campaign, by: AbstractBaseUser | None = None) -> EngineRun:
+def campaign_matches_request(*, campaign: Campaign, by: User | None = None) -> EngineRun:
     """Mark the campaign's matches stale and queue their recompute on commit; returns the run to watch.
 
     A run that is still queued for this campaign is reused, so repeated requests share one progress bar.
@@ -308,7 +310,7 @@ def campaign_matches_request(*, campaign: Campaign, by: AbstractBaseUser | None 
 
 # A published campaign is closed or cancelled instead, so creators who answered it keep its
 # history; a draft nobody has seen can go.
-def campaign_delete(*, campaign: Campaign, by: AbstractBaseUser) -> None:
+def campaign_delete(*, campaign: Campaign, by: User) -> None:
     """Delete a draft campaign of the user's brand, with an audit row on the brand."""
     _require_campaign_member(campaign=campaign, by=by)
     with transaction.atomic():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -40,7 +40,7 @@ def collaboration_invite(
     *,
     campaign: Campaign,
     influencer: Influencer,
-    by: AbstractBaseUser,
+    by: User,
     message: str = "",
     proposed_fee: Decimal | None = None,
     offer: Offer | None = None,
@@ -67,7 +67,7 @@ def collaboration_apply(
     *,
     campaign: Campaign,
     influencer: Influencer,
-    by: AbstractBaseUser,
+    by: User,
     message: str = "",
     proposed_fee: Decimal | None = None,
     offer: Offer | None = None,
@@ -96,7 +96,7 @@ def _collaboration_start(
     *,
     campaign: Campaign,
     influencer: Influencer,
-    by: AbstractBaseUser,
+    by: User,
     initiated_by: str,
     status: str,
     message: str,
@@ -142,7 +142,7 @@ def _collaboration_start(
 
 
 def collaboration_accept(
-    *, collaboration: Collaboration, by: AbstractBaseUser, message: str = "", agreed_fee: Decimal | None = None
+    *, collaboration: Collaboration, by: User, message: str = "", agreed_fee: Decimal | None = None
 ) -> Collaboration:
     """Accept an invitation (creator) or an application (brand) and plan the deliverables.
 
@@ -159,7 +159,7 @@ def collaboration_accept(
     return collaboration
 
 
-def collaboration_complete(*, collaboration: Collaboration, by: AbstractBaseUser, message: str = "") -> Collaboration:
+def collaboration_complete(*, collaboration: Collaboration, by: User, message: str = "") -> Collaboration:
     """The brand marks approved work as complete once every deliverable is approved."""
     if collaboration_party(collaboration=collaboration, user=by) != Party.BRAND:
         raise NotAllowed(_("Only the brand can mark a collaboration complete."))
@@ -176,7 +176,7 @@ def collaboration_complete(*, collaboration: Collaboration, by: AbstractBaseUser
     return collaboration_transition(collaboration=collaboration, to=Status.COMPLETED, by=by, message=message)
 
 
-def collaboration_message_add(*, collaboration: Collaboration, by: AbstractBaseUser, body: str) -> None:
+def collaboration_message_add(*, collaboration: Collaboration, by: User, body: str) -> None:
     """A note from one side of a collaboration to the other, outside any status change."""
     party = collaboration_party(collaboration=collaboration, user=by)
     participation_require(
@@ -207,7 +207,7 @@ def collaboration_act(
     *,
     collaboration: Collaboration,
     action: str,
-    by: AbstractBaseUser,
+    by: User,
     message: str = "",
     agreed_fee: Decimal | None = None,
 ) -> Collaboration:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import unquote
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -62,9 +63,7 @@ def _deliverables_plan(*, collaboration: Collaboration) -> int:
     formats = campaign.formats or [PostFormat.IMAGE]
     new: list[Deliverable] = []
     if campaign.kind == WorkKind.AMBASSADORSHIP:
-        existing: dict[dt.date, int] = {}
-        for period in collaboration.deliverables.exclude(period=None).values_list("period", flat=True):
-            existing[period] = existing.get(period, 0) + 1
+        existing = Counter(collaboration.deliverables.exclude(period=None).values_list("period", flat=True))
         first = campaign.starts_on.replace(day=1)
         per_month = campaign.posts_per_month or 1
         for month in range(campaign.duration_months or 1):
@@ -156,9 +155,7 @@ def _post_for_url(*, collaboration: Collaboration, url: str) -> Post | None:
     )
 
 
-def _collaboration_follow_deliverables(
-    *, collaboration: Collaboration, by: AbstractBaseUser, message: str = ""
-) -> bool:
+def _collaboration_follow_deliverables(*, collaboration: Collaboration, by: User, message: str = "") -> bool:
     """Move the collaboration to the status its deliverables call for; False when it already has it.
 
     Any deliverable waiting for a revision outranks one waiting for review, which outranks approval.
@@ -190,7 +187,7 @@ def _locked_collaboration(collaboration: Collaboration) -> Collaboration:
 def deliverable_submit(
     *,
     collaboration: Collaboration,
-    by: AbstractBaseUser,
+    by: User,
     url: str,
     draft_text: str = "",
     deliverable: Deliverable | None = None,
@@ -256,9 +253,7 @@ def deliverable_submit(
     return target
 
 
-def deliverable_review(
-    *, deliverable: Deliverable, by: AbstractBaseUser, approve: bool, comment: str = ""
-) -> Deliverable:
+def deliverable_review(*, deliverable: Deliverable, by: User, approve: bool, comment: str = "") -> Deliverable:
     """The brand approves a submitted deliverable or asks for a revision (which needs a comment)."""
     collaboration = deliverable.collaboration
     if collaboration_party(collaboration=collaboration, user=by) != Party.BRAND:
@@ -292,9 +287,7 @@ def deliverable_review(
     return deliverable
 
 
-def giveaway_winners_record(
-    *, campaign: Campaign, by: AbstractBaseUser, announced_in: Iterable[Collaboration] = ()
-) -> Campaign:
+def giveaway_winners_record(*, campaign: Campaign, by: User, announced_in: Iterable[Collaboration] = ()) -> Campaign:
     """Record that a giveaway's winners were announced, and in which creators' channels."""
     _require_campaign_member(campaign=campaign, by=by)
     if campaign.kind != WorkKind.GIVEAWAY:

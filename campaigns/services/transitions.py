@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,12 +28,12 @@ Party = Collaboration.Party
 Status = Collaboration.Status
 
 
-def user_brand_id(user: AbstractBaseUser) -> int | None:
+def user_brand_id(user: User) -> int | None:
     """The id of the brand this user works for, or None (the actor's brand: influencers/access.py)."""
     return actor_for(user).brand_id
 
 
-def collaboration_party(*, collaboration: Collaboration, user: AbstractBaseUser) -> str:
+def collaboration_party(*, collaboration: Collaboration, user: User) -> str:
     """Which side of the collaboration this user is on; NotAllowed when neither (staff included)."""
     actor = actor_for(user)
     if actor.influencer_id is not None and collaboration.influencer_id == actor.influencer_id:
@@ -43,7 +43,7 @@ def collaboration_party(*, collaboration: Collaboration, user: AbstractBaseUser)
     raise NotAllowed(_("You are not part of this collaboration."))
 
 
-def _add_message(*, collaboration: Collaboration, author: AbstractBaseUser, body: str) -> None:
+def _add_message(*, collaboration: Collaboration, author: User, body: str) -> None:
     body = (body or "").strip()
     if body:
         CollaborationMessage.objects.create(collaboration=collaboration, author=author, body=body)
@@ -68,7 +68,7 @@ def collaboration_transition(
     *,
     collaboration: Collaboration,
     to: str,
-    by: AbstractBaseUser,
+    by: User,
     message: str = "",
     agreed_fee: Decimal | None = None,
 ) -> Collaboration:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             help="Only make sure the demo logins exist with their documented passwords, and print them.",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:  # BaseCommand's signature: argparse's values
         if options["print_logins"]:
             demo.demo_logins_ensure()
             self.stdout.write(demo.demo_logins_text())
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         if options["if_empty"] and demo.has_influencers():
             self.stdout.write("Influencers already exist: --if-empty leaves the database as it is.")
             return
-        count = options["influencers"]
+        count: int = options["influencers"]
         if count < demo.MIN_INFLUENCERS:
             raise CommandError(f"--influencers must be at least {demo.MIN_INFLUENCERS}.")
         with tqdm(total=count, unit="influencer", disable=options["verbosity"] == 0) as bar:
