@@ -20,11 +20,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy, ngettext
 from rest_framework.exceptions import Throttled
@@ -32,7 +33,10 @@ from rest_framework.throttling import BaseThrottle
 
 from .client_ip import client_ip
 
-View = Callable[..., HttpResponse]
+# A view as the decorator sees it: its own request type (e.g. BrandRequest) and arguments are kept.
+_Request = TypeVar("_Request", bound=HttpRequest)
+_Args = ParamSpec("_Args")
+View = Callable[Concatenate[_Request, _Args], HttpResponseBase]
 CACHE_ALIAS = "default"
 KEY_PREFIX = "ratelimit"
 LIMITED_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -138,14 +142,16 @@ def rate_limited_response(request: HttpRequest, scope: str, retry_after: int) ->
     return response
 
 
-def rate_limited(scope: str) -> Callable[[View], View]:
+def rate_limited(
+    scope: str,
+) -> Callable[[View[_Request, _Args]], View[_Request, _Args]]:
     """Limit a page's writes (POST) to settings.RATE_LIMITS[scope] per user, or per address when anonymous."""
     if scope not in MESSAGES:
         raise ValueError(f"No message for rate limit scope {scope!r}")
 
-    def decorator(view: View) -> View:
+    def decorator(view: View[_Request, _Args]) -> View[_Request, _Args]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: _Request, *args: _Args.args, **kwargs: _Args.kwargs) -> HttpResponseBase:
             if request.method in LIMITED_METHODS:
                 verdict = rate_limit_hit(scope=scope, ident=client_identity(request))
                 if not verdict.allowed:
