@@ -122,6 +122,11 @@ class Influencer(models.Model):
 
     objects = InfluencerQuerySet.as_manager()
 
+    # Not columns: attributes some readers put on the instances they return (declared for the type checker).
+    er_benchmark: float | None  # selectors.attach_benchmarks
+    active_offers: list[Offer]  # selectors.influencer_profile_queryset (Prefetch to_attr)
+    sort_key: object  # the discovery ordering annotation (filters.InfluencerFilter._order)
+
     class Meta:
         ordering = ["handle"]
         indexes = [
