@@ -60,7 +60,7 @@ def import_records(provider: MetricsProvider, *, by: User | None = None) -> tupl
                     writer.reject(label, messages)
                     if writer.full:
                         break
-                else:
+                elif values is not None:  # always, without messages
                     writer.add(kind, label, values)
         writer.finish()
     finally:
@@ -81,7 +81,8 @@ def _staged_in_sql(provider: MetricsProvider, writer: ImportWriter) -> bool:
     kind = provider.open()
     header = provider.header
     if kind == "audience" or len(set(header)) != len(header):
-        provider.records = _continue_records(provider, kind)  # the Python path, header already read
+        # The Python path, header already read. type: this one instance's records continue after it.
+        provider.records = _continue_records(provider, kind)  # type: ignore[method-assign]
         return False
     writer.stage_csv(
         kind,
