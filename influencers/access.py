@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 
 from .models import Influencer
 from .taxonomy import ModerationStatus
@@ -30,7 +30,7 @@ STOPPED = frozenset({ModerationStatus.REJECTED, ModerationStatus.SUSPENDED})
 
 @dataclass(frozen=True)
 class Actor:
-    user: AbstractBaseUser | AnonymousUser
+    user: User | AnonymousUser
     influencer: Influencer | None = None
     membership: BrandMember | None = None
     _perms: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
@@ -86,7 +86,7 @@ ANONYMOUS = Actor(user=AnonymousUser())
 
 def actor_for(user: AbstractBaseUser | AnonymousUser | None) -> Actor:
     """The actor of a user: their creator profile, brand membership and brand in one query (none if anonymous)."""
-    if user is None or not user.is_authenticated:
+    if not isinstance(user, User) or not user.is_authenticated:  # None, AnonymousUser
         return ANONYMOUS
     # Both are reverse one-to-one relations of the user: one query with two LEFT JOINs.
     row = (

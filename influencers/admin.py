@@ -6,10 +6,11 @@ goes through influencers.services.influencer_moderate (see admin_base.ModeratedA
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
@@ -78,8 +79,24 @@ ACCOUNT_METRICS = (
     "posts_changed_at",
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
-def changelist_link(model: type, label: str, **filters: Any) -> str:
+
+# The counts the admins' get_queryset annotate, for their list columns.
+class AccountCount(TypedDict):
+    account_count: int
+
+
+class CountryCount(TypedDict):
+    country_count: int
+
+
+class InfluencerCount(TypedDict):
+    influencer_count: int
+
+
+def changelist_link(model: type[models.Model], label: StrOrPromise, **filters: Any) -> str:
     """A link to a changelist filtered by `filters` (e.g. the posts of one account)."""
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     return format_html('<a href="{}?{}">{}</a>', url, urlencode(filters), label)
@@ -182,17 +199,17 @@ class InfluencerAdmin(MetricsDisplayMixin, OwnershipTransferAdmin, ModeratedAdmi
     transfer_owner_label = _("Username of the new owner")
     transfer_owner_help = _("A login that is not yet a creator and does not work for a brand.")
 
-    def moderate(self, *, obj: Influencer, decision: str, reason: str, by: AbstractBaseUser) -> Influencer:
+    def moderate(self, *, obj: Influencer, decision: str, reason: str, by: User) -> Influencer:
         return influencer_moderate(influencer=obj, decision=decision, reason=reason, by=by)
 
-    def transfer(self, *, obj: Influencer, owner: str, reason: str, by: AbstractBaseUser) -> Influencer:
+    def transfer(self, *, obj: Influencer, owner: str, reason: str, by: User) -> Influencer:
         return influencer_transfer_ownership(influencer=obj, username=owner, reason=reason, by=by)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Influencer]:
         return super().get_queryset(request).annotate(account_count=related_count(SocialAccount, "influencer"))
 
     @admin.display(description=_("Accounts"))
-    def account_count(self, obj: Influencer) -> int:
+    def account_count(self, obj: WithAnnotations[Influencer, AccountCount]) -> int:
         return obj.account_count
 
     @admin.display(description=_("Claimed"), boolean=True)
@@ -345,7 +362,7 @@ class AudienceAdmin(OwnershipReadOnlyAdmin):
         return f"{band} ({format_percent(share, digits=0)})"
 
     @admin.display(description=_("Countries"))
-    def country_count(self, obj: Audience) -> int:
+    def country_count(self, obj: WithAnnotations[Audience, CountryCount]) -> int:
         return obj.country_count
 
 
@@ -373,7 +390,7 @@ class NicheAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description=_("Influencers"), ordering="influencer_count")
-    def influencer_count(self, obj: Niche) -> int:
+    def influencer_count(self, obj: WithAnnotations[Niche, InfluencerCount]) -> int:
         return obj.influencer_count
 
 

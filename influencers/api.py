@@ -26,7 +26,7 @@ from rest_framework.utils.urls import replace_query_param
 from config.api_filters import FilterSetSchema, filterset_parameters, query_strictness_check
 from config.api_pagination import ApiCursorPagination, page_size_from, page_size_parameter
 from config.api_parsers import StrictJSONParser
-from config.api_views import ApiView
+from config.api_views import ApiView, api_user
 from config.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
 
 from .access import actor_of
@@ -297,7 +297,7 @@ class MyProfileApi(ApiView):
         niches = niches_for(data.pop("niches")) if "niches" in data else None
         influencer = influencer_profile_update(
             influencer=influencer,
-            by=request.user,
+            by=api_user(request),
             fields={name: value for name, value in data.items() if name in PROFILE_FIELDS},
             niches=niches,
         )
@@ -324,7 +324,7 @@ class MyAccountListApi(ApiView):
         serializer.is_valid(raise_exception=True)
         account = social_account_save(
             influencer=influencer,
-            by=request.user,
+            by=api_user(request),
             fields={k: v for k, v in serializer.validated_data.items() if k in SOCIAL_ACCOUNT_FIELDS},
         )
         return Response(MyAccountSerializer(account).data, status=status.HTTP_201_CREATED)
@@ -347,7 +347,7 @@ class MyAccountDetailApi(ApiView):
         serializer.is_valid(raise_exception=True)
         account = social_account_save(
             influencer=account.influencer,
-            by=request.user,
+            by=api_user(request),
             fields=_full_fields(account, SOCIAL_ACCOUNT_FIELDS, serializer.validated_data),
             account=account,
         )
@@ -355,7 +355,7 @@ class MyAccountDetailApi(ApiView):
 
     @extend_schema(operation_id="me_accounts_destroy", responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
-        social_account_delete(account=self._account(request, pk), by=request.user)
+        social_account_delete(account=self._account(request, pk), by=api_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -374,7 +374,7 @@ class MyAudienceApi(ApiView):
         influencer = my_influencer(request)
         serializer = AudienceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        audience = audience_update(influencer=influencer, by=request.user, **serializer.service_kwargs())
+        audience = audience_update(influencer=influencer, by=api_user(request), **serializer.service_kwargs())
         audience = Audience.objects.prefetch_related("countries").get(pk=audience.pk)
         return Response(AudienceSerializer(audience).data)
 
@@ -399,7 +399,7 @@ class MyOfferListApi(ApiView):
         serializer.is_valid(raise_exception=True)
         offer = offer_save(
             influencer=influencer,
-            by=request.user,
+            by=api_user(request),
             fields={k: v for k, v in serializer.validated_data.items() if k in OFFER_FIELDS},
         )
         return Response(MyOfferSerializer(offer).data, status=status.HTTP_201_CREATED)
@@ -417,7 +417,7 @@ class MyOfferDetailApi(ApiView):
         serializer.is_valid(raise_exception=True)
         offer = offer_save(
             influencer=offer.influencer,
-            by=request.user,
+            by=api_user(request),
             fields=_full_fields(offer, OFFER_FIELDS, serializer.validated_data),
             offer=offer,
         )
@@ -425,7 +425,7 @@ class MyOfferDetailApi(ApiView):
 
     @extend_schema(operation_id="me_offers_destroy", responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
-        offer_delete(offer=get_object_or_404(_my_offers(request), pk=pk), by=request.user)
+        offer_delete(offer=get_object_or_404(_my_offers(request), pk=pk), by=api_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -460,22 +460,22 @@ class MetricsImportApi(ApiView):
     )
     def post(self, request: Request) -> Response:
         if request.content_type.startswith("multipart/"):
-            serializer = ImportUploadSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            upload = serializer.validated_data["file"]
+            upload_serializer = ImportUploadSerializer(data=request.data)
+            upload_serializer.is_valid(raise_exception=True)
+            upload = upload_serializer.validated_data["file"]
             fmt = format_from_name(upload.name)
             if fmt is None:
                 raise ValidationError({"file": [_("Upload a .csv, .json or .jsonl file.")]})
-            source, kind, filename = upload.file, serializer.validated_data.get("kind"), upload.name
+            source, kind, filename = upload.file, upload_serializer.validated_data.get("kind"), upload.name
         else:
-            serializer = ImportDocumentSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
+            document_serializer = ImportDocumentSerializer(data=request.data)
+            document_serializer.is_valid(raise_exception=True)
             if not isinstance(request.data, dict) or not request.data:
                 raise ValidationError({"non_field_errors": [_("Send at least one of posts, snapshots, audience.")]})
             # The importer reads JSON itself (with its row labels): hand it the document as sent.
             source, fmt, kind, filename = BytesIO(json.dumps(request.data).encode()), "json", None, "api.json"
         try:
-            result = metrics_import(source=source, fmt=fmt, kind=kind, by=request.user, filename=filename)
+            result = metrics_import(source=source, fmt=fmt, kind=kind, by=api_user(request), filename=filename)
         except ImportFailed as failed:
             run = f" (run #{failed.run.pk})" if failed.run is not None else ""
             raise ValidationError(

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
@@ -35,14 +35,19 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .access import actor_of
-from .models import AudienceCountry, Influencer, Niche, Offer, SocialAccount
+from .models import AudienceCountry, Influencer, InfluencerQuerySet, Niche, Offer, SocialAccount
 from .taxonomy import AGE_FIELDS, GENDER_FIELDS, AgeBand, Country, Currency, Gender, Language, Platform, Tier, WorkKind
 from .widgets import FastCheckboxSelectMultiple, FastSelect, FastSelectMultiple
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 # The full-text document of a profile (PostgreSQL). Dots and underscores in handles become spaces
 # so "anna.style" and "anna style" find the same creator. Migration 0005_stored_search_document
@@ -52,7 +57,7 @@ SEARCH_CONFIG = "simple"
 STORED_DOCUMENT = "search_document"
 
 
-def search_vector() -> SearchVector:
+def search_vector() -> CombinedExpression:
     handle_words = Func(F("handle"), Value("._"), Value("  "), function="translate")
     return (
         SearchVector(handle_words, weight="A", config=SEARCH_CONFIG)
@@ -71,10 +76,10 @@ class StoredDocument(Expression):
 
     output_field = SearchVectorField()
 
-    def as_sql(self, compiler, connection) -> tuple[str, list]:
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[()]]:
         alias = compiler.query.base_table or Influencer._meta.db_table
         quote = connection.ops.quote_name
-        return f"{compiler.quote_name_unless_alias(alias)}.{quote(STORED_DOCUMENT)}", []
+        return f"{compiler.quote_name_unless_alias(alias)}.{quote(STORED_DOCUMENT)}", ()
 
 
 def stored_document() -> StoredDocument:
@@ -143,7 +148,8 @@ class DiscoveryForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
         for low, high in self.RANGES:
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
                 # An upside-down range means neither end can be trusted: apply neither.
@@ -306,7 +312,7 @@ class InfluencerFilter(django_filters.FilterSet):
     def __init__(
         self,
         data: QueryDict | dict | None = None,
-        queryset: QuerySet[Influencer] | None = None,
+        queryset: InfluencerQuerySet | None = None,
         *,
         request: HttpRequest | None = None,
         prefix: str | None = None,
@@ -383,14 +389,14 @@ class InfluencerFilter(django_filters.FilterSet):
         countries = data.get("audience_country") or []
         if countries:
             # "At least 40 % in NL or BE": the shares of the chosen countries, added up.
-            share = (
+            country_share = (
                 AudienceCountry.objects.filter(audience__influencer_id=OuterRef("pk"), country__in=countries)
                 .order_by()
                 .values("audience_id")
                 .annotate(total=Sum("share"))
                 .values("total")
             )
-            queryset = queryset.alias(audience_country_share=Subquery(share, output_field=FloatField())).filter(
+            queryset = queryset.alias(audience_country_share=Subquery(country_share, output_field=FloatField())).filter(
                 self._share_condition("audience_country_share", data.get("audience_country_min"))
             )
         return queryset
@@ -508,4 +514,4 @@ class InfluencerFilter(django_filters.FilterSet):
 
 # `filterset.sort` reads like the query parameter it comes from. The declared filter of that name
 # lives in `base_filters` (the metaclass took it off the class), so this alias hides nothing.
-InfluencerFilter.sort = InfluencerFilter.sort_option  # type: ignore[attr-defined]
+InfluencerFilter.sort = InfluencerFilter.sort_option

@@ -6,10 +6,13 @@ fields they concern, so a rule enforced in a service reads the same as a form ch
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +27,9 @@ from .services import (
     social_account_url_error,
 )
 from .taxonomy import AGE_FIELDS, GENDER_FIELDS, AgeBand, Country, Gender, Language, Platform
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Fees above this are treated as typing mistakes, not negotiations.
 MAX_FEE = Decimal("10000000")
@@ -60,7 +66,7 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
     here they are "not one of the choices", like any other unknown id.
     """
 
-    def _check_values(self, value):
+    def _check_values(self, value: Iterable[Any]) -> QuerySet[Any]:
         for pk in value:
             try:
                 too_big = abs(int(str(pk))) > MAX_ID
@@ -70,7 +76,7 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # Django's private check, not in django-stubs
 
 
 def service_values(form: forms.BaseForm, names: tuple[str, ...]) -> dict:
@@ -155,8 +161,9 @@ class SocialAccountForm(forms.Form):
     def clean_handle(self) -> str:
         return (self.cleaned_data.get("handle") or "").strip().lstrip("@").lower()
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
         message = social_account_url_error(data.get("platform", ""), data.get("url") or "")
         if message:
             self.add_error("url", message)
@@ -166,7 +173,7 @@ class SocialAccountForm(forms.Form):
         return service_values(self, SOCIAL_ACCOUNT_FIELDS)
 
 
-def _percent_field(label: str) -> forms.DecimalField:
+def _percent_field(label: StrOrPromise) -> forms.DecimalField:
     return forms.DecimalField(
         label=format_lazy("{} (%)", label),
         min_value=Decimal("0"),
@@ -212,7 +219,9 @@ class AudienceForm(forms.Form):
         def percent(share: float) -> Decimal:
             return (Decimal(str(share)) * 100).quantize(Decimal("0.1"))
 
-        initial = {f"age_{band}": percent(share) for band, share in audience.age_shares().items()}
+        initial: dict[str, Decimal | str] = {
+            f"age_{band}": percent(share) for band, share in audience.age_shares().items()
+        }
         initial |= {f"gender_{gender}": percent(share) for gender, share in audience.gender_shares().items()}
         for row, country in enumerate(audience.countries.all()[: AudienceForm.COUNTRY_ROWS], start=1):
             initial[f"country_{row}"] = country.country
@@ -276,8 +285,9 @@ class AudienceForm(forms.Form):
             shares[code] = share
         return shares
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
         if self.errors:
             return data
         self.ages = {band: self._share(f"age_{band}") for band in AGE_FIELDS}
@@ -349,7 +359,8 @@ class ApplyForm(forms.Form):
 
     def __init__(self, *args, influencer: Influencer, kind: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["offer"].queryset = influencer.offers.active().filter(kind=kind)
+        offer_field = cast(forms.ModelChoiceField, self.fields["offer"])  # declared above
+        offer_field.queryset = influencer.offers.active().filter(kind=kind)
 
 
 class ReplyForm(forms.Form):

@@ -6,6 +6,8 @@ nothing) and records the EngineRun, exactly as `manage.py import_metrics` does.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .importers import COLUMNS, KINDS, ImportFailed, format_from_name, metrics_import
+from .kernel.admin_base import admin_user
 
 # Importing writes posts, snapshots and audiences: the permission to add posts is the gate.
 IMPORT_PERMISSION = "influencers.add_post"
@@ -52,9 +55,9 @@ def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResp
         try:
             result = metrics_import(
                 source=upload.file,
-                fmt=format_from_name(upload.name),
+                fmt=cast(str, format_from_name(upload.name)),  # clean_file refused any other name
                 kind=form.cleaned_data["kind"] or None,
-                by=request.user,
+                by=admin_user(request),
                 filename=upload.name,
             )
         except ImportFailed as problem:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Concatenate, ParamSpec, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -45,6 +46,7 @@ from .forms import (
     add_service_error,
 )
 from .kernel.errors import DomainError
+from .kernel.http import InfluencerRequest
 from .models import Audience, Influencer, Offer, SocialAccount
 from .services import (
     audience_update,
@@ -56,21 +58,25 @@ from .services import (
 )
 from .taxonomy import AD_DISCLOSURE_MARKERS, ModerationStatus
 
-View = Callable[..., HttpResponse]
+P = ParamSpec("P")
 Party = Collaboration.Party
 PAGE_SIZE = 25
 
 
-def influencer_required(view: View) -> View:
+def influencer_required(
+    view: Callable[Concatenate[InfluencerRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
     """Log in first; then the user's creator profile is request.influencer (404 without one)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         influencer = actor_of(request).influencer
         if influencer is None:
             raise Http404(_("This page is for creator accounts."))
-        request.influencer = influencer
-        return view(request, *args, **kwargs)
+        # login_required below let only a signed-in User through, and the htmx middleware ran.
+        creator_request = cast(InfluencerRequest, request)
+        creator_request.influencer = influencer
+        return view(creator_request, *args, **kwargs)
 
     return login_required(wrapper)
 
@@ -122,7 +128,7 @@ def _next_steps(influencer: Influencer, attention: dict[str, int]) -> list[dict]
 
 @influencer_required
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: InfluencerRequest) -> HttpResponse:
     influencer = request.influencer
     attention = campaign_selectors.influencer_attention(influencer=influencer)
     return render(
@@ -140,7 +146,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @influencer_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: InfluencerRequest) -> HttpResponse:
     influencer = request.influencer
     form = ProfileForm(request.POST or None, request.FILES or None, instance=influencer)
     if request.method == "POST" and form.is_valid():
@@ -163,7 +169,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "influencers/me/profile.html", {"form": form, "influencer": influencer})
 
 
-def _account_save(request: HttpRequest, form: SocialAccountForm, account: SocialAccount | None) -> bool:
+def _account_save(request: InfluencerRequest, form: SocialAccountForm, account: SocialAccount | None) -> bool:
     try:
         social_account_save(
             influencer=request.influencer, by=request.user, fields=form.account_fields(), account=account
@@ -176,7 +182,7 @@ def _account_save(request: HttpRequest, form: SocialAccountForm, account: Social
 
 @influencer_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def accounts(request: HttpRequest) -> HttpResponse:
+def accounts(request: InfluencerRequest) -> HttpResponse:
     form = SocialAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _account_save(request, form, None):
         messages.success(request, _("Account added."))
@@ -190,7 +196,7 @@ def accounts(request: HttpRequest) -> HttpResponse:
 
 @influencer_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def account_edit(request: InfluencerRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(request.influencer.accounts, pk=pk)
     form = SocialAccountForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid() and _account_save(request, form, account):
@@ -201,7 +207,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @influencer_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def account_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def account_delete(request: InfluencerRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(request.influencer.accounts.select_related("influencer"), pk=pk)
     if request.method == "POST":
         social_account_delete(account=account, by=request.user)
@@ -220,7 +226,7 @@ def account_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @influencer_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def audience(request: HttpRequest) -> HttpResponse:
+def audience(request: InfluencerRequest) -> HttpResponse:
     current = Audience.objects.filter(influencer=request.influencer).prefetch_related("countries").first()
     form = AudienceForm(request.POST or None, audience=current)
     if request.method == "POST" and form.is_valid():
@@ -240,13 +246,13 @@ def audience(request: HttpRequest) -> HttpResponse:
 
 @influencer_required
 @require_safe
-def offers(request: HttpRequest) -> HttpResponse:
+def offers(request: InfluencerRequest) -> HttpResponse:
     return render(request, "influencers/me/offers.html", {"offers": request.influencer.offers.all()})
 
 
 @influencer_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def offer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def offer_edit(request: InfluencerRequest, pk: int | None = None) -> HttpResponse:
     offer = get_object_or_404(request.influencer.offers, pk=pk) if pk else None
     form = OfferForm(request.POST or None, instance=offer or Offer(influencer=request.influencer))
     if request.method == "POST" and form.is_valid():
@@ -262,7 +268,7 @@ def offer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @influencer_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def offer_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def offer_remove(request: InfluencerRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(request.influencer.offers.select_related("influencer"), pk=pk)
     if request.method == "POST":
         offer_delete(offer=offer, by=request.user)
@@ -281,7 +287,7 @@ def offer_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @influencer_required
 @require_safe
-def opportunities(request: HttpRequest) -> HttpResponse:
+def opportunities(request: InfluencerRequest) -> HttpResponse:
     recommended, others = campaign_selectors.opportunities_for_influencer(influencer=request.influencer)
     return render(
         request,
@@ -293,7 +299,7 @@ def opportunities(request: HttpRequest) -> HttpResponse:
 @influencer_required
 @rate_limited("apply")
 @require_http_methods(["GET", "HEAD", "POST"])
-def opportunity(request: HttpRequest, pk: int) -> HttpResponse:
+def opportunity(request: InfluencerRequest, pk: int) -> HttpResponse:
     influencer = request.influencer
     campaign = campaign_selectors.campaign_for_influencer(influencer=influencer, pk=pk)
     collaboration = Collaboration.objects.filter(campaign=campaign, influencer=influencer).first()
@@ -331,14 +337,14 @@ def opportunity(request: HttpRequest, pk: int) -> HttpResponse:
 
 @influencer_required
 @require_safe
-def invitations(request: HttpRequest) -> HttpResponse:
+def invitations(request: InfluencerRequest) -> HttpResponse:
     rows = campaign_selectors.invitations_for_influencer(influencer=request.influencer)
     return render(request, "influencers/me/invitations.html", {"invitations": rows, "form": ReplyForm()})
 
 
 @influencer_required
 @require_safe
-def collaborations(request: HttpRequest) -> HttpResponse:
+def collaborations(request: InfluencerRequest) -> HttpResponse:
     rows = campaign_selectors.collaborations_for_influencer(influencer=request.influencer)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for collaboration in page:
@@ -348,7 +354,7 @@ def collaborations(request: HttpRequest) -> HttpResponse:
 
 @influencer_required
 @require_safe
-def collaboration(request: HttpRequest, pk: int) -> HttpResponse:
+def collaboration(request: InfluencerRequest, pk: int) -> HttpResponse:
     item = campaign_selectors.collaboration_for_influencer(influencer=request.influencer, pk=pk)
     return render(
         request,
@@ -370,7 +376,7 @@ CREATOR_ACTIONS = {"accept", "decline", "withdraw", "cancel"}
 
 @influencer_required
 @require_POST
-def collaboration_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def collaboration_action(request: InfluencerRequest, pk: int, action: str) -> HttpResponse:
     item = campaign_selectors.collaboration_for_influencer(influencer=request.influencer, pk=pk)
     if action not in CREATOR_ACTIONS:
         raise Http404
@@ -378,7 +384,7 @@ def collaboration_action(request: HttpRequest, pk: int, action: str) -> HttpResp
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))  # an ErrorList yields its messages
         return redirect("me:collaboration", pk=item.pk)
     try:
         item = collaboration_act(
@@ -400,7 +406,7 @@ def collaboration_action(request: HttpRequest, pk: int, action: str) -> HttpResp
 @influencer_required
 @rate_limited("message")
 @require_POST
-def collaboration_message(request: HttpRequest, pk: int) -> HttpResponse:
+def collaboration_message(request: InfluencerRequest, pk: int) -> HttpResponse:
     item = campaign_selectors.collaboration_for_influencer(influencer=request.influencer, pk=pk)
     try:
         collaboration_message_add(collaboration=item, by=request.user, body=request.POST.get("message", ""))
@@ -413,7 +419,7 @@ def collaboration_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @influencer_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def deliverable_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_submit_view(request: InfluencerRequest, pk: int) -> HttpResponse:
     item = campaign_selectors.collaboration_for_influencer(influencer=request.influencer, pk=pk)
     open_deliverables = [
         d

@@ -6,6 +6,9 @@ read-only everywhere else: admin, forms and API.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -15,6 +18,9 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from .taxonomy import (
     AGE_FIELDS,
@@ -121,6 +127,11 @@ class Influencer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = InfluencerQuerySet.as_manager()
+
+    # Not columns: attributes some readers put on the instances they return (declared for the type checker).
+    er_benchmark: float | None  # selectors.attach_benchmarks
+    active_offers: list[Offer]  # selectors.influencer_profile_queryset (Prefetch to_attr)
+    sort_key: object  # the discovery ordering annotation (filters.InfluencerFilter._order)
 
     class Meta:
         ordering = ["handle"]
@@ -298,7 +309,7 @@ class FollowerSnapshot(models.Model):
 share_validators = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
 
-def _share_field(label: str) -> models.FloatField:
+def _share_field(label: StrOrPromise) -> models.FloatField:
     return models.FloatField(default=0.0, validators=share_validators, verbose_name=label)
 
 
@@ -346,7 +357,7 @@ class Audience(models.Model):
         return {gender: getattr(self, field) for gender, field in GENDER_FIELDS.items()}
 
     def clean(self) -> None:
-        errors = {}
+        errors: dict[str, Any] = {}  # ValidationError's dict form: messages, or a list of them
         for label, shares in ((_("Age"), self.age_shares()), (_("Gender"), self.gender_shares())):
             message = share_sum_error(label, shares.values())
             if message:
@@ -363,7 +374,7 @@ class Audience(models.Model):
             raise ValidationError(errors)
 
 
-def share_sum_error(label: str, shares) -> str | None:
+def share_sum_error(label: StrOrPromise, shares: Iterable[float]) -> str | None:
     """A message when shares of one dimension do not add up to 100 % (None when they do)."""
     total = sum(shares)
     if abs(total - 1.0) > SHARE_SUM_TOLERANCE:

@@ -12,11 +12,12 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db import connection
 from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -46,6 +47,10 @@ from .taxonomy import (
     benchmark_er,
     tier_for_followers,
 )
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
 PAGE_SIZE = 24
 # Counting stops here: past it the page says "1,000+". An exact count over joins at a million
@@ -82,10 +87,10 @@ class RowComparison(Expression):
     def get_source_expressions(self) -> list:
         return [*self.left, *self.right]
 
-    def set_source_expressions(self, expressions: list) -> None:
-        self.left, self.right = expressions[: len(self.left)], expressions[len(self.left) :]
+    def set_source_expressions(self, expressions: Sequence[Combinable | Expression]) -> None:
+        self.left, self.right = list(expressions[: len(self.left)]), list(expressions[len(self.left) :])
 
-    def as_sql(self, compiler, connection) -> tuple[str, list]:
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[Any, ...]]:
         params: list = []
         sides = []
         for side in (self.left, self.right):
@@ -95,7 +100,7 @@ class RowComparison(Expression):
                 parts.append(sql)
                 params.extend(expression_params)
             sides.append(", ".join(parts))
-        return f"({sides[0]}) {self.operator} ({sides[1]})", params
+        return f"({sides[0]}) {self.operator} ({sides[1]})", tuple(params)
 
 
 @dataclass(frozen=True)
@@ -216,11 +221,15 @@ def influencers_viewable(*, include_hidden: bool = False) -> QuerySet[Influencer
 def influencer_profile_queryset(*, include_hidden: bool = False) -> QuerySet[Influencer]:
     """A profile with its niches, accounts, audience (+ countries) and active rate card."""
     base = influencers_viewable(include_hidden=include_hidden)
+    # A plain Prefetch to the type checker: Influencer declares active_offers itself (models.py) for every reader.
+    active_offers: Prefetch = Prefetch(
+        "offers", queryset=Offer.objects.active().order_by("kind", "price"), to_attr="active_offers"
+    )
     return base.select_related("audience").prefetch_related(
         "niches",
         Prefetch("accounts", queryset=SocialAccount.objects.order_by("-followers", "pk")),
         Prefetch("audience__countries", queryset=AudienceCountry.objects.order_by("-share", "country")),
-        Prefetch("offers", queryset=Offer.objects.active().order_by("kind", "price"), to_attr="active_offers"),
+        active_offers,
     )
 
 

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from django.db import DatabaseError
+from django.db.models import Manager
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
@@ -66,8 +67,9 @@ class NicheSlugsField(serializers.ListField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data: Any) -> list[str]:
-        if not self.child.choices:
-            self.child.choices = niche_choices()
+        child = self.child  # a ChoiceField: only a writable field reads input
+        if isinstance(child, serializers.ChoiceField) and not child.choices:
+            child.choices = niche_choices()
         return super().to_internal_value(data)
 
     def to_representation(self, data: Any) -> list[str]:
@@ -194,8 +196,9 @@ class InfluencerCardListSerializer(serializers.ListSerializer):
         # As the declared `updated_at`: DRF's default format, in the current time zone.
         return serializers.DateTimeField()
 
-    def to_representation(self, data: Iterable[Influencer]) -> list[dict]:
-        return [self._card(influencer) for influencer in data]
+    def to_representation(self, data: Manager[Influencer] | Iterable[Influencer]) -> list[dict]:
+        influencers = data.all() if isinstance(data, Manager) else data  # as ListSerializer does
+        return [self._card(influencer) for influencer in influencers]
 
     def _card(self, influencer: Influencer) -> dict:
         has_offer = getattr(influencer, "cheapest_offer_price", None) is not None
@@ -287,9 +290,15 @@ class AudienceSerializer(serializers.Serializer):
 
     ages = AgeSharesSerializer()
     genders = GenderSharesSerializer()
-    countries = AudienceShareSerializer(many=True, max_length=len(Country.values))
-    languages = LanguageShareSerializer(many=True, max_length=len(Language.values))
-    source = serializers.ChoiceField(choices=AudienceSource.choices, read_only=True)
+    # What many=True builds (spelled out: the stubs' Serializer() does not take the list's max_length).
+    countries: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=AudienceShareSerializer(), max_length=len(Country.values)
+    )
+    languages: serializers.ListSerializer[Any] = serializers.ListSerializer(
+        child=LanguageShareSerializer(), max_length=len(Language.values)
+    )
+    # A field named like Field.source; DRF's metaclass takes declared fields off the class, so no clash.
+    source = serializers.ChoiceField(choices=AudienceSource.choices, read_only=True)  # type: ignore[assignment]
     as_of = serializers.DateField(read_only=True)
 
     def to_representation(self, audience: Audience) -> dict:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from io import BytesIO
 from urllib.parse import urlsplit
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
@@ -45,7 +45,7 @@ from .taxonomy import (
 logger = logging.getLogger(__name__)
 
 
-def influencer_moderate(*, influencer: Influencer, decision: str, reason: str, by: AbstractBaseUser) -> Influencer:
+def influencer_moderate(*, influencer: Influencer, decision: str, reason: str, by: User) -> Influencer:
     influencer = moderation_decide(target=influencer, decision=decision, reason=reason, by=by)
     status_label = influencer.get_status_display().lower()
     message = _("Your profile @%(handle)s is now %(status)s.") % {"handle": influencer.handle, "status": status_label}
@@ -72,12 +72,12 @@ OFFER_FIELDS = ("kind", "platform", "title", "deliverables", "price", "currency"
 ACCOUNT_HANDLE_RE = re.compile(r"^[a-z0-9._-]{1,100}$")
 
 
-def _require_own_profile(*, influencer: Influencer, by: AbstractBaseUser) -> None:
+def _require_own_profile(*, influencer: Influencer, by: User) -> None:
     if influencer.user_id is None or influencer.user_id != by.pk:
         raise NotAllowed(_("This is not your profile."))
 
 
-def _engine_changed(influencer: Influencer, by: AbstractBaseUser) -> None:
+def _engine_changed(influencer: Influencer, by: User) -> None:
     # The metrics engine marks the profile stale and recomputes it and its matches on commit.
     influencer_changed(influencer=influencer, by=by)
 
@@ -119,7 +119,7 @@ def avatar_reencode(*, upload: File, name: str) -> ContentFile:
 def influencer_profile_update(
     *,
     influencer: Influencer,
-    by: AbstractBaseUser,
+    by: User,
     fields: dict,
     niches: Iterable[Niche] | None = None,
     avatar: File | None = None,
@@ -145,7 +145,7 @@ def influencer_profile_update(
                 locked.niches.set(niche_ids)
         old_avatar = locked.avatar.name
         if picture is not None:
-            locked.avatar.save(picture.name, picture, save=False)
+            locked.avatar.save(picture.name or "", picture, save=False)  # avatar_reencode always names it
             changed.append("avatar")
         elif remove_avatar and old_avatar:
             locked.avatar = ""
@@ -175,7 +175,7 @@ def social_account_url_error(platform: str, url: str) -> str | None:
 
 
 def social_account_save(
-    *, influencer: Influencer, by: AbstractBaseUser, fields: dict, account: SocialAccount | None = None
+    *, influencer: Influencer, by: User, fields: dict, account: SocialAccount | None = None
 ) -> SocialAccount:
     """Add or edit one of the creator's accounts (platform, handle, link, self-reported followers).
 
@@ -227,7 +227,7 @@ def social_account_save(
     return target
 
 
-def social_account_delete(*, account: SocialAccount, by: AbstractBaseUser) -> None:
+def social_account_delete(*, account: SocialAccount, by: User) -> None:
     influencer = account.influencer
     _require_own_profile(influencer=influencer, by=by)
     with transaction.atomic():
@@ -272,7 +272,7 @@ def audience_errors(
 def audience_update(
     *,
     influencer: Influencer,
-    by: AbstractBaseUser,
+    by: User,
     ages: dict[str, float],
     genders: dict[str, float],
     countries: dict[str, float],
@@ -306,7 +306,7 @@ def audience_update(
     return audience
 
 
-def offer_save(*, influencer: Influencer, by: AbstractBaseUser, fields: dict, offer: Offer | None = None) -> Offer:
+def offer_save(*, influencer: Influencer, by: User, fields: dict, offer: Offer | None = None) -> Offer:
     """Add or edit a line of the creator's rate card."""
     _require_own_profile(influencer=influencer, by=by)
     if offer is not None and offer.influencer_id != influencer.pk:
@@ -331,7 +331,7 @@ def offer_save(*, influencer: Influencer, by: AbstractBaseUser, fields: dict, of
     return target
 
 
-def offer_delete(*, offer: Offer, by: AbstractBaseUser) -> None:
+def offer_delete(*, offer: Offer, by: User) -> None:
     influencer = offer.influencer
     _require_own_profile(influencer=influencer, by=by)
     with transaction.atomic():
@@ -355,7 +355,7 @@ METRICS_TASK = "influencers.tasks.recompute_metrics_task"
 def influencer_metrics_request(
     *,
     influencer_ids: list[int] | set[int] | tuple[int, ...],
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     refresh_matches: bool = True,
 ) -> EngineRun | None:
     """Mark these influencers' metrics stale and queue their recompute (then their matches) on commit.
@@ -378,7 +378,7 @@ def influencer_metrics_request(
     return run
 
 
-def influencer_changed(*, influencer: Influencer, by: AbstractBaseUser | None = None) -> EngineRun | None:
+def influencer_changed(*, influencer: Influencer, by: User | None = None) -> EngineRun | None:
     """Something the engine reads changed (profile, accounts, audience, offers, imported metrics):
     recompute this influencer's metrics, then its matches against the open campaigns."""
     return influencer_metrics_request(influencer_ids=[influencer.pk], by=by)

@@ -33,7 +33,7 @@ class Dialect:
             return f"{column} = ANY(CAST(%({name})s AS BIGINT[]))"
         return f"{column} IN (SELECT value FROM json_each(%({name})s))"  # noqa: S608 - a column name and a placeholder
 
-    def ids_param(self, ids: Iterable[int]) -> object:
+    def ids_param(self, ids: Iterable[int]) -> list[int] | str:
         ids = sorted({int(i) for i in ids})
         return ids if self.postgres else json.dumps(ids)
 
@@ -55,10 +55,10 @@ class Dialect:
     def json_type(self) -> str:
         return "jsonb" if self.postgres else "TEXT"
 
-    def datetime_param(self, value: dt.datetime) -> object:
+    def datetime_param(self, value: dt.datetime) -> dt.datetime | str | None:
         return self.conn.ops.adapt_datetimefield_value(value)
 
-    def date_param(self, value: dt.date) -> object:
+    def date_param(self, value: dt.date) -> dt.date | str | None:
         return self.conn.ops.adapt_datefield_value(value)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, cast
 
 import markdown
 from django.conf import settings
@@ -23,6 +24,8 @@ from django.views.decorators.http import require_safe
 from .access import actor_of
 from .definitions import DEFINITIONS
 from .filters import SORT_CHOICES, InfluencerFilter
+from .kernel.http import BrandViewerRequest, HtmxRequest
+from .models import Audience
 from .selectors import (
     COUNT_CAP,
     PROFILE_RECENT_POSTS,
@@ -41,26 +44,34 @@ from .selectors import (
 )
 from .taxonomy import AgeBand, Gender, Language, ModerationStatus
 
-View = Callable[..., HttpResponse]
+if TYPE_CHECKING:  # the type only: influencers imports nothing from brands at run time
+    from django_stubs_ext import StrOrPromise
+    from rest_framework.request import Request
+
+    from brands.models import Brand
+
+P = ParamSpec("P")
 METRICS_DOC = Path(settings.BASE_DIR) / "docs" / "metrics.md"
 BLOCKED_BRAND_STATUSES = (ModerationStatus.REJECTED, ModerationStatus.SUSPENDED)
 # Staff use discovery (and see hidden profiles) with the admin's permission to view creators, not for is_staff.
 VIEW_CREATORS = "influencers.view_influencer"
 
 
-def viewer_brand(request: HttpRequest):  # -> brands.models.Brand | None (no import: see module docstring)
+def viewer_brand(request: HttpRequest | Request) -> Brand | None:
     """The brand the logged-in user works for: the request's actor (influencers/access.py)."""
     return actor_of(request).brand
 
 
-def brand_or_staff_required(view: View) -> View:
+def brand_or_staff_required(
+    view: Callable[Concatenate[BrandViewerRequest, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
     """Discovery is for members of a brand in good standing, and for staff who may view creators.
 
     Everyone else logged in gets a 403 page that says why; anonymous visitors go to the login page.
     """
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         brand = viewer_brand(request)
         moderator = actor_of(request).can(VIEW_CREATORS)
         if brand is not None and brand.status in BLOCKED_BRAND_STATUSES and not moderator:
@@ -71,20 +82,22 @@ def brand_or_staff_required(view: View) -> View:
         if brand is None and not moderator:
             reason = _("Creator discovery is for brand accounts. Ask your brand's owner for an invitation.")
             return render(request, "influencers/forbidden.html", {"reason": reason}, status=403)
-        request.brand = brand
-        return view(request, *args, **kwargs)
+        # login_required below let only a signed-in User through, and the htmx middleware ran.
+        viewer_request = cast(BrandViewerRequest, request)
+        viewer_request.brand = brand
+        return view(viewer_request, *args, **kwargs)
 
     return login_required(wrapper)
 
 
-def _is_partial(request: HttpRequest) -> bool:
+def _is_partial(request: HtmxRequest) -> bool:
     """An htmx swap gets the fragment; a history restore (back button) gets the whole page."""
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @require_safe
 @brand_or_staff_required
-def discover(request: HttpRequest) -> HttpResponse:
+def discover(request: BrandViewerRequest) -> HttpResponse:
     filterset = InfluencerFilter(request.GET, request=request)
     page = influencer_discovery(filterset=filterset, cursor=request.GET.get("cursor"))
     query = request.GET.copy()
@@ -114,7 +127,7 @@ def discover(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @brand_or_staff_required
-def profile(request: HttpRequest, handle: str) -> HttpResponse:
+def profile(request: BrandViewerRequest, handle: str) -> HttpResponse:
     # Staff see any profile (with a banner) so moderators can check what brands would see.
     influencer = get_object_or_404(
         with_primary_platform(influencer_profile_queryset(include_hidden=actor_of(request).can(VIEW_CREATORS))),
@@ -161,7 +174,7 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
 
 @require_safe
 @brand_or_staff_required
-def similar(request: HttpRequest, handle: str) -> HttpResponse:
+def similar(request: BrandViewerRequest, handle: str) -> HttpResponse:
     """The creators most like this one; the profile loads it lazily (htmx) into its "Similar creators" card."""
     influencer = get_object_or_404(influencers_viewable(include_hidden=request.user.is_staff), handle=handle)
     context = {"influencer": influencer, "similar": influencer_similar(influencer=influencer)}
@@ -171,7 +184,7 @@ def similar(request: HttpRequest, handle: str) -> HttpResponse:
     return response
 
 
-def audience_rows(audience) -> dict[str, list[tuple[str, float]]] | None:
+def audience_rows(audience: Audience | None) -> dict[str, list[tuple[StrOrPromise, float]]] | None:
     """Age and gender shares with their labels, for the table next to the charts."""
     if audience is None:
         return None

@@ -10,6 +10,8 @@ value escaped the way the templates escape it (conditional_escape).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -26,10 +28,20 @@ def flat_attrs(attrs: dict) -> str:
     )
 
 
-class FastSelectMixin:
+if TYPE_CHECKING:  # the mixin goes on a Select (or SelectMultiple), whose get_context it calls
+    from django.forms.renderers import BaseRenderer
+
+    _SelectBase = forms.Select
+else:
+    _SelectBase = object
+
+
+class FastSelectMixin(_SelectBase):
     """A <select> (single or multiple) rendered without the option templates."""
 
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
+    ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [f'<select name="{conditional_escape(widget["name"])}"{flat_attrs(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import IO
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -48,7 +48,7 @@ class ImportResult:
         return {kind: self.rows.get(kind, 0) - self.written.get(kind, 0) for kind in self.rows}
 
 
-def import_records(provider: MetricsProvider, *, by: AbstractBaseUser | None = None) -> tuple[dict, dict, set, set]:
+def import_records(provider: MetricsProvider, *, by: User | None = None) -> tuple[dict, dict, set, set]:
     """Validate and write every record of the provider in the current transaction; raise ImportFailed."""
     writer = writer_for_connection()
     try:
@@ -60,7 +60,7 @@ def import_records(provider: MetricsProvider, *, by: AbstractBaseUser | None = N
                     writer.reject(label, messages)
                     if writer.full:
                         break
-                else:
+                elif values is not None:  # always, without messages
                     writer.add(kind, label, values)
         writer.finish()
     finally:
@@ -81,7 +81,8 @@ def _staged_in_sql(provider: MetricsProvider, writer: ImportWriter) -> bool:
     kind = provider.open()
     header = provider.header
     if kind == "audience" or len(set(header)) != len(header):
-        provider.records = _continue_records(provider, kind)  # the Python path, header already read
+        # The Python path, header already read. type: this one instance's records continue after it.
+        provider.records = _continue_records(provider, kind)  # type: ignore[method-assign]
         return False
     writer.stage_csv(
         kind,
@@ -110,7 +111,7 @@ def metrics_import(
     source: IO[bytes],
     fmt: str,
     kind: str | None = None,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     filename: str = "",
     provider: MetricsProvider | None = None,
 ) -> ImportResult:

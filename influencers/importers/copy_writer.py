@@ -8,7 +8,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 
 from django.db import ProgrammingError, connection, transaction
@@ -163,9 +163,11 @@ class CopyWriter(ImportWriter):
     def _add_counts(self, kind: str, label: str, values: tuple) -> None:
         if self._copying is None or self._copying[0] != kind:
             self._pause()
-            self._start_copy(kind)
+            copy = self._start_copy(kind)
+        else:
+            copy = self._copying[2]
         # Staged even after an error: the checks below then report every unknown account at once.
-        self._copying[2].write_row((self.row_no, label, *values))
+        copy.write_row((self.row_no, label, *values))
 
     def _create(self, kind: str) -> None:
         table, columns, _names = self.STAGING[kind]
@@ -174,12 +176,13 @@ class CopyWriter(ImportWriter):
             self._cursor.execute(f"CREATE TEMP TABLE {table} ({columns})")
             self._created.add(kind)
 
-    def _start_copy(self, kind: str) -> None:
+    def _start_copy(self, kind: str) -> Copy:
         self._create(kind)
         table, _columns, names = self.STAGING[kind]
         stack = ExitStack()
         copy = stack.enter_context(self._cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN"))
         self._copying = (kind, stack, copy)
+        return copy
 
     def _pause(self) -> None:
         """End the open COPY, so the connection can run other statements."""
@@ -214,7 +217,7 @@ class CopyWriter(ImportWriter):
         self._label_format = label_format
         table = self.STAGING[kind][0]
         width = len(header)
-        shaped = row_shape(kind, header).fullmatch
+        shaped: Callable[[str], object] = row_shape(kind, header).fullmatch
         day_column = "posted_at" if kind == "posts" else "date"
         day_at = header.index(day_column) if day_column in header else None
         moment_at = day_at if kind == "posts" else None
@@ -239,11 +242,12 @@ class CopyWriter(ImportWriter):
                             break
                         continue
                     row = [*row, *[""] * (width - len(row))]
+                cells: Sequence[object]
                 if shaped(SEPARATOR.join(row)) and (day_at is None or _real_day(row[day_at])):
                     cells = row
                 else:
                     values, messages = validate(kind, dict(zip(header, row, strict=True)))
-                    if messages:
+                    if messages or values is None:  # values is None exactly when there are messages
                         self.reject(label_format % number, messages, number)
                         if self.full:
                             break

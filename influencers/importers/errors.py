@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from ..kernel.errors import DomainError
+
+if TYPE_CHECKING:
+    from ..models import EngineRun
 
 # Stop collecting after this many: the first screenful is what a person fixes first.
 MAX_ERRORS = 100
@@ -39,7 +43,7 @@ class ImportFailed(DomainError):
     def __init__(self, errors: list[RowError], *, truncated: bool = False) -> None:
         self.errors = errors
         self.truncated = truncated
-        self.run = None  # the failed EngineRun, set by metrics_import
+        self.run: EngineRun | None = None  # the failed EngineRun, set by metrics_import
         lines = [str(error) for error in errors]
         if truncated:
             lines.append(_("… and more: fix these first, then import again."))

@@ -86,6 +86,8 @@ class CsvProvider:
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(row number, cells) of every non-blank row after the header; unreadable files fail whole."""
+        if self._reader is None:
+            raise RuntimeError("open() the provider before reading its rows")
         number = 1
         try:
             for number, row in enumerate(self._reader, start=2):

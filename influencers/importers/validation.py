@@ -7,7 +7,7 @@ by the platform" (stored as NULL, never 0), as the metric definitions require.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -181,7 +181,8 @@ def share(value: object) -> float:
     if _blank(value):
         return 0.0
     try:
-        number = float(value) if not isinstance(value, bool) else None
+        # JSON and CSV cells: text or a number (a bool is not a share)
+        number = float(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else None
     except (TypeError, ValueError):
         number = None
     if number is None or not 0.0 <= number <= 1.0:
@@ -225,7 +226,7 @@ POST_PARSERS: tuple[Callable[[object], object], ...] = (
 SNAPSHOT_PARSERS: tuple[Callable[[object], object], ...] = (platform, handle, day, required_count)
 
 
-def _parse(raw: dict[str, object], columns: tuple[str, ...], parsers: tuple, errors: list[str]) -> tuple:
+def _parse(raw: Mapping[str, object], columns: tuple[str, ...], parsers: tuple, errors: list[str]) -> tuple:
     values = []
     for column, parse in zip(columns, parsers, strict=True):
         value = raw.get(column)
@@ -254,7 +255,7 @@ _PAIRS = {
 }
 
 
-def validate(kind: str, raw: dict[str, object]) -> tuple[tuple | None, list[str]]:
+def validate(kind: str, raw: Mapping[str, object]) -> tuple[tuple | None, list[str]]:
     """Typed values for one record, or None and the messages (one per wrong column).
 
     Column names are checked by the provider (once per CSV header, per object in JSON).
@@ -277,7 +278,7 @@ def validate(kind: str, raw: dict[str, object]) -> tuple[tuple | None, list[str]
         return None, errors
 
 
-def _audience(raw: dict[str, object], errors: list[str]) -> tuple:
+def _audience(raw: Mapping[str, object], errors: list[str]) -> tuple:
     columns = ("influencer", "as_of", "source", *AGE_FIELDS.values(), *GENDER_FIELDS.values())
     parsers = (handle, day, source, *[share] * (len(AGE_FIELDS) + len(GENDER_FIELDS)))
     values = _parse(raw, columns, parsers, errors)

@@ -10,18 +10,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -36,12 +38,15 @@ from ..taxonomy import ModerationStatus
 from .errors import DomainError
 from .moderation import MODERATION_DECISIONS
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # A bulk decision runs one service call per object inside one transaction; past this many the
 # moderator should narrow the selection (a filter or a search) rather than wait on one request.
 BULK_MODERATION_LIMIT = 500
 HISTORY_ON_CHANGE_PAGE = 20
 # Admin forms read a scheme-less URL as https (Django 6's default), as the site's own forms do.
-HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URL_FIELDS: dict[type[models.Field], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 DECISION_LABELS: dict[str, Any] = {
     "approve": _("Approve"),
@@ -78,10 +83,18 @@ def audit_history(target: models.Model, *, limit: int = HISTORY_ON_CHANGE_PAGE) 
     )
 
 
+def admin_user(request: HttpRequest) -> User:
+    """The account of an admin request, typed as a real User: admin_site.admin_view lets only active staff in."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
 def audit_trail_url(target: models.Model) -> str:
     """The AuditEvent changelist filtered to one object."""
     query = urlencode(
-        {"content_type__id__exact": ContentType.objects.get_for_model(target).pk, "object_id": str(target.pk)}
+        {"content_type__id__exact": str(ContentType.objects.get_for_model(target).pk), "object_id": str(target.pk)}
     )
     return f"{reverse('admin:influencers_auditevent_changelist')}?{query}"
 
@@ -119,7 +132,7 @@ class ModeratedAdmin(admin.ModelAdmin):
     change_form_template = "admin/moderation_change_form.html"
     actions = ["approve_selected", "reject_selected", "suspend_selected"]
 
-    def moderate(self, *, obj: Any, decision: str, reason: str, by: AbstractBaseUser) -> models.Model:
+    def moderate(self, *, obj: Any, decision: str, reason: str, by: User) -> models.Model:
         raise NotImplementedError
 
     # --- the queue ---------------------------------------------------------------------------
@@ -134,7 +147,7 @@ class ModeratedAdmin(admin.ModelAdmin):
     def pending_count(self) -> int:
         return self.model._default_manager.filter(**{self.moderation_status_field: ModerationStatus.PENDING}).count()
 
-    def get_ordering(self, request: HttpRequest) -> list[str] | tuple[str, ...]:
+    def get_ordering(self, request: HttpRequest) -> list[str | Combinable] | tuple[str | Combinable, ...] | tuple[()]:
         # The queue is first come, first served: the oldest pending item on top.
         if request.GET.get(self.queue_param) == ModerationStatus.PENDING:
             return ["created_at"]
@@ -186,7 +199,9 @@ class ModeratedAdmin(admin.ModelAdmin):
                 # All or nothing: a refused decision leaves every selected item as it was.
                 with transaction.atomic():
                     for obj in to_change:
-                        self.moderate(obj=obj, decision=decision, reason=form.cleaned_data["reason"], by=request.user)
+                        self.moderate(
+                            obj=obj, decision=decision, reason=form.cleaned_data["reason"], by=admin_user(request)
+                        )
             except DomainError as exc:
                 form.add_error("reason" if exc.field == "reason" else None, exc.message)
             else:
@@ -250,7 +265,7 @@ class ModeratedAdmin(admin.ModelAdmin):
         """GET: the confirmation page for ?decision=…; POST: take the decision."""
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]  # ModelAdmin's own helper, missing from django-stubs
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         change_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
@@ -259,7 +274,9 @@ class ModeratedAdmin(admin.ModelAdmin):
             if form.is_valid():
                 decision = form.cleaned_data["decision"]
                 try:
-                    obj = self.moderate(obj=obj, decision=decision, reason=form.cleaned_data["reason"], by=request.user)
+                    obj = self.moderate(
+                        obj=obj, decision=decision, reason=form.cleaned_data["reason"], by=admin_user(request)
+                    )
                 except DomainError as exc:
                     form.add_error("reason" if exc.field == "reason" else None, exc.message)
                 else:
@@ -316,7 +333,7 @@ class ModeratedAdmin(admin.ModelAdmin):
             "form_action": form_action,
             "hidden": hidden,
             "bulk": bool(hidden),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
             "cancel_url": cancel_url,
             "single_object": objects[0] if len(objects) == 1 and not hidden else None,
         }
@@ -361,10 +378,10 @@ class ModeratedAdmin(admin.ModelAdmin):
 
 
 # --- display helpers ---------------------------------------------------------------------------
-def format_percent(value: float | None, *, digits: int = 1, signed: bool = False, missing: str = "-") -> str:
+def format_percent(value: float | None, *, digits: int = 1, signed: bool = False, missing: StrOrPromise = "-") -> str:
     """A fraction as a percentage ("4.1 %"), or `missing` when the number is unknown."""
     if value is None:
-        return missing
+        return str(missing)
     return f"{value * 100:{'+' if signed else ''}.{digits}f} %"
 
 

@@ -2,7 +2,7 @@
 
 Middleware and the login decorators add attributes to Django's HttpRequest: django-htmx adds `htmx`,
 `brand_member_required` (brands/views.py) adds `membership` and `brand`, `influencer_required`
-(influencers/me_views.py) adds `influencer`, `brand_viewer_required` (influencers/views.py) adds `brand`
+(influencers/me_views.py) adds `influencer`, `brand_or_staff_required` (influencers/views.py) adds `brand`
 (None for a moderator). A view annotates its request with the narrowest of these classes, so a typo in
 `request.brnad` or a view reading `request.influencer` without the decorator fails `make lint`.
 
@@ -49,6 +49,6 @@ class BrandRequest(AuthenticatedRequest):
 
 
 class BrandViewerRequest(AuthenticatedRequest):
-    """A request behind `brand_viewer_required` (discovery): the viewing brand, None for a moderator."""
+    """A request behind `brand_or_staff_required` (discovery): the viewing brand, None for a moderator."""
 
     brand: Brand | None

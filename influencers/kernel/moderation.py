@@ -7,6 +7,9 @@ offer the decisions listed here.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Protocol, TypeVar, cast
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 from django.utils import timezone
@@ -23,16 +26,24 @@ MODERATION_DECISIONS: dict[str, str] = {
     "suspend": ModerationStatus.SUSPENDED,
 }
 
+M = TypeVar("M", bound=models.Model)
+
+
+class Moderated(Protocol):
+    """What every moderated model (Influencer, Brand, Campaign) has besides its status fields."""
+
+    moderated_at: dt.datetime | None
+
 
 def moderation_decide(
     *,
-    target: models.Model,
+    target: M,
     decision: str,
     reason: str,
     by: AbstractBaseUser,
     status_field: str = "status",
     reason_field: str = "status_reason",
-) -> models.Model:
+) -> M:
     """Approve, reject or suspend a moderated object, with a reason, an audit row and a notice.
 
     Shared by influencers, brands and campaigns; each passes the names of its status fields.
@@ -44,11 +55,11 @@ def moderation_decide(
         raise DomainError(_("Give a reason: the owner sees it and needs to know what to fix."), field="reason")
     new_status = MODERATION_DECISIONS[decision]
     with transaction.atomic():
-        locked = type(target).objects.select_for_update().get(pk=target.pk)
+        locked = type(target)._default_manager.select_for_update().get(pk=target.pk)
         old_status = getattr(locked, status_field)
         setattr(locked, status_field, new_status)
         setattr(locked, reason_field, reason)
-        locked.moderated_at = timezone.now()
+        cast(Moderated, locked).moderated_at = timezone.now()
         locked.save(update_fields=[status_field, reason_field, "moderated_at"])
         audit_record(
             actor=by,

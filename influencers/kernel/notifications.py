@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from ..models import Notification
 from .emails import email_send
 
 
-def notification_send(*, user: AbstractBaseUser | None, verb: str, message: str, url: str = "") -> Notification | None:
+def notification_send(*, user: User | None, verb: str, message: str, url: str = "") -> Notification | None:
     """An in-app notice, and an email after commit (influencers/kernel/emails.py: never fails the request)."""
     if user is None:
         return None
@@ -21,7 +21,7 @@ def notification_send(*, user: AbstractBaseUser | None, verb: str, message: str,
     return notification
 
 
-def notification_mark_read(*, user: AbstractBaseUser, notification_id: int | None = None) -> int:
+def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
     """Mark one (or, without an id, every) unread notification of this user as read; returns how many."""
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification_id is not None:

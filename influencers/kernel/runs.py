@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -23,13 +23,13 @@ def run_create(
     *,
     kind: str,
     scope: str = "all",
-    by: AbstractBaseUser | None = None,
+    by: AbstractBaseUser | AnonymousUser | None = None,
     detail: dict | None = None,
 ) -> EngineRun:
     return EngineRun.objects.create(
         kind=kind,
         scope=scope,
-        triggered_by=by if by is not None and by.is_authenticated else None,
+        triggered_by=by if isinstance(by, User) and by.is_authenticated else None,
         detail=detail or {},
     )
 

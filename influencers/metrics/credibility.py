@@ -245,13 +245,14 @@ def account_reasons(account: AccountSignals) -> list[dict]:
             }
         )
     per_view_high = ENGAGEMENT_PER_VIEW_HIGH.get(account.platform)
-    if per_view_high is not None and (account.engagement_rate_by_views or 0) > per_view_high:
+    rate_by_views = account.engagement_rate_by_views or 0.0
+    if per_view_high is not None and rate_by_views > per_view_high:
         message = _(
             "%(account)s: %(rate)s of the people who watch react (usual on %(platform)s is under %(high)s): "
             "more likes than viewers is typical of bought likes."
         ) % {
             "account": label,
-            "rate": _pct(account.engagement_rate_by_views),
+            "rate": _pct(rate_by_views),
             "platform": account.platform,
             "high": f"{per_view_high * 100:.0f} %",
         }
@@ -261,7 +262,7 @@ def account_reasons(account: AccountSignals) -> list[dict]:
                 "message": message,
                 "impact": ENGAGEMENT_PER_VIEW_IMPACT,
                 "account": label,
-                "engagement_rate_by_views": round(account.engagement_rate_by_views, 6),
+                "engagement_rate_by_views": round(rate_by_views, 6),
             }
         )
     concentration = account.comments_concentration
@@ -331,8 +332,9 @@ def spike_reason(spike: Spike) -> dict:
         "previous": candidate.previous_date.isoformat(),
         "usual": f"{candidate.usual_daily_change:,.0f}",
     }
-    if spike.explained:
-        values["ratio"] = f"{spike.best_post_engagement / spike.usual_engagement:.1f}"
+    best, usual = spike.best_post_engagement, spike.usual_engagement
+    if spike.explained and best is not None and usual is not None:  # explained implies both are known
+        values["ratio"] = f"{best / usual:.1f}"
         message = (
             _(
                 "%(account)s gained %(gain)s followers (+%(share)s) between %(previous)s and %(date)s, against a usual "

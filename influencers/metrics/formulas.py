@@ -132,7 +132,7 @@ def account_metrics(*, platform: str, followers: int, posts: Iterable[PostCounts
     older = [
         e for post in sample if post.posted_at < recent_since and (e := post_engagement(platform, post)) is not None
     ]
-    both = [post for post in sample if post.likes is not None and post.comments is not None]
+    both = [(post.likes, post.comments) for post in sample if post.likes is not None and post.comments is not None]
     comments = sorted((post.comments for post in sample if post.comments is not None), reverse=True)
     published = [post.posted_at for post in posts if post.posted_at <= now]
     return AccountMetrics(
@@ -143,8 +143,8 @@ def account_metrics(*, platform: str, followers: int, posts: Iterable[PostCounts
         avg_comments=_mean_or_none([post.comments for post in sample if post.comments is not None]),
         avg_views=_mean_or_none([post.views for post in sample if post.views is not None]),
         last_post_at=max(published, default=None),
-        likes_with_comments=sum(post.likes for post in both),
-        comments_with_likes=sum(post.comments for post in both),
+        likes_with_comments=sum(likes for likes, _comments in both),
+        comments_with_likes=sum(comments for _likes, comments in both),
         like_comment_posts=len(both),
         undisclosed_sponsored=sum(1 for post in sample if post.is_sponsored and not post.has_ad_disclosure),
         recent_engagement=sum(recent) / len(recent) if len(recent) >= MIN_POSTS_PER_SIDE else None,
@@ -168,12 +168,12 @@ class AccountSummary:
 
 def influencer_engagement_rate(accounts: Iterable[AccountSummary]) -> tuple[float | None, int]:
     """Follower-weighted mean ER over accounts with a known ER, and the number of posts behind it."""
-    known = [a for a in accounts if a.engagement_rate is not None and a.followers > 0]
-    weight = sum(a.followers for a in known)
+    known = [(a, a.engagement_rate) for a in accounts if a.engagement_rate is not None and a.followers > 0]
+    weight = sum(a.followers for a, _rate in known)
     if not weight:
         return None, 0
-    rate = sum(a.followers * a.engagement_rate for a in known) / weight
-    return rate, sum(a.er_sample_size for a in known)
+    rate = sum(a.followers * er for a, er in known) / weight
+    return rate, sum(a.er_sample_size for a, _rate in known)
 
 
 def influencer_tier(accounts: Iterable[AccountSummary]) -> str:

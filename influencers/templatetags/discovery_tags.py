@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from html import escape
 
 from django import template
+from django.db import models
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -59,7 +60,7 @@ class _Page:
         self.shortlist_form = self._shortlist_form(context)
         self.language = get_language()
 
-    def display(self, influencer, field: str) -> str:
+    def display(self, influencer: models.Model, field: str) -> str:
         """The escaped label of a choice field (what get_FOO_display() gives, without its per-call cost)."""
         value = getattr(influencer, field)
         return _choice_labels(type(influencer), field, self.language).get(value, escape(str(value)))
@@ -81,12 +82,15 @@ class _Page:
 
 
 @functools.lru_cache(maxsize=32)
-def _choice_labels(model, field: str, language: str | None) -> dict[str, str]:
+def _choice_labels(model: type[models.Model], field: str, language: str | None) -> dict[str, str]:
     """Value -> escaped label of a model field's choices in one language.
 
     get_FOO_display() hashes every lazy label of the field on each call: ~0.5 ms for the country list.
     """
-    return {value: escape(str(label)) for value, label in model._meta.get_field(field).flatchoices}
+    model_field = model._meta.get_field(field)
+    if not isinstance(model_field, models.Field):  # a reverse relation has no choices
+        raise TypeError(f"{model.__name__}.{field} is not a choice field")
+    return {value: escape(str(label)) for value, label in model_field.flatchoices}
 
 
 def _card(influencer, page: _Page) -> str:

@@ -109,8 +109,9 @@ def _error_list(errors: ErrorList) -> str:
     """django/forms/errors/list/ul.html; every message escaped (invalid choices quote what the user sent)."""
     if not errors:
         return ""
-    list_id = f' id="{conditional_escape(errors.field_id)}_error"' if errors.field_id else ""
-    items = "".join(f"<li>{conditional_escape(error)}</li>" for error in errors)
+    field_id = getattr(errors, "field_id", None)  # set by Django, missing from django-stubs
+    list_id = f' id="{conditional_escape(field_id)}_error"' if field_id else ""
+    items = "".join(f"<li>{conditional_escape(str(error))}</li>" for error in errors)  # its messages
     return f'<ul class="{conditional_escape(errors.error_class)}"{list_id}>{items}</ul>'
 
 
