@@ -42,7 +42,6 @@ def campaign_moderate(*, campaign: Campaign, decision: str, reason: str, by: Use
         status_field="moderation_status",
         reason_field="moderation_reason",
     )
-    assert isinstance(decided, Campaign)  # noqa: S101 - moderation_decide returns the locked row of type(target)
     campaign = decided
     message = _("Campaign “%(title)s” is now %(status)s by moderation.") % {
         "title": campaign.title,
