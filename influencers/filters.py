@@ -76,10 +76,14 @@ class StoredDocument(Expression):
 
     output_field = SearchVectorField()
 
-    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> tuple[str, tuple[()]]:
+    # A list, as Django's own expressions return: its search lookups join `lhs_params + rhs_params` with
+    # lists, so the tuple the stubs declare raises TypeError on PostgreSQL (tests/influencers/test_discovery.py).
+    def as_sql(  # type: ignore[override]
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
         alias = compiler.query.base_table or Influencer._meta.db_table
         quote = connection.ops.quote_name
-        return f"{compiler.quote_name_unless_alias(alias)}.{quote(STORED_DOCUMENT)}", ()
+        return f"{compiler.quote_name_unless_alias(alias)}.{quote(STORED_DOCUMENT)}", []
 
 
 def stored_document() -> StoredDocument:
