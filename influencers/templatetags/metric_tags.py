@@ -78,32 +78,32 @@ def freshness(when: dt.datetime | None, label: str = "") -> SafeString:
 
 
 @register.filter
-def pct(value: float | Decimal | None, digits: int = 1) -> str:
+def pct(value: float | Decimal | None, digits: int = 1) -> str | None:
     """A fraction as a percentage ("0.0412" -> "4.1 %"); None stays None so `metric` says "unknown"."""
     if value is None or value == "":
-        return None  # type: ignore[return-value]
+        return None
     return f"{float(value) * 100:.{int(digits)}f}\u00a0%"  # no-break space: "4.1 %" never wraps
 
 
 @register.filter
-def signed_pct(value: float | None) -> str:
+def signed_pct(value: float | None) -> str | None:
     if value is None:
-        return None  # type: ignore[return-value]
+        return None
     return f"{float(value) * 100:+.1f}\u00a0%"
 
 
 @register.filter
-def number(value: float | int | None) -> str:
+def number(value: float | int | None) -> str | None:
     """A count with thousands separators; None stays None."""
     if value is None:
-        return None  # type: ignore[return-value]
+        return None
     return intcomma(round(value))
 
 
 @register.filter
-def money(value: Decimal | float | None, currency: str = "EUR") -> str:
+def money(value: Decimal | float | None, currency: str = "EUR") -> str | None:
     if value is None:
-        return None  # type: ignore[return-value]
+        return None
     amount = Decimal(value)
     shown = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
     return f"{currency}\u00a0{shown}"
