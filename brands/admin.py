@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework.authtoken.models import TokenProxy
 
-from influencers.kernel.admin_base import HTTPS_URL_FIELDS, ModeratedAdmin, ViewOnlyAdmin, related_count
+from influencers.kernel.admin_base import HTTPS_URL_FIELDS, ModeratedAdmin, ViewOnlyAdmin, admin_user, related_count
 from influencers.kernel.admin_ownership import OwnershipReadOnlyAdmin
-from influencers.kernel.http import AuthenticatedRequest
 
 from .accounts.api_tokens import api_token_revoke
 from .models import ApiToken, Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
@@ -205,11 +204,10 @@ class ApiTokenAdmin(ViewOnlyAdmin):
     actions = ("revoke",)
 
     @admin.action(description=_("Revoke the selected API tokens"), permissions=("revoke",))
-    def revoke(self, request: AuthenticatedRequest, queryset: QuerySet[ApiToken]) -> None:
-        # The admin site serves signed-in staff only, so the moderator is a real account.
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         users = {token.user for token in queryset.select_related("user")}
         for user in users:
-            api_token_revoke(user=user, by=request.user, reason="revoked by a moderator")
+            api_token_revoke(user=user, by=admin_user(request), reason="revoked by a moderator")
         count = len(users)
         self.message_user(
             request, ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count) % {"count": count}

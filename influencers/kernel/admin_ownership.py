@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,6 +24,7 @@ from django.urls.resolvers import URLPattern
 from django.utils.translation import gettext_lazy as _
 
 from ..ownership import REASON_MAX_LENGTH
+from .admin_base import admin_user
 from .errors import DomainError
 
 
@@ -64,7 +66,7 @@ class OwnershipTransferAdmin(OwnershipReadOnlyAdmin):
     transfer_owner_label: Any = _("New owner")
     transfer_owner_help: Any = ""
 
-    def transfer(self, *, obj: Any, owner: str, reason: str, by: Any) -> models.Model:
+    def transfer(self, *, obj: Any, owner: str, reason: str, by: User) -> models.Model:
         raise NotImplementedError
 
     def change_view(
@@ -99,7 +101,7 @@ class OwnershipTransferAdmin(OwnershipReadOnlyAdmin):
                     obj=obj,
                     owner=form.cleaned_data[self.transfer_owner_field],
                     reason=form.cleaned_data["reason"],
-                    by=request.user,
+                    by=admin_user(request),
                 )
             except DomainError as error:
                 field = error.field if error.field in form.fields else None
