@@ -211,6 +211,8 @@ def generate(
         pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 and scale > 20_000 else None
         try:
             conn.execute("SET synchronous_commit = off")
+            # The search table is built once after the load, not refreshed by its triggers per COPY.
+            conn.execute("SELECT set_config('invloed.search_deferred', 'on', false)")
             conn.execute("TRUNCATE " + ", ".join(TRUNCATED) + " RESTART IDENTITY CASCADE")
             pending = secondary_ddl(conn, LOADED_TABLES)
             conn.execute(
@@ -279,6 +281,8 @@ def generate(
         conn.commit()
         run_parallel(dsn, [f"ANALYZE {table}" for table in LOADED_TABLES], workers=workers)
         t = lap("analyze", t)
+        build_search_table(dsn)
+        t = lap("search table", t)
 
     counts.update(create_brands_and_campaigns(seed=seed))
     t = lap("brands, campaigns, collaborations", t)
@@ -301,6 +305,18 @@ def generate(
     return meta
 
 
+def build_search_table(dsn: str) -> None:
+    """Fill the discovery search table from the loaded tables (influencers/search_row.py), then vacuum it.
+
+    Vacuumed so its visibility map is set: counts and id lists are index-only scans from the start.
+    """
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        exists = conn.execute("SELECT to_regclass('influencers_searchrow') IS NOT NULL").fetchone()[0]
+        if exists:
+            conn.execute("SELECT influencers_search_rebuild()")
+            conn.execute("VACUUM ANALYZE influencers_searchrow")
+
+
 def save_meta(dsn: str, meta: dict) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(
@@ -318,7 +334,7 @@ def engine_pass(dsn: str, log: Callable[[str], None] = print) -> dict:
     meta["engine"] = "engine_missing" not in engine_timings
     with psycopg.connect(dsn, autocommit=True) as conn:
         # The engine rewrote influencer and account rows: refresh visibility map and statistics.
-        for table in (T_INFLUENCER, T_ACCOUNT, "campaigns_match", "campaigns_campaign"):
+        for table in (T_INFLUENCER, T_ACCOUNT, "influencers_searchrow", "campaigns_match", "campaigns_campaign"):
             conn.execute(f"VACUUM ANALYZE {table}")
     save_meta(dsn, meta)
     return meta

@@ -7,6 +7,7 @@ read-only everywhere else: admin, forms and API.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -132,6 +133,10 @@ class Influencer(models.Model):
     er_benchmark: float | None  # selectors.attach_benchmarks
     active_offers: list[Offer]  # selectors.influencer_profile_queryset (Prefetch to_attr)
     sort_key: object  # the discovery ordering annotation (filters.InfluencerFilter._order)
+    # Discovery's annotations (filters.InfluencerFilter, or selectors._discovery_from_search_table).
+    cheapest_offer_price: Decimal | None
+    cheapest_offer_currency: str
+    relevance: float
 
     class Meta:
         ordering = ["handle"]
@@ -540,3 +545,7 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+# The discovery search table (PostgreSQL), defined beside the models it is built from.
+from .search_row import SearchRow  # noqa: E402, F401

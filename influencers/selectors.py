@@ -15,15 +15,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from .discovery_search import search_rows
 from .filters import SORTS, InfluencerFilter, Sort
 from .metrics.formulas import engagement_fields
 from .models import Audience, AudienceCountry, FollowerSnapshot, Influencer, Niche, Offer, Post, SocialAccount
+from .search_row import NO_PRICE, search_table_in_use
 from .similarity import (
     AGE_BANDS,
     CANDIDATES_PER_SIDE,
@@ -174,9 +176,21 @@ def attach_benchmarks(influencers: Sequence[Influencer]) -> None:
 
 
 def influencer_discovery(
-    *, filterset: InfluencerFilter, cursor: str | None = None, page_size: int = PAGE_SIZE
+    *,
+    filterset: InfluencerFilter,
+    cursor: str | None = None,
+    page_size: int = PAGE_SIZE,
+    from_search_table: bool | None = None,
 ) -> DiscoveryPage:
-    """One page of discovery results after `cursor`, with the (capped) count. Three queries + one prefetch."""
+    """One page of discovery results after `cursor`, with the (capped) count. Three queries + one prefetch.
+
+    On PostgreSQL the search table answers the filters and the sort (`_discovery_from_search_table`);
+    `from_search_table=False` asks the source tables (the reference the search table is tested against).
+    """
+    if from_search_table is None:
+        from_search_table = search_table_in_use(filterset.queryset.db)
+    if from_search_table:
+        return _discovery_from_search_table(filterset=filterset, cursor=cursor, page_size=page_size)
     queryset = filterset.qs
     sort = filterset.sort_option
     count, capped = capped_count(queryset)
@@ -198,6 +212,68 @@ def influencer_discovery(
         next_cursor = Cursor(sort.name, _sort_value(last.sort_key, sort), last.pk).encode()
     return DiscoveryPage(
         results=rows,
+        count=count,
+        count_is_capped=capped,
+        next_cursor=next_cursor,
+        is_first_page=after is None,
+        sort=sort,
+    )
+
+
+def _discovery_from_search_table(*, filterset: InfluencerFilter, cursor: str | None, page_size: int) -> DiscoveryPage:
+    """The page from the search table: one statement gives the page and the capped count on a first page.
+
+    The inner query takes the first COUNT_CAP + 1 matches in sort order (an index range for broad
+    filters, all matches for selective ones), the outer one counts them and keeps the page: the filter
+    is evaluated once. A later page (after a cursor) counts in a statement of its own. Then the cards'
+    rows by id (one query + the niches prefetch).
+    """
+    rows = search_rows(filterset)
+    sort = filterset.sort_option
+    after = Cursor.decode(cursor, sort)
+    columns = ["influencer_id", "sort_key", "cheapest_offer_price"]
+    has_relevance = "relevance" in rows.query.annotations
+    if has_relevance:
+        columns.append("relevance")
+    if after is not None:
+        count, capped = capped_count(rows)
+        operator = ">" if not sort.descending else "<"
+        rows = rows.filter(RowComparison([F("sort_key"), F("influencer_id")], operator, [after.value, after.pk]))
+        page = list(rows.values_list(*columns)[: page_size + 1])
+    else:
+        inner, params = rows.values_list(*columns)[: COUNT_CAP + 1].query.sql_with_params()
+        direction = "DESC" if sort.descending else "ASC"
+        with connections[rows.db].cursor() as db:
+            db.execute(
+                f"SELECT *, count(*) OVER () FROM ({inner}) AS page ORDER BY 2 {direction}, 1 {direction} LIMIT %s",  # noqa: S608
+                [*params, page_size + 1],
+            )
+            page = db.fetchall()
+        total = page[0][-1] if page else 0
+        count, capped = (COUNT_CAP, True) if total > COUNT_CAP else (total, False)
+    has_more = len(page) > page_size
+    page = page[:page_size]
+    cards = {
+        influencer.pk: influencer
+        for influencer in influencer_card_queryset(Influencer.objects.filter(pk__in=[row[0] for row in page]))
+    }
+    currency = filterset.selected_currency()
+    results = []
+    for row in page:
+        influencer = cards[row[0]]
+        influencer.sort_key = row[1]
+        influencer.cheapest_offer_price = None if row[2] == NO_PRICE else row[2]
+        influencer.cheapest_offer_currency = currency
+        if has_relevance:
+            influencer.relevance = row[3]
+        results.append(influencer)
+    attach_benchmarks(results)
+    next_cursor = None
+    if has_more and results:
+        last = results[-1]
+        next_cursor = Cursor(sort.name, _sort_value(last.sort_key, sort), last.pk).encode()
+    return DiscoveryPage(
+        results=results,
         count=count,
         count_is_capped=capped,
         next_cursor=next_cursor,

@@ -1,0 +1,154 @@
+"""Discovery's filters and sorts over the search table (PostgreSQL): the same answers as InfluencerFilter.
+
+`InfluencerFilter` validates the query string and is the reference: on SQLite it filters the source
+tables directly. On PostgreSQL `search_rows` turns the same cleaned data into conditions on one row
+per creator (influencers/search_row.py), so a search reads one table and one index per access path.
+tests/influencers/test_search_table.py checks that both give the same ids, order and counts for every
+filter and sort.
+"""
+
+from __future__ import annotations
+
+import operator
+from decimal import Decimal
+from functools import reduce
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
+
+from .filters import SEARCH_CONFIG, InfluencerFilter, search_words
+from .models import Influencer
+from .search_row import NO_PRICE, SearchRow, price_column
+from .taxonomy import AGE_FIELDS, GENDER_FIELDS
+
+# Sort key columns of the search table (non-null, with the reference query's stand-ins for unknowns).
+SORT_COLUMNS = {
+    "followers": "total_followers",
+    "engagement": "engagement_key",
+    "growth": "growth_key",
+    "credibility": "credibility_key",
+}
+
+
+def search_rows(filterset: InfluencerFilter) -> QuerySet[SearchRow]:
+    """The creators matching the filter set's cleaned data, ordered like `filterset.qs`, with `sort_key`.
+
+    Also annotated: `cheapest_offer_price` (NULL when none, in the selected currency and kind) and,
+    with search words, `relevance`.
+    """
+    filterset.is_valid()  # validate: invalid fields are left out of cleaned_data, as in filterset.qs
+    data = filterset.form.cleaned_data
+    rows = SearchRow.objects.all()
+    rows = _filter_own_fields(rows, data, filterset)
+    rows = _filter_audience(rows, data)
+    rows = _filter_offers(rows, data, filterset)
+    if data.get("no_collaboration") and filterset.brand_id is not None:
+        worked_with = Influencer.objects.filter(
+            pk=OuterRef("influencer_id"), collaborations__campaign__brand_id=filterset.brand_id
+        )
+        rows = rows.filter(~Exists(worked_with))
+    rows = _search(rows, data.get("q") or "")
+    return _order(rows, filterset)
+
+
+def _present(value: Any) -> bool:
+    return value not in (None, "", [], (), {})
+
+
+def _filter_own_fields(rows: QuerySet[SearchRow], data: dict, filterset: InfluencerFilter) -> QuerySet[SearchRow]:
+    conditions: dict[str, Any] = {}
+    if _present(data.get("niches")):
+        ids = [filterset.niche_ids[slug][0] for slug in data["niches"] if slug in filterset.niche_ids]
+        if ids:
+            conditions["niche_ids__overlap"] = ids
+    if _present(data.get("platform")):
+        conditions["platforms__overlap"] = list(data["platform"])
+    if _present(data.get("tier")):
+        conditions["tier__in"] = list(data["tier"])
+    for name, lookup in (("followers_min", "total_followers__gte"), ("followers_max", "total_followers__lte")):
+        if data.get(name) is not None:
+            conditions[lookup] = data[name]
+    for name, lookup in (
+        ("er_min", "engagement_rate__gte"),
+        ("er_max", "engagement_rate__lte"),
+        ("growth_min", "follower_growth_30d__gte"),
+    ):
+        if data.get(name) is not None:
+            conditions[lookup] = float(data[name]) / 100
+    if data.get("credibility_min") is not None:
+        conditions["credibility_score__gte"] = data["credibility_min"]
+    if _present(data.get("country")):
+        conditions["country"] = data["country"]
+    if _present(data.get("city")):
+        conditions["city__iexact"] = data["city"]
+    if _present(data.get("language")):
+        conditions["languages__contains"] = [data["language"]]
+    return rows.filter(**conditions)
+
+
+def _share_condition(alias: str, minimum_percent: Decimal | None) -> Q:
+    # As InfluencerFilter._share_condition: without a minimum, some of the audience is there at all.
+    if minimum_percent is None:
+        return Q(**{f"{alias}__gt": 0})
+    return Q(**{f"{alias}__gte": float(minimum_percent) / 100 - 1e-9})
+
+
+def _filter_audience(rows: QuerySet[SearchRow], data: dict) -> QuerySet[SearchRow]:
+    for choices, minimum, columns in (
+        ("audience_age", "audience_age_min", AGE_FIELDS),
+        ("audience_gender", "audience_gender_min", GENDER_FIELDS),
+    ):
+        selected = [columns[value] for value in data.get(choices) or [] if value in columns]
+        if selected:
+            share = reduce(operator.add, [F(column) for column in selected])
+            rows = rows.alias(**{f"{choices}_share": share}).filter(
+                _share_condition(f"{choices}_share", data.get(minimum))
+            )
+    countries = list(data.get("audience_country") or [])
+    if countries:
+        # The shares of the chosen countries added up; a creator with none of them has no share at all.
+        shares = [
+            Coalesce(Cast(KeyTextTransform(country, "audience_countries"), FloatField()), Value(0.0))
+            for country in countries
+        ]
+        rows = (
+            rows.filter(audience_country_codes__overlap=countries)
+            .alias(audience_country_share=reduce(operator.add, shares))
+            .filter(_share_condition("audience_country_share", data.get("audience_country_min")))
+        )
+    return rows
+
+
+def _price_field(data: dict, filterset: InfluencerFilter) -> str:
+    return price_column(filterset.selected_currency(data), data.get("offer_kind") or None)
+
+
+def _filter_offers(rows: QuerySet[SearchRow], data: dict, filterset: InfluencerFilter) -> QuerySet[SearchRow]:
+    price = _price_field(data, filterset)
+    if data.get("offer_kind") or data.get("max_price") is not None:
+        rows = rows.filter(**{f"{price}__lt": NO_PRICE})
+    if data.get("max_price") is not None:
+        rows = rows.filter(**{f"{price}__lte": data["max_price"]})
+    return rows
+
+
+def _search(rows: QuerySet[SearchRow], text: str) -> QuerySet[SearchRow]:
+    words = search_words(text)
+    if not words:
+        return rows
+    query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG)
+    return rows.filter(document=query).annotate(relevance=Cast(SearchRank(F("document"), query), FloatField()))
+
+
+def _order(rows: QuerySet[SearchRow], filterset: InfluencerFilter) -> QuerySet[SearchRow]:
+    data = filterset.form.cleaned_data
+    sort = filterset.sort_option
+    price = _price_field(data, filterset)
+    key = F("relevance") if sort.name == "relevance" else F(price if sort.name == "price" else SORT_COLUMNS[sort.name])
+    rows = rows.annotate(sort_key=key, cheapest_offer_price=F(price))
+    if sort.descending:
+        return rows.order_by(F("sort_key").desc(), F("influencer_id").desc())
+    return rows.order_by(F("sort_key").asc(), F("influencer_id").asc())
