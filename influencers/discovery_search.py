@@ -24,6 +24,9 @@ from .models import Influencer
 from .search_row import NO_PRICE, SearchRow, price_column
 from .taxonomy import AGE_FIELDS, GENDER_FIELDS
 
+# Ranked by relevance: the handle and name matches, and this many of the largest other matches.
+KEYWORD_CANDIDATES = 1_000
+
 # Sort key columns of the search table (non-null, with the reference query's stand-ins for unknowns).
 SORT_COLUMNS = {
     "followers": "total_followers",
@@ -50,7 +53,7 @@ def search_rows(filterset: InfluencerFilter) -> QuerySet[SearchRow]:
             pk=OuterRef("influencer_id"), collaborations__campaign__brand_id=filterset.brand_id
         )
         rows = rows.filter(~Exists(worked_with))
-    rows = _search(rows, data.get("q") or "")
+    rows = _search(rows, data.get("q") or "", by_relevance=filterset.sort_option.name == "relevance")
     return _order(rows, filterset)
 
 
@@ -96,14 +99,29 @@ def _share_condition(alias: str, minimum_percent: Decimal | None) -> Q:
     return Q(**{f"{alias}__gte": float(minimum_percent) / 100 - 1e-9})
 
 
+def share_tokens(names: list[str], minimum_percent: Decimal | None) -> list[str]:
+    """Tokens of which a row must have one to reach `minimum_percent` summed over `names` (none: no hint).
+
+    A sum of k shares reaching m means one of them reaches m / k, so one of the names has the token
+    of the tenth at or below m / k (migration 0009 writes them; "NL>=40", "a18_24>=50", "gfemale>=70").
+    """
+    if minimum_percent is None or not names:
+        return []
+    tenth = min(int(float(minimum_percent) / len(names) // 10) * 10, 90)
+    return [f"{name}>={tenth}" for name in names] if tenth >= 10 else []
+
+
 def _filter_audience(rows: QuerySet[SearchRow], data: dict) -> QuerySet[SearchRow]:
-    for choices, minimum, columns in (
-        ("audience_age", "audience_age_min", AGE_FIELDS),
-        ("audience_gender", "audience_gender_min", GENDER_FIELDS),
+    for choices, minimum, columns, prefix in (
+        ("audience_age", "audience_age_min", AGE_FIELDS, "a"),
+        ("audience_gender", "audience_gender_min", GENDER_FIELDS, "g"),
     ):
-        selected = [columns[value] for value in data.get(choices) or [] if value in columns]
-        if selected:
-            share = reduce(operator.add, [F(column) for column in selected])
+        values = [value for value in data.get(choices) or [] if value in columns]
+        if values:
+            share = reduce(operator.add, [F(columns[value]) for value in values])
+            tokens = share_tokens([f"{prefix}{value}" for value in values], data.get(minimum))
+            if tokens:
+                rows = rows.filter(share_tokens__overlap=tokens)
             rows = rows.alias(**{f"{choices}_share": share}).filter(
                 _share_condition(f"{choices}_share", data.get(minimum))
             )
@@ -114,10 +132,13 @@ def _filter_audience(rows: QuerySet[SearchRow], data: dict) -> QuerySet[SearchRo
             Coalesce(Cast(KeyTextTransform(country, "audience_countries"), FloatField()), Value(0.0))
             for country in countries
         ]
-        rows = (
-            rows.filter(audience_country_codes__overlap=countries)
-            .alias(audience_country_share=reduce(operator.add, shares))
-            .filter(_share_condition("audience_country_share", data.get("audience_country_min")))
+        tokens = share_tokens(countries, data.get("audience_country_min"))
+        if tokens:
+            rows = rows.filter(share_tokens__overlap=tokens)
+        else:
+            rows = rows.filter(audience_country_codes__overlap=countries)
+        rows = rows.alias(audience_country_share=reduce(operator.add, shares)).filter(
+            _share_condition("audience_country_share", data.get("audience_country_min"))
         )
     return rows
 
@@ -135,12 +156,25 @@ def _filter_offers(rows: QuerySet[SearchRow], data: dict, filterset: InfluencerF
     return rows
 
 
-def _search(rows: QuerySet[SearchRow], text: str) -> QuerySet[SearchRow]:
+def _search(rows: QuerySet[SearchRow], text: str, *, by_relevance: bool) -> QuerySet[SearchRow]:
+    """Rows whose document has every word (as a prefix), with `relevance` (ts_rank, as the reference).
+
+    Sorted by relevance, only the candidates are ranked: every match in a handle or name, and the
+    KEYWORD_CANDIDATES largest matches (by followers) beyond those. A common word ("fashion") matches a
+    tenth of all creators in some bio, and ranking all of them cost 400 ms at a million; a handle or
+    name match always outranks a bio-only one (weight A against D), so the top of the list is exact,
+    and the count is the reference's whenever it is below the cap (docs/decisions.md).
+    """
     words = search_words(text)
     if not words:
         return rows
     query = SearchQuery(" & ".join(f"{word}:*" for word in words), search_type="raw", config=SEARCH_CONFIG)
-    return rows.filter(document=query).annotate(relevance=Cast(SearchRank(F("document"), query), FloatField()))
+    rows = rows.filter(document=query)
+    if by_relevance:
+        in_name = rows.filter(name_document=query).values("influencer_id")
+        largest = rows.order_by("-total_followers", "-influencer_id").values("influencer_id")[:KEYWORD_CANDIDATES]
+        rows = SearchRow.objects.filter(influencer_id__in=in_name.union(largest))
+    return rows.annotate(relevance=Cast(SearchRank(F("document"), query), FloatField()))
 
 
 def _order(rows: QuerySet[SearchRow], filterset: InfluencerFilter) -> QuerySet[SearchRow]:

@@ -83,6 +83,8 @@ class SearchRow(models.Model):
     gender_other = _share()
     audience_countries = models.JSONField()  # {"NL": 0.46, ...}
     audience_country_codes = ArrayField(models.CharField(max_length=2))
+    # "NL>=40", "a18_24>=50", "gfemale>=70": the tenths of a share the audience reaches (migration 0009).
+    share_tokens = ArrayField(models.CharField(max_length=16))
     price_eur_any = _price()
     price_eur_sponsored_post = _price()
     price_eur_review = _price()
@@ -99,6 +101,7 @@ class SearchRow(models.Model):
     price_gbp_giveaway = _price()
     price_gbp_ambassadorship = _price()
     document = SearchVectorField()
+    name_document = SearchVectorField()  # the handle and name alone (keyword candidates, discovery_search)
 
     class Meta:
         managed = False

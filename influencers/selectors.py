@@ -221,12 +221,13 @@ def influencer_discovery(
 
 
 def _discovery_from_search_table(*, filterset: InfluencerFilter, cursor: str | None, page_size: int) -> DiscoveryPage:
-    """The page from the search table: one statement gives the page and the capped count on a first page.
+    """The page from the search table, with the capped count: one statement when the filter is selective.
 
-    The inner query takes the first COUNT_CAP + 1 matches in sort order (an index range for broad
-    filters, all matches for selective ones), the outer one counts them and keeps the page: the filter
-    is evaluated once. A later page (after a cursor) counts in a statement of its own. Then the cards'
-    rows by id (one query + the niches prefetch).
+    The first statement takes up to COUNT_CAP + 1 matches in no particular order, so the planner finds
+    them the cheapest way (bitmaps over the array and text indexes), counts them, and sorts them for the
+    page after the cursor. When there are no more than COUNT_CAP, that is the whole answer. When there
+    are more, the filter is broad and a second statement reads the page in sort order (an index range
+    from the cursor). Then the cards' rows by id (one query + the niches prefetch).
     """
     rows = search_rows(filterset)
     sort = filterset.sort_option
@@ -235,22 +236,27 @@ def _discovery_from_search_table(*, filterset: InfluencerFilter, cursor: str | N
     has_relevance = "relevance" in rows.query.annotations
     if has_relevance:
         columns.append("relevance")
+    direction, operator = ("DESC", "<") if sort.descending else ("ASC", ">")
+    inner, params = rows.order_by().values_list(*columns)[: COUNT_CAP + 1].query.sql_with_params()
+    after_cursor, after_params = "", []
     if after is not None:
-        count, capped = capped_count(rows)
-        operator = ">" if not sort.descending else "<"
-        rows = rows.filter(RowComparison([F("sort_key"), F("influencer_id")], operator, [after.value, after.pk]))
+        after_cursor = f"WHERE (sort_key, influencer_id) {operator} (%s, %s)"
+        after_params = [after.value, after.pk]
+    with connections[rows.db].cursor() as db:
+        db.execute(
+            f"SELECT * FROM (SELECT matches.*, count(*) OVER () AS total FROM ({inner}) AS matches) AS counted "  # noqa: S608
+            f"{after_cursor} ORDER BY sort_key {direction}, influencer_id {direction} LIMIT %s",
+            [*params, *after_params, page_size + 1],
+        )
+        page = db.fetchall()
+    total = page[0][-1] if page else 0
+    if total > COUNT_CAP:
+        count, capped = COUNT_CAP, True
+        if after is not None:
+            rows = rows.filter(RowComparison([F("sort_key"), F("influencer_id")], operator, [after.value, after.pk]))
         page = list(rows.values_list(*columns)[: page_size + 1])
     else:
-        inner, params = rows.values_list(*columns)[: COUNT_CAP + 1].query.sql_with_params()
-        direction = "DESC" if sort.descending else "ASC"
-        with connections[rows.db].cursor() as db:
-            db.execute(
-                f"SELECT *, count(*) OVER () FROM ({inner}) AS page ORDER BY 2 {direction}, 1 {direction} LIMIT %s",  # noqa: S608
-                [*params, page_size + 1],
-            )
-            page = db.fetchall()
-        total = page[0][-1] if page else 0
-        count, capped = (COUNT_CAP, True) if total > COUNT_CAP else (total, False)
+        count, capped = total, False
     has_more = len(page) > page_size
     page = page[:page_size]
     cards = {

@@ -34,6 +34,14 @@ def _price_aggregate(column: str) -> str:
     return f"COALESCE(min(price) FILTER (WHERE {condition}), {NO_PRICE}) AS {column}"
 
 
+# Share tokens: "NL>=40" when at least 40 % of the audience is in NL (and so for every tenth below),
+# "a18_24>=50" for an age band, "gfemale>=70" for a gender. A minimum share has an indexable necessary
+# condition (discovery_search._share_tokens); the exact sum is then checked on the row. The 1e-6 below
+# each tenth keeps a share that the filter's own 1e-9 tolerance lets through from missing its token.
+DECILES = "generate_series(10, 90, 10)"
+TOKEN_SHARE = "t / 100.0 - 0.000001"
+TOKEN_BANDS = ", ".join(f"('{share[0]}{share.split('_', 1)[1]}', au.{share})" for share in SHARES)
+
 COLUMNS = [
     "niche_ids",
     "platforms",
@@ -51,8 +59,10 @@ COLUMNS = [
     *SHARES,
     "audience_countries",
     "audience_country_codes",
+    "share_tokens",
     *PRICES,
     "document",
+    "name_document",
 ]
 
 CREATE_TABLE = f"""
@@ -74,8 +84,10 @@ CREATE TABLE influencers_searchrow (
     {", ".join(f"{share} double precision" for share in SHARES)},
     audience_countries jsonb NOT NULL,
     audience_country_codes varchar(2)[] NOT NULL,
+    share_tokens varchar(16)[] NOT NULL,
     {", ".join(f"{price} numeric(12, 2) NOT NULL" for price in PRICES)},
-    document tsvector NOT NULL
+    document tsvector NOT NULL,
+    name_document tsvector NOT NULL
 ) WITH (fillfactor = 90, autovacuum_vacuum_scale_factor = 0.01, autovacuum_analyze_scale_factor = 0.02)
 """
 
@@ -103,8 +115,14 @@ SELECT i.id,
                    FROM influencers_audiencecountry c WHERE c.audience_id = au.id), '{{}}'),
        COALESCE((SELECT array_agg(c.country ORDER BY c.country)
                    FROM influencers_audiencecountry c WHERE c.audience_id = au.id), '{{}}'),
+       ARRAY(SELECT c.country || '>=' || t FROM influencers_audiencecountry c CROSS JOIN {DECILES} t
+              WHERE c.audience_id = au.id AND c.share >= {TOKEN_SHARE}
+             UNION ALL
+             SELECT v.band || '>=' || t FROM (VALUES {TOKEN_BANDS}) AS v (band, share) CROSS JOIN {DECILES} t
+              WHERE v.share >= {TOKEN_SHARE})::varchar(16)[],
        {", ".join(f"o.{price}" for price in PRICES)},
-       i.search_document
+       i.search_document,
+       to_tsvector('simple'::regconfig, COALESCE(translate(i.handle, '._', '  '), '') || ' ' || COALESCE(i.display_name, ''))
   FROM influencers_influencer i
   LEFT JOIN influencers_audience au ON au.influencer_id = i.id
   CROSS JOIN LATERAL (SELECT {", ".join(_price_aggregate(price) for price in PRICES)}
@@ -191,6 +209,8 @@ INDEXES = [
     "CREATE INDEX search_languages ON influencers_searchrow USING gin (languages)",
     "CREATE INDEX search_audience_countries ON influencers_searchrow USING gin (audience_country_codes)",
     "CREATE INDEX search_document ON influencers_searchrow USING gin (document)",
+    "CREATE INDEX search_name_document ON influencers_searchrow USING gin (name_document)",
+    "CREATE INDEX search_share_tokens ON influencers_searchrow USING gin (share_tokens)",
     "CREATE INDEX search_country ON influencers_searchrow (country, total_followers)",
     "CREATE INDEX search_city ON influencers_searchrow (upper(city::text))",
     "CREATE INDEX search_tier ON influencers_searchrow (tier, total_followers)",
@@ -303,6 +323,10 @@ class Migration(migrations.Migration):
                     "audience_country_codes",
                     django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=2), size=None),
                 ),
+                (
+                    "share_tokens",
+                    django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=16), size=None),
+                ),
                 ("price_eur_any", models.DecimalField(decimal_places=2, max_digits=12)),
                 ("price_eur_sponsored_post", models.DecimalField(decimal_places=2, max_digits=12)),
                 ("price_eur_review", models.DecimalField(decimal_places=2, max_digits=12)),
@@ -319,6 +343,7 @@ class Migration(migrations.Migration):
                 ("price_gbp_giveaway", models.DecimalField(decimal_places=2, max_digits=12)),
                 ("price_gbp_ambassadorship", models.DecimalField(decimal_places=2, max_digits=12)),
                 ("document", django.contrib.postgres.search.SearchVectorField()),
+                ("name_document", django.contrib.postgres.search.SearchVectorField()),
             ],
             options={
                 "db_table": "influencers_searchrow",
