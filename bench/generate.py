@@ -281,7 +281,7 @@ def generate(
         conn.commit()
         run_parallel(dsn, [f"ANALYZE {table}" for table in LOADED_TABLES], workers=workers)
         t = lap("analyze", t)
-        build_search_table(dsn)
+        build_search_table(dsn, workers)
         t = lap("search table", t)
 
     counts.update(create_brands_and_campaigns(seed=seed))
@@ -305,16 +305,27 @@ def generate(
     return meta
 
 
-def build_search_table(dsn: str) -> None:
+def build_search_table(dsn: str, workers: int = 2) -> None:
     """Fill the discovery search table from the loaded tables (influencers/search_row.py), then vacuum it.
 
-    Vacuumed so its visibility map is set: counts and id lists are index-only scans from the start.
+    Its secondary indexes are dropped for the fill and built again afterwards, two at a time (several
+    times faster than maintaining them row by row). Vacuumed so its visibility map is set.
     """
     with psycopg.connect(dsn, autocommit=True) as conn:
         exists = conn.execute("SELECT to_regclass('influencers_searchrow') IS NOT NULL").fetchone()[0]
-        if exists:
+        if not exists:
+            return
+        indexes = conn.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'influencers_searchrow' "
+            "AND indexname <> 'influencers_searchrow_pkey'"
+        ).fetchall()
+        with conn.transaction():
+            for name, _definition in indexes:
+                conn.execute(f"DROP INDEX {name}")
             conn.execute("SELECT influencers_search_rebuild()")
-            conn.execute("VACUUM ANALYZE influencers_searchrow")
+    run_parallel(dsn, [definition for _name, definition in indexes], workers=workers)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE influencers_searchrow")
 
 
 def save_meta(dsn: str, meta: dict) -> None:

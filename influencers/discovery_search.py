@@ -21,7 +21,7 @@ from django.db.models.functions import Cast, Coalesce
 
 from .filters import SEARCH_CONFIG, InfluencerFilter, search_words
 from .models import Influencer
-from .search_row import NO_PRICE, SearchRow, price_column
+from .search_row import ANY_KIND, SearchRow, price_column
 from .taxonomy import AGE_FIELDS, GENDER_FIELDS
 
 # Ranked by relevance: the handle and name matches, and this many of the largest other matches.
@@ -36,18 +36,44 @@ SORT_COLUMNS = {
 }
 
 
+class Tags:
+    """The membership conditions of a search, as tags of the row (SearchRow.tags, one GIN index).
+
+    Tags every match must have go into one `tags @> …` (the index intersects their posting lists in one
+    scan); a choice of several ("beauty or fashion") is a `tags && …` of its own.
+    """
+
+    def __init__(self) -> None:
+        self.required: list[str] = []
+        self.choices: list[list[str]] = []
+
+    def one_of(self, tags: list[str]) -> None:
+        if len(tags) == 1:
+            self.required.append(tags[0])
+        elif tags:
+            self.choices.append(tags)
+
+    def apply(self, rows: QuerySet[SearchRow]) -> QuerySet[SearchRow]:
+        if self.required:
+            rows = rows.filter(tags__contains=self.required)
+        for choice in self.choices:
+            rows = rows.filter(tags__overlap=choice)
+        return rows
+
+
 def search_rows(filterset: InfluencerFilter) -> QuerySet[SearchRow]:
     """The creators matching the filter set's cleaned data, ordered like `filterset.qs`, with `sort_key`.
 
-    Also annotated: `cheapest_offer_price` (NULL when none, in the selected currency and kind) and,
+    Also annotated: `cheapest_offer_price` (NO_PRICE when none, in the selected currency and kind) and,
     with search words, `relevance`.
     """
     filterset.is_valid()  # validate: invalid fields are left out of cleaned_data, as in filterset.qs
     data = filterset.form.cleaned_data
-    rows = SearchRow.objects.all()
-    rows = _filter_own_fields(rows, data, filterset)
-    rows = _filter_audience(rows, data)
-    rows = _filter_offers(rows, data, filterset)
+    tags = Tags()
+    rows = _filter_own_fields(SearchRow.objects.all(), data, filterset, tags)
+    rows = _filter_audience(rows, data, tags)
+    rows = _filter_offers(rows, data, filterset, tags)
+    rows = tags.apply(rows)
     if data.get("no_collaboration") and filterset.brand_id is not None:
         worked_with = Influencer.objects.filter(
             pk=OuterRef("influencer_id"), collaborations__campaign__brand_id=filterset.brand_id
@@ -61,16 +87,20 @@ def _present(value: Any) -> bool:
     return value not in (None, "", [], (), {})
 
 
-def _filter_own_fields(rows: QuerySet[SearchRow], data: dict, filterset: InfluencerFilter) -> QuerySet[SearchRow]:
-    conditions: dict[str, Any] = {}
+def _filter_own_fields(
+    rows: QuerySet[SearchRow], data: dict, filterset: InfluencerFilter, tags: Tags
+) -> QuerySet[SearchRow]:
     if _present(data.get("niches")):
-        ids = [filterset.niche_ids[slug][0] for slug in data["niches"] if slug in filterset.niche_ids]
-        if ids:
-            conditions["niche_ids__overlap"] = ids
+        tags.one_of([f"n{filterset.niche_ids[slug][0]}" for slug in data["niches"] if slug in filterset.niche_ids])
     if _present(data.get("platform")):
-        conditions["platforms__overlap"] = list(data["platform"])
+        tags.one_of([f"p:{platform}" for platform in data["platform"]])
     if _present(data.get("tier")):
-        conditions["tier__in"] = list(data["tier"])
+        tags.one_of([f"t:{tier}" for tier in data["tier"]])
+    if _present(data.get("country")):
+        tags.one_of([f"c:{data['country']}"])
+    if _present(data.get("language")):
+        tags.one_of([f"l:{data['language']}"])
+    conditions: dict[str, Any] = {}
     for name, lookup in (("followers_min", "total_followers__gte"), ("followers_max", "total_followers__lte")):
         if data.get(name) is not None:
             conditions[lookup] = data[name]
@@ -83,12 +113,8 @@ def _filter_own_fields(rows: QuerySet[SearchRow], data: dict, filterset: Influen
             conditions[lookup] = float(data[name]) / 100
     if data.get("credibility_min") is not None:
         conditions["credibility_score__gte"] = data["credibility_min"]
-    if _present(data.get("country")):
-        conditions["country"] = data["country"]
     if _present(data.get("city")):
         conditions["city__iexact"] = data["city"]
-    if _present(data.get("language")):
-        conditions["languages__contains"] = [data["language"]]
     return rows.filter(**conditions)
 
 
@@ -100,10 +126,10 @@ def _share_condition(alias: str, minimum_percent: Decimal | None) -> Q:
 
 
 def share_tokens(names: list[str], minimum_percent: Decimal | None) -> list[str]:
-    """Tokens of which a row must have one to reach `minimum_percent` summed over `names` (none: no hint).
+    """Tags of which a row must have one to reach `minimum_percent` summed over `names` (none: no hint).
 
-    A sum of k shares reaching m means one of them reaches m / k, so one of the names has the token
-    of the tenth at or below m / k (migration 0009 writes them; "NL>=40", "a18_24>=50", "gfemale>=70").
+    A sum of k shares reaching m means one of them reaches m / k, so one of the names has the tag of
+    the tenth at or below m / k (migration 0009 writes them: "NL>=40", "a18_24>=50", "gfemale>=70").
     """
     if minimum_percent is None or not names:
         return []
@@ -111,32 +137,26 @@ def share_tokens(names: list[str], minimum_percent: Decimal | None) -> list[str]
     return [f"{name}>={tenth}" for name in names] if tenth >= 10 else []
 
 
-def _filter_audience(rows: QuerySet[SearchRow], data: dict) -> QuerySet[SearchRow]:
+def _filter_audience(rows: QuerySet[SearchRow], data: dict, tags: Tags) -> QuerySet[SearchRow]:
     for choices, minimum, columns, prefix in (
         ("audience_age", "audience_age_min", AGE_FIELDS, "a"),
         ("audience_gender", "audience_gender_min", GENDER_FIELDS, "g"),
     ):
         values = [value for value in data.get(choices) or [] if value in columns]
         if values:
+            tags.one_of(share_tokens([f"{prefix}{value}" for value in values], data.get(minimum)))
             share = reduce(operator.add, [F(columns[value]) for value in values])
-            tokens = share_tokens([f"{prefix}{value}" for value in values], data.get(minimum))
-            if tokens:
-                rows = rows.filter(share_tokens__overlap=tokens)
             rows = rows.alias(**{f"{choices}_share": share}).filter(
                 _share_condition(f"{choices}_share", data.get(minimum))
             )
     countries = list(data.get("audience_country") or [])
     if countries:
         # The shares of the chosen countries added up; a creator with none of them has no share at all.
+        tags.one_of(share_tokens(countries, data.get("audience_country_min")) or [f"ac:{code}" for code in countries])
         shares = [
             Coalesce(Cast(KeyTextTransform(country, "audience_countries"), FloatField()), Value(0.0))
             for country in countries
         ]
-        tokens = share_tokens(countries, data.get("audience_country_min"))
-        if tokens:
-            rows = rows.filter(share_tokens__overlap=tokens)
-        else:
-            rows = rows.filter(audience_country_codes__overlap=countries)
         rows = rows.alias(audience_country_share=reduce(operator.add, shares)).filter(
             _share_condition("audience_country_share", data.get("audience_country_min"))
         )
@@ -147,12 +167,13 @@ def _price_field(data: dict, filterset: InfluencerFilter) -> str:
     return price_column(filterset.selected_currency(data), data.get("offer_kind") or None)
 
 
-def _filter_offers(rows: QuerySet[SearchRow], data: dict, filterset: InfluencerFilter) -> QuerySet[SearchRow]:
-    price = _price_field(data, filterset)
+def _filter_offers(
+    rows: QuerySet[SearchRow], data: dict, filterset: InfluencerFilter, tags: Tags
+) -> QuerySet[SearchRow]:
     if data.get("offer_kind") or data.get("max_price") is not None:
-        rows = rows.filter(**{f"{price}__lt": NO_PRICE})
+        tags.one_of([f"o:{filterset.selected_currency(data)}:{data.get('offer_kind') or ANY_KIND}"])
     if data.get("max_price") is not None:
-        rows = rows.filter(**{f"{price}__lte": data["max_price"]})
+        rows = rows.filter(**{f"{_price_field(data, filterset)}__lte": data["max_price"]})
     return rows
 
 

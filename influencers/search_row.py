@@ -83,8 +83,6 @@ class SearchRow(models.Model):
     gender_other = _share()
     audience_countries = models.JSONField()  # {"NL": 0.46, ...}
     audience_country_codes = ArrayField(models.CharField(max_length=2))
-    # "NL>=40", "a18_24>=50", "gfemale>=70": the tenths of a share the audience reaches (migration 0009).
-    share_tokens = ArrayField(models.CharField(max_length=16))
     price_eur_any = _price()
     price_eur_sponsored_post = _price()
     price_eur_review = _price()
@@ -102,6 +100,10 @@ class SearchRow(models.Model):
     price_gbp_ambassadorship = _price()
     document = SearchVectorField()
     name_document = SearchVectorField()  # the handle and name alone (keyword candidates, discovery_search)
+    # What the membership filters test, in one GIN index (migration 0009, discovery_search.Tags): "n12"
+    # niche, "p:tiktok", "l:nl", "c:NL" creator country, "t:micro", "ac:NL" audience country, "NL>=40" /
+    # "a18_24>=50" / "gfemale>=70" the tenths an audience share reaches, "o:EUR:review" an active offer.
+    tags = ArrayField(models.CharField(max_length=24))
 
     class Meta:
         managed = False
