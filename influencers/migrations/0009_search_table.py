@@ -165,7 +165,9 @@ $$
 DEFERRED = "current_setting('invloed.search_deferred', true) = 'on'"
 
 
-def _trigger_function(name: str, ids_of: str) -> str:
+def _trigger_function(name: str, ids_of: str, updated_ids: str | None = None) -> str:
+    if updated_ids is None:
+        updated_ids = f"{ids_of.format(rows='new_rows')} UNION SELECT {ids_of.format(rows='old_rows')}"
     return f"""
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -177,8 +179,7 @@ BEGIN
     ELSIF TG_OP = 'DELETE' THEN
         PERFORM influencers_search_refresh(ARRAY(SELECT DISTINCT {ids_of.format(rows="old_rows")}));
     ELSE
-        PERFORM influencers_search_refresh(ARRAY(SELECT {ids_of.format(rows="new_rows")}
-                                                 UNION SELECT {ids_of.format(rows="old_rows")}));
+        PERFORM influencers_search_refresh(ARRAY(SELECT {updated_ids}));
     END IF;
     RETURN NULL;
 END
@@ -186,11 +187,17 @@ $$
 """
 
 
+MOVED_ACCOUNTS = (
+    "side.influencer_id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+    "CROSS JOIN LATERAL (VALUES (n.influencer_id), (o.influencer_id)) AS side (influencer_id) "
+    "WHERE (n.platform, n.influencer_id) IS DISTINCT FROM (o.platform, o.influencer_id)"
+)
+
 # (table, trigger function, how a transition table row names its creator)
 SOURCES = [
     ("influencers_influencer", "influencers_search_on_influencer", "id FROM {rows}"),
     ("influencers_influencer_niches", "influencers_search_on_child", "influencer_id FROM {rows}"),
-    ("influencers_socialaccount", "influencers_search_on_child", "influencer_id FROM {rows}"),
+    ("influencers_socialaccount", "influencers_search_on_account", "influencer_id FROM {rows}"),
     ("influencers_offer", "influencers_search_on_child", "influencer_id FROM {rows}"),
     ("influencers_audience", "influencers_search_on_child", "influencer_id FROM {rows}"),
     (
@@ -246,6 +253,8 @@ def create(apps, schema_editor):
     statements.append(_trigger_function("influencers_search_on_influencer", "id FROM {rows}"))
     statements.append(_trigger_function("influencers_search_on_child", "influencer_id FROM {rows}"))
     statements.append(_trigger_function("influencers_search_on_audience_country", SOURCES[-1][2]))
+    # The engine rewrites every account's followers and ER; the row reads only an account's platform.
+    statements.append(_trigger_function("influencers_search_on_account", "influencer_id FROM {rows}", MOVED_ACCOUNTS))
     for table, function, _ids in SOURCES:
         statements.extend(_triggers(table, function))
     statements.append(TRUNCATE_FUNCTION)
@@ -272,6 +281,7 @@ def drop(apps, schema_editor):
         "influencers_search_truncate",
         "influencers_search_on_influencer",
         "influencers_search_on_child",
+        "influencers_search_on_account",
         "influencers_search_on_audience_country",
     ):
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {function}()")
