@@ -30,6 +30,13 @@ router = ReplicaRouter()
 factory = RequestFactory()
 
 
+@pytest.fixture(autouse=True)
+def _replica_paths(settings):
+    # The defaults of config/settings.py, also when the suite runs with a replica configured (conftest.py).
+    settings.DATABASE_REPLICA_PATHS = ("/influencers/", "/api/v1/")
+    settings.DATABASE_REPLICA_PIN_SECONDS = 10
+
+
 class Recorder:
     """A view that reads the given models (and writes some) and records where each read went."""
 
