@@ -105,16 +105,34 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+# A PostgreSQL streaming replica for the read-mostly pages (discovery, profiles, API reads): config/db_router.py
+# decides per request, with read-your-own-writes. Unset (the default, and `make run`): one database, no router.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    # Tests read the replica alias from the default test database; they never create a second one.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _database in DATABASES.values():
+    if _database["ENGINE"] != "django.db.backends.postgresql":
+        continue
+    _database.setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     # A restarted PostgreSQL must not break the next request: check persistent connections first.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    _database["CONN_HEALTH_CHECKS"] = True
     # JIT compilation only pays off for long analytical queries. The app's queries are short and
     # index-driven, but at a million profiles their cost estimates cross jit_above_cost and each one
     # paid ~100 ms of compiling (docs/benchmarks.md). DB_JIT=1 turns it back on.
     if not env.bool("DB_JIT", default=False):
-        db_options = DATABASES["default"].setdefault("OPTIONS", {})
-        db_options["options"] = f"{db_options.get('options', '')} -c jit=off".strip()
+        _db_options = _database.setdefault("OPTIONS", {})
+        _db_options["options"] = f"{_db_options.get('options', '')} -c jit=off".strip()
+# Which GET/HEAD requests may read from the replica (path prefixes), and for how many seconds after a
+# write the same client reads from the primary instead (read-your-own-writes).
+DATABASE_REPLICA_PATHS = tuple(env.list("DATABASE_REPLICA_PATHS", default=["/influencers/", "/api/v1/"]))
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
+if DATABASE_REPLICA_URL:
+    DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+    # Outside the session middleware: the pin cookie is set on every answer of a write, errors included.
+    _session_middleware = MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+    MIDDLEWARE.insert(_session_middleware, "config.db_router.ReadReplicaMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The discovery indexes carry non-key columns for index-only filtering on PostgreSQL (influencers/models.py);
 # SQLite (the demo) builds the same indexes without them, which is all it needs.

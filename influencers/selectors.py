@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import Combinable
 from django.utils import timezone
@@ -515,6 +515,9 @@ def _similarity_features(*, target: Influencer, candidates: list[tuple], niche_i
     ids = [row[0] for row in rows]
     position = {influencer_id: index for index, influencer_id in enumerate(ids)}
     n = len(ids)
+    # The database the ORM reads influencers from: the replica on a replica-readable profile request
+    # (config/db_router.py), else the primary; a bare `connection` would always be the primary.
+    connection = connections[Influencer.objects.db]
     dialect = Dialect(connection)
     # Raw SQL with the ids as one array parameter: the ORM's `__in` with a thousand ids spent ~15 ms of
     # CPU per query building and binding a thousand parameters, more than the database's work.

@@ -122,6 +122,18 @@ def _fresh_rate_limit_counters():
 
 
 @pytest.fixture(autouse=True)
+def _reads_from_the_primary(settings):
+    """With DATABASE_REPLICA_URL set, its alias mirrors the default test database, and no request reads it.
+
+    A test's rows are uncommitted (or written a moment ago) on the primary, and pytest-django lets a test
+    use only the aliases it names, so routing reads would only measure replication lag. The routing itself
+    is tested in tests/test_db_router.py and against a real standby in tests/test_read_replica.py.
+    """
+    if "replica" in settings.DATABASES:
+        settings.DATABASE_REPLICA_PATHS = ()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Factories set passwords for every user; the production hasher's cost is pointless here."""
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
