@@ -7,6 +7,7 @@
     python -m bench run --scale 100000       time the already loaded data set
     python -m bench run --scale 100000 --only import   time only the metric import
     python -m bench run --scale 100000 --only lookalikes   time only the similar-creators requests
+    python -m bench run --scale 100000 --only workload     time only the realistic search mix (240 searches)
     python -m bench report --scale 100000    rewrite the docs table from bench/results/scale-N.json
 
 `make bench SCALE=…` runs `all`. The database comes from --database-url (default
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite the bench section of the docs")
     parser.add_argument(
         "--only",
-        choices=["import", "lookalikes"],
+        choices=["import", "lookalikes", "workload"],
         help="run: time only this group (results go to --output or bench/results/latest.json; no docs)",
     )
     args = parser.parse_args(argv)
