@@ -42,6 +42,7 @@ CLASS_WEIGHTS: dict[str, float] = {
 }
 DEEP_PAGE_RANGE = (5, 40)  # "deep page": the page after following "next" 4–39 times
 MAX_FILTERS = 6
+CHECKBOXES = {"no_collaboration"}
 
 # Sort options a brand picks (relevance is the default with search text, followers without).
 SORT_WEIGHTS = {"engagement": 4, "followers": 3, "credibility": 2, "growth": 2, "price": 2}
@@ -90,7 +91,13 @@ class Search:
 
     @property
     def query(self) -> str:
+        """The page's query string, as the form sends it (a ticked checkbox is "on")."""
         return urlencode(self.params)
+
+    @property
+    def api_query(self) -> str:
+        """The same search for the API, which takes booleans only as true/false."""
+        return urlencode([(name, "true" if name in CHECKBOXES else value) for name, value in self.params])
 
     @property
     def filters(self) -> int:
@@ -193,6 +200,9 @@ class _Draw:
     def language(self) -> list[tuple[str, str]]:
         return [("language", self.weighted(LANGUAGE_WEIGHTS))]
 
+    def no_collaboration(self) -> list[tuple[str, str]]:
+        return [("no_collaboration", "on")]  # "Not yet working with my brand", as the checkbox sends it
+
     def sort(self, chance: float) -> list[tuple[str, str]]:
         return [("sort", self.weighted(SORT_WEIGHTS))] if self.rng.random() < chance else []
 
@@ -220,6 +230,7 @@ EVERY_KIND = (
     "offer",
     "keyword",
     "language",
+    "no_collaboration",
 )
 
 

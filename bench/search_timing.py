@@ -50,6 +50,7 @@ class Sample:
     count: int | None = None
     queries_by_page_size: dict[int, int] = field(default_factory=dict)
     error: str = ""
+    page_size_error: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +64,7 @@ class Sample:
             "count": self.count,
             "queries_by_page_size": {str(size): n for size, n in self.queries_by_page_size.items()},
             **({"error": self.error} if self.error else {}),
+            **({"page_size_error": self.page_size_error} if self.page_size_error else {}),
         }
 
 
@@ -99,7 +101,7 @@ def count_queries(request: Callable[[], object]) -> int:
 def reach_page(client: Client, search: Search, *, api: bool) -> tuple[str, int]:
     """The URL of the search's page, following "next" page-1 times (or to the last page)."""
     base = API_URL if api else DISCOVERY_URL
-    query = search.query
+    query = search.api_query if api else search.query
     url = api_url(query) if api else (f"{base}?{query}" if query else base)
     if api:  # the API's next link keeps page_size; the page's builder below starts from the filters
         query = urlsplit(url).query
@@ -123,6 +125,10 @@ def time_search(client: Client, floor_conn: psycopg.Connection, search: Search, 
         sample.ms, _response = time_ms(lambda: _get(client, sample.url, api=api))
         sample.floor_ms, _rows = time_ms(lambda: run_statements(floor_conn, statements))
         sample.count = shown_count(floor_conn, statements)
+    except Exception as error:  # recorded, not hidden: the search and its error go into the results
+        sample.error = f"{type(error).__name__}: {str(error)[:200]}"
+        return sample
+    try:
         for size in CHECKED_PAGE_SIZES:
             if api:
                 sized = with_page_size(sample.url, size)
@@ -130,8 +136,8 @@ def time_search(client: Client, floor_conn: psycopg.Connection, search: Search, 
             else:
                 with page_size_of_discovery_page(size):
                     sample.queries_by_page_size[size] = count_queries(lambda: _get(client, sample.url, api=False))
-    except Exception as error:  # recorded, not hidden: the search and its error go into the results
-        sample.error = f"{type(error).__name__}: {str(error)[:200]}"
+    except Exception as error:  # e.g. a rewritten view without influencer_discovery: the timing above stands
+        sample.page_size_error = f"{type(error).__name__}: {str(error)[:200]}"
     return sample
 
 
@@ -159,6 +165,7 @@ def class_line(*, name: str, scale: int, samples: list[Sample]) -> Measurement:
         "queries_max": max(queries),
         "no_results": sum(1 for count in counts if count == 0),
         "deepest_page": max(s.page for s in timed),
+        "pages": [min(s.page for s in timed), max(s.page for s in timed)],
         "errors": errors,
     }
     return measurement
@@ -169,7 +176,8 @@ def page_size_line(*, name: str, scale: int, samples: list[Sample]) -> Measureme
     checked = [s for s in samples if not s.error and len(s.queries_by_page_size) == len(CHECKED_PAGE_SIZES)]
     measurement = Measurement(name=name, scale=scale, group="queries", available=bool(checked))
     if not checked:
-        measurement.detail = {"reason": "no search could be checked at page sizes 12 and 48"}
+        reasons = sorted({s.page_size_error for s in samples if s.page_size_error})
+        measurement.detail = {"reason": "no search could be checked at page sizes 12 and 48: " + "; ".join(reasons)}
         return measurement
     differing = [s for s in checked if len({s.queries, *s.queries_by_page_size.values()}) != 1]
     measurement.queries = max(max(s.queries_by_page_size.values()) for s in checked)
