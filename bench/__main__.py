@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "cluster":
         return _cluster(parser, args)
-    if args.cluster:
+    if args.cluster and args.command != "report":
         from . import cluster
 
         memory = cluster.parse_size(args.memory) if args.memory else None
