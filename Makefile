@@ -65,8 +65,13 @@ beat: $(VENV)/.runtime-installed
 
 ## bench: scale benchmark (docs/benchmarks.md) on its own database invloed_bench, which it drops and
 ## recreates; SCALE=100000 by default, SCALE=1000000 needs ~13 GB and 25–50 min. BENCH_ARGS=--reuse keeps a loaded data set.
+## BENCH_CLUSTER=DIR runs it on a private PostgreSQL in DIR (initdb if empty) with production settings sized
+## for this machine (bench/cluster.py), on port BENCH_CLUSTER_PORT (5440); it is left running.
+BENCH_CLUSTER ?=
+BENCH_CLUSTER_PORT ?= 5440
 bench: $(VENV)/.runtime-installed
-	nice -n 10 $(BIN)/python -m bench all --scale $(SCALE) $(BENCH_ARGS)
+	nice -n 10 $(BIN)/python -m bench all --scale $(SCALE) \
+		$(if $(BENCH_CLUSTER),--cluster $(BENCH_CLUSTER) --cluster-port $(BENCH_CLUSTER_PORT)) $(BENCH_ARGS)
 
 ## load: USERS (50) concurrent users for DURATION (60) s against gunicorn (2 sync workers, production
 ## settings) on PostgreSQL with the bench data set of SCALE influencers in its own database invloed_bench_load

@@ -7,11 +7,17 @@
     python -m bench run --scale 100000       time the already loaded data set
     python -m bench run --scale 100000 --only import   time only the metric import
     python -m bench run --scale 100000 --only lookalikes   time only the similar-creators requests
+    python -m bench run --scale 100000 --only workload     time only the realistic search mix (240 searches)
     python -m bench report --scale 100000    rewrite the docs table from bench/results/scale-N.json
+    python -m bench cluster start|stop|status --data-dir DIR --port 5440
+                                             a private PostgreSQL with production settings (bench/cluster.py)
+    python -m bench all --cluster DIR --cluster-port 5440 --scale 100000
+                                             start that cluster if needed and benchmark on it
 
-`make bench SCALE=…` runs `all`. The database comes from --database-url (default
-postgres://postgres@127.0.0.1:5432/invloed_bench), never from DATABASE_URL, so a benchmark cannot
-truncate a development or production database by accident.
+`make bench SCALE=…` runs `all` (`make bench BENCH_CLUSTER=DIR` on the private cluster). The database comes
+from --database-url (default postgres://postgres@127.0.0.1:5432/invloed_bench) or, with --cluster, the
+same database name on the private cluster — never from DATABASE_URL, so a benchmark cannot truncate a
+development or production database by accident.
 """
 
 from __future__ import annotations
@@ -42,6 +48,9 @@ def _setup_django(database_url: str) -> None:
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-" + secrets.token_urlsafe(48))
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
+    # One brand user sends every API request of the run (the search mix alone ~2,000 in a few minutes):
+    # the per-user rate limit would answer 429 and stop it, as in the load test. Throttling is tested in tests/api.
+    os.environ["API_THROTTLE_USER"] = "1000000/min"
     os.environ.setdefault("DJANGO_STATIC_ROOT", str(Path(tempfile.gettempdir()) / "invloed-bench-static"))
     import django
 
@@ -58,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["all", "load", "generate", "engine", "run", "report"])
+    parser.add_argument("command", choices=["all", "load", "generate", "engine", "run", "report", "cluster"])
+    parser.add_argument("action", nargs="?", choices=["start", "stop", "status"], help="cluster: what to do")
     parser.add_argument(
         "--scale", type=int, default=int(os.environ.get("SCALE", 100_000)), help="number of influencers"
     )
@@ -80,10 +90,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite the bench section of the docs")
     parser.add_argument(
         "--only",
-        choices=["import", "lookalikes"],
+        choices=["import", "lookalikes", "workload"],
         help="run: time only this group (results go to --output or bench/results/latest.json; no docs)",
     )
+    parser.add_argument(
+        "--cluster",
+        metavar="DIR",
+        default=os.environ.get("BENCH_CLUSTER") or None,
+        help="run on the private cluster in DIR (started, with initdb if empty, when not running; BENCH_CLUSTER)",
+    )
+    parser.add_argument("--cluster-port", type=int, default=int(os.environ.get("BENCH_CLUSTER_PORT") or 5440))
+    parser.add_argument("--data-dir", help="cluster: the data directory (default: --cluster)")
+    parser.add_argument("--port", type=int, help="cluster: the port (default: --cluster-port)")
+    parser.add_argument("--memory", help="cluster start: size the settings for this much RAM (default: the machine's)")
     args = parser.parse_args(argv)
+    if args.command == "cluster":
+        return _cluster(parser, args)
+    if args.cluster and args.command != "report":
+        from . import cluster
+
+        memory = cluster.parse_size(args.memory) if args.memory else None
+        url = cluster.start(data_dir=Path(args.cluster), port=args.cluster_port, memory=memory)
+        args.database_url = url.rsplit("/", 1)[0] + "/" + args.database_url.rsplit("/", 1)[-1]
     check_disposable(args.database_url)
     started = time.perf_counter()
 
@@ -132,6 +160,23 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"Done in {time.perf_counter() - started:.0f} s")
     return 0
+
+
+def _cluster(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from . import cluster
+
+    data_dir = args.data_dir or args.cluster
+    if not args.action or not data_dir:
+        parser.error("cluster needs an action (start, stop, status) and --data-dir (or BENCH_CLUSTER)")
+    port = args.port or args.cluster_port
+    if args.action == "start":
+        memory = cluster.parse_size(args.memory) if args.memory else None
+        print(cluster.start(data_dir=Path(data_dir), port=port, memory=memory))
+        return 0
+    if args.action == "stop":
+        cluster.stop(data_dir=Path(data_dir))
+        return 0
+    return 0 if cluster.status(data_dir=Path(data_dir), port=port) else 1
 
 
 def _reusable(args: argparse.Namespace) -> bool:

@@ -37,6 +37,8 @@ def _api_target(m: Measurement) -> bool:
 TARGETS: tuple[tuple[str, str, Check], ...] = (
     ("discovery:", "p50 <= 40 ms, p95 <= 100 ms, stack/floor <= 3", _page_target),
     ("api:", "p50 <= 25 ms, stack/floor <= 3", _api_target),
+    ("workload:page:", "p50 <= 40 ms, p95 <= 100 ms, stack/floor <= 3", _page_target),
+    ("workload:api:", "p50 <= 25 ms, stack/floor <= 3", _api_target),
     ("matching:one_campaign", "<= 300 ms", lambda m: m.p50_ms <= 300),
     ("matching:all_open_campaigns", "<= 20 s", lambda m: m.p50_ms <= 20_000),
     ("metrics:full", "<= 20 s", lambda m: m.p50_ms <= 20_000),
@@ -70,7 +72,8 @@ def machine(dsn: str) -> dict[str, Any]:
             conn.execute(
                 "SELECT name, current_setting(name) FROM pg_settings WHERE name IN "
                 "('shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost', "
-                "'max_parallel_workers_per_gather', 'jit')"
+                "'max_parallel_workers_per_gather', 'jit', 'maintenance_work_mem', 'max_wal_size', "
+                "'checkpoint_timeout', 'effective_io_concurrency', 'max_parallel_workers', 'autovacuum')"
             ).fetchall()
         )
     memory_kb = 0
@@ -116,15 +119,29 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return f"{value:.{digits}f}"
 
 
+# Server settings named in the table's heading when the results file has them (older files have fewer).
+HEADING_SETTINGS = (
+    "shared_buffers",
+    "work_mem",
+    "effective_cache_size",
+    "max_wal_size",
+    "random_page_cost",
+    "max_parallel_workers_per_gather",
+    "autovacuum",
+)
+
+
 def markdown_table(*, scale: int, measurements: list[Measurement], meta: dict[str, Any]) -> str:
     m = meta["machine"]
     dataset = meta.get("dataset", {}).get("counts", {})
+    server = m["postgresql_settings"]
+    settings_text = ", ".join(f"{name} {server[name]}" for name in HEADING_SETTINGS if name in server)
+    workload = [item for item in measurements if item.group == "workload"]
     lines = [
         f"### SCALE={scale:,}",
         "",
         f"Measured {m['date']} at commit `{m['commit']}` on {m['cpus']} cores, {m['memory_gb']} GB RAM, "
-        f"PostgreSQL {m['postgresql']} (shared_buffers {m['postgresql_settings'].get('shared_buffers')}, "
-        f"work_mem {m['postgresql_settings'].get('work_mem')}), Python {m['python']}, Django {m['django']}; "
+        f"PostgreSQL {m['postgresql']} ({settings_text}), Python {m['python']}, Django {m['django']}; "
         f"load average at start {', '.join(f'{x:.1f}' for x in m['load_average_at_start'])} "
         "(other work on the machine adds noise).",
         "",
@@ -137,6 +154,8 @@ def markdown_table(*, scale: int, measurements: list[Measurement], meta: dict[st
         "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
     ]
     for item in measurements:
+        if item.group == "workload":
+            continue
         if not item.available:
             lines.append(f"| {item.name} | — | — | — | — | — | not available: {item.detail.get('reason', '')} | | |")
             continue
@@ -148,7 +167,59 @@ def markdown_table(*, scale: int, measurements: list[Measurement], meta: dict[st
             f"{item.target} | {met} |"
         )
     lines.append("")
+    if workload:
+        lines += workload_table(workload)
     return "\n".join(lines)
+
+
+def _met(item: Measurement | None) -> str:
+    if item is None or item.met is None:
+        return ""
+    return "yes" if item.met else "**no**"
+
+
+def workload_table(measurements: list[Measurement]) -> list[str]:
+    """The search mix: one row per class, page and API side by side (bench/search_timing.py)."""
+    by_name = {item.name: item for item in measurements}
+    labels = list(dict.fromkeys(item.name.split(":", 2)[2] for item in measurements))
+    labels.sort(key=lambda label: label == "all")  # the overall row last
+    overall = by_name.get("workload:page:all") or by_name.get("workload:api:all")
+    searches = overall.detail.get("searches", 0) if overall else 0
+    lines = [
+        f"Search mix: {searches:,} searches drawn with a fixed seed from the filters the UI offers "
+        "(`bench/search_mix.py`), each timed once as a page and as an API list (page size 24) after one "
+        "untimed request; p50/p95/max over the searches of a class, floor = p50 of each search's SQL alone.",
+        "",
+        "| class | searches | page p50 ms | page p95 ms | page max ms | page floor ms | page queries "
+        "| API p50 ms | API p95 ms | API max ms | API floor ms | API queries | no results | met (1M only) page / API |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for label in labels:
+        page, api = by_name.get(f"workload:page:{label}"), by_name.get(f"workload:api:{label}")
+        cells = []
+        for item in (page, api):
+            if item is None or not item.available:
+                reason = item.detail.get("reason", "") if item is not None else ""
+                cells.append(f"not available: {reason} | — | — | — | —")
+                continue
+            d = item.detail
+            queries = d.get("queries_min"), d.get("queries_max")
+            cells.append(
+                f"{_fmt(item.p50_ms)} | {_fmt(item.p95_ms)} | {_fmt(d.get('max_ms'))} | {_fmt(item.floor_ms)} | "
+                + (f"{queries[0]}–{queries[1]}" if queries[0] != queries[1] else f"{queries[1]}")
+            )
+        first = page if page is not None and page.available else api
+        count = first.detail.get("searches", "—") if first is not None else "—"
+        empty = first.detail.get("no_results", "—") if first is not None and first.available else "—"
+        name = f"**{label}**" if label == "all" else label
+        met = " / ".join(filter(None, (_met(page), _met(api))))
+        lines.append(f"| {name} | {count} | {cells[0]} | {cells[1]} | {empty} | {met} |")
+    deep = by_name.get("workload:page:deep page")
+    if deep is not None and deep.available and "pages" in deep.detail:
+        low, high = deep.detail["pages"]
+        lines += ["", f'The deep-page searches were timed on pages {low}–{high} (reached by following "next").']
+    lines.append("")
+    return lines
 
 
 def _detail_text(item: Measurement) -> str:

@@ -22,6 +22,8 @@ from .lookalikes import measure_lookalikes
 from .measure import Measurement
 from .report import RESULTS_DIR, SMALLEST_DOCUMENTED_SCALE, judge, machine, markdown_table, write_json
 from .report import write_docs as write_docs_section
+from .search_mix import SEARCHES, search_mix
+from .search_timing import measure_search_mix
 from .web import API_URL, DISCOVERY_URL, endpoint_available, measure_listing, queries_by_page_size
 from .workloads import (
     measure_matching,
@@ -84,7 +86,7 @@ def run(
     only: str | None = None,
     log: Callable[[str], None] = print,
 ) -> list[Measurement]:
-    """Time everything, or only one group (`only="import"` or `"lookalikes"`: those lines, written to `output`)."""
+    """Time everything, or only one group (`only=` "import", "lookalikes" or "workload": those lines, to `output`)."""
     _collect_static()
     dsn = django_dsn()
     dataset = dataset_meta(dsn)
@@ -97,10 +99,12 @@ def run(
     if removed:
         log(f"Removed posts of {removed:,} accounts added by an earlier run")
     measurements: list[Measurement] = []
-    if only in ("import", "lookalikes"):
+    if only in ("import", "lookalikes", "workload"):
         if only == "import":
             log("Import")
             measurements += measure_import(scale=scale, dsn=dsn, runs=heavy_runs)
+        elif only == "workload":
+            measurements += _search_mix(dsn=dsn, scale=scale, repeat=repeat, log=log, vacuum=True)
         else:
             measurements += _lookalikes(dsn=dsn, scale=scale, repeat=repeat, log=log)
         return _finish(
@@ -140,6 +144,7 @@ def run(
                 line.queries = max(line.detail["queries"].values())
                 line.detail["constant"] = len(set(line.detail["queries"].values())) == 1
             measurements.append(line)
+    measurements += _search_mix(dsn=dsn, scale=scale, repeat=repeat, log=log, vacuum=False)
     measurements += _lookalikes(dsn=dsn, scale=scale, repeat=repeat, log=log)
     log("Metric recompute (incremental, 1 % of accounts with new posts)")
     measurements.append(measure_metrics_incremental(scale=scale, dsn=dsn, warmup=1, runs=engine_runs))
@@ -165,6 +170,18 @@ def _lookalikes(*, dsn: str, scale: int, repeat: int | None, log: Callable[[str]
     with psycopg.connect(dsn, autocommit=True) as floor_conn:
         floor_conn.execute("SET TIME ZONE 'UTC'")
         return measure_lookalikes(client=_client(), floor_conn=floor_conn, scale=scale, creators=creators)
+
+
+def _search_mix(
+    *, dsn: str, scale: int, repeat: int | None, log: Callable[[str], None], vacuum: bool
+) -> list[Measurement]:
+    """The realistic search mix (bench/search_mix.py): 240 searches, fewer for a quick --repeat run."""
+    searches = search_mix(SEARCHES if not repeat else max(30, 15 * repeat))
+    with psycopg.connect(dsn, autocommit=True) as floor_conn:
+        if vacuum:  # as before the fixed searches (see run()): the same visibility map for every run
+            floor_conn.execute(f"VACUUM (ANALYZE) {VACUUMED_BEFORE_READS}")
+        floor_conn.execute("SET TIME ZONE 'UTC'")
+        return measure_search_mix(client=_client(), floor_conn=floor_conn, scale=scale, searches=searches, log=log)
 
 
 def _finish(

@@ -1,7 +1,8 @@
 """The scale benchmark's harness works end to end and writes a complete result file.
 
-Runs `python -m bench all` at a tiny scale against its own database (invloed_bench_smoke on the
-same server as the test database), in a subprocess so its Django setup does not touch the test
+Runs `python -m bench all` at a tiny scale against its own database (invloed_bench_smoke_<test
+database>, on the same server as the test database, so two checkouts sharing a server do not drop each
+other's), in a subprocess so its Django setup does not touch the test
 database. The numbers themselves are not judged here (that is what `make bench` is for); the test
 checks that every measurement is present and carries numbers.
 """
@@ -17,6 +18,9 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.conf import settings
+from psycopg import sql
+
+from bench.search_mix import CLASS_WEIGHTS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = 300
@@ -29,19 +33,28 @@ ENGINE_LINES = (
     "matching:one_campaign_cold",
     "matching:all_open_campaigns",
 )
+# The search mix: one line per class and surface, plus the overall line (bench/search_timing.py).
+WORKLOAD_LINES = tuple(
+    f"workload:{surface}:{label}" for surface in ("page", "api") for label in (*CLASS_WEIGHTS, "all")
+)
+
+
+def smoke_database_name() -> str:
+    return "invloed_bench_smoke_" + str(settings.DATABASES["default"]["NAME"]).removeprefix("test_")
 
 
 def smoke_database_url() -> str:
     db = settings.DATABASES["default"]
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgres://{db.get('USER') or 'postgres'}{password}@{host}:{port}/invloed_bench_smoke"
+    return f"postgres://{db.get('USER') or 'postgres'}{password}@{host}:{port}/{smoke_database_name()}"
 
 
-@pytest.fixture
-def smoke_results(tmp_path: Path):
+@pytest.fixture(scope="module")
+def smoke_results(tmp_path_factory: pytest.TempPathFactory):
+    """One harness run for the module's tests (it takes a few minutes)."""
     url = smoke_database_url()
-    output = tmp_path / "bench.json"
+    output = tmp_path_factory.mktemp("bench") / "bench.json"
     env = {**os.environ, "DJANGO_DEBUG": "1"}
     completed = subprocess.run(
         [
@@ -69,7 +82,7 @@ def smoke_results(tmp_path: Path):
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     yield json.loads(output.read_text())
     with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS invloed_bench_smoke WITH (FORCE)")
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(smoke_database_name())))
 
 
 @pytest.mark.postgres
@@ -85,6 +98,9 @@ def test_bench_harness_writes_every_measurement_with_numbers(smoke_results: dict
         *(f"api:{s}" for s in SCENARIOS),
         "queries:discovery",
         "queries:api",
+        *WORKLOAD_LINES,
+        "queries:workload_page",
+        "queries:workload_api",
         "import:posts",
         "import:posts_unchanged_reimport",
         "lookalikes:api",
@@ -119,3 +135,27 @@ def test_bench_harness_writes_every_measurement_with_numbers(smoke_results: dict
             assert line["detail"]["count"] is not None, name
     # A page deeper than the first really was reached through the "next" links.
     assert by_name["discovery:deep_page"]["detail"]["page"] > 1
+
+
+@pytest.mark.postgres
+def test_bench_search_mix_times_every_class_on_page_and_api(smoke_results: dict) -> None:
+    by_name = {m["name"]: m for m in smoke_results["measurements"]}
+    for name in WORKLOAD_LINES:
+        line = by_name[name]
+        detail = line["detail"]
+        assert line["available"], f"{name}: {detail}"
+        assert detail["errors"] == [], name
+        assert detail["searches"] >= 1, name
+        assert 0 < line["p50_ms"] <= line["p95_ms"] <= detail["max_ms"], name
+        assert line["floor_ms"] > 0, name
+        assert line["queries"] > 0, name
+    for surface in ("page", "api"):
+        overall = by_name[f"workload:{surface}:all"]
+        assert overall["detail"]["searches"] == len(overall["detail"]["samples"]) >= 30
+        assert all(sample["ms"] > 0 for sample in overall["detail"]["samples"])
+        # The same search at page size 12, 24 and 48 issues the same number of queries.
+        queries = by_name[f"queries:workload_{surface}"]
+        assert queries["detail"]["constant"] is True, queries["detail"]
+        assert queries["detail"]["queries"]["same at 12, 24 and 48"] == overall["detail"]["searches"]
+    # Deep pages are reached through "next" even on 300 creators (smaller than pages 5–40 ask for).
+    assert by_name["workload:page:deep page"]["detail"]["deepest_page"] > 1
