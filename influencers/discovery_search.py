@@ -198,12 +198,20 @@ def _search(rows: QuerySet[SearchRow], text: str, *, by_relevance: bool) -> Quer
     return rows.annotate(relevance=Cast(SearchRank(F("document"), query), FloatField()))
 
 
+def sort_column(filterset: InfluencerFilter) -> str | None:
+    """The search table column the page is sorted by (None for relevance, which is computed)."""
+    sort = filterset.sort_option
+    if sort.name == "relevance":
+        return None
+    return _price_field(filterset.form.cleaned_data, filterset) if sort.name == "price" else SORT_COLUMNS[sort.name]
+
+
 def _order(rows: QuerySet[SearchRow], filterset: InfluencerFilter) -> QuerySet[SearchRow]:
     data = filterset.form.cleaned_data
-    sort = filterset.sort_option
     price = _price_field(data, filterset)
-    key = F("relevance") if sort.name == "relevance" else F(price if sort.name == "price" else SORT_COLUMNS[sort.name])
-    rows = rows.annotate(sort_key=key, cheapest_offer_price=F(price))
+    column = sort_column(filterset)
+    rows = rows.annotate(sort_key=F(column) if column else F("relevance"), cheapest_offer_price=F(price))
+    sort = filterset.sort_option
     if sort.descending:
         return rows.order_by(F("sort_key").desc(), F("influencer_id").desc())
     return rows.order_by(F("sort_key").asc(), F("influencer_id").asc())

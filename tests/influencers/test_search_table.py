@@ -22,6 +22,7 @@ from django.test import RequestFactory
 
 from campaigns import demo
 from campaigns.models import Collaboration
+from influencers import selectors
 from influencers.discovery_search import search_rows
 from influencers.filters import SORTS, InfluencerFilter
 from influencers.metrics import recompute_metrics
@@ -145,7 +146,16 @@ def test_every_filter_and_sort_gives_the_reference_answer(world):
     assert checked_non_empty > SEARCHES // 2
 
 
-def test_pages_counts_and_cursors_are_the_reference_ones(world):
+@pytest.mark.parametrize(
+    ("count_cap", "walk_limit"),
+    [(1_000, 10_000), (20, 10_000), (20, 40)],
+    ids=["as-deployed", "broad-pages-walk-the-sort-index", "broad-pages-fall-back-to-sorting-all-matches"],
+)
+def test_pages_counts_and_cursors_are_the_reference_ones(world, monkeypatch, count_cap, walk_limit):
+    # A small cap makes most searches "broad" (a page in sort order after the count); a short walk
+    # makes the bounded index walk give up, so its fallback is checked too.
+    monkeypatch.setattr(selectors, "COUNT_CAP", count_cap)
+    monkeypatch.setattr(selectors, "SORT_WALK_LIMIT", walk_limit)
     rng = random.Random(7)
     for _ in range(60):
         query = _random_search(rng, world)
