@@ -3,8 +3,9 @@
 
 Loaded with a handful of set-based queries (one per table: influencers, accounts, niches, audiences,
 audience countries, audience languages, offers) and scattered into dense arrays by row index, so
-scoring a campaign never touches a model instance. Optionally kept in memory per worker process
-(settings.MATCH_FEATURE_CACHE_SECONDS), keyed by the engine's data version (FEATURE_VERSION_KEY).
+scoring a campaign never touches a model instance. matchable_features() serves it from the feature
+store (store.py: a compact precomputed copy in PostgreSQL) and keeps it in memory per worker process
+(settings.MATCH_FEATURE_CACHE_SECONDS), patched with the influencers.FeatureChange rows since.
 """
 
 from __future__ import annotations
@@ -17,10 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 
-from influencers.metrics import FEATURE_VERSION_KEY
 from influencers.models import Niche
 from influencers.sql import Dialect
 from influencers.taxonomy import (
@@ -338,39 +337,44 @@ _cache_lock = threading.Lock()
 
 @dataclass(frozen=True)
 class _CacheEntry:
-    version: object  # the cache's data version the matrix was loaded at
-    loaded: float  # time.monotonic() then
+    through: int  # the last influencers.FeatureChange the matrix includes
+    loaded: float  # time.monotonic() when it was read from the store or the database
     features: Features
 
 
 _cached: dict[str, _CacheEntry] = {}
 
 
-def _data_version() -> object:
-    try:
-        return cache.get(FEATURE_VERSION_KEY, 0)
-    except Exception:
-        logger.exception("Could not read %s; reloading the feature matrix", FEATURE_VERSION_KEY)
-        return None
-
-
 def matchable_features() -> Features:
-    """The matrix of every matchable influencer, from this process's cache when it is fresh."""
+    """The matrix of every matchable influencer, exact as of the newest settled FeatureChange.
+
+    In order: this process's copy patched with the changes since (MATCH_FEATURE_CACHE_SECONDS), the
+    feature store patched likewise (MATCH_FEATURE_STORE), else the live loader (and a store rebuild is
+    queued). A copy or store that cannot be brought up to date is never used.
+    """
+    # Imported here: the store builds on this module's loader.
+    from . import store
+
     ttl = settings.MATCH_FEATURE_CACHE_SECONDS
-    if ttl <= 0:
+    if ttl <= 0 and not settings.MATCH_FEATURE_STORE:
         return load_features()
-    version = _data_version()
     with _cache_lock:
         entry = _cached.get("all")
-        if (
-            entry is not None
-            and version is not None
-            and entry.version == version
-            and time.monotonic() - entry.loaded < ttl
-        ):
-            return entry.features
-        features = load_features()
-        _cached["all"] = _CacheEntry(version=version, loaded=time.monotonic(), features=features)
+        if entry is not None and time.monotonic() - entry.loaded < ttl:
+            updated = store.features_brought_up_to_date(entry.features, entry.through)
+            if updated is not None:
+                features, through = updated
+                _cached["all"] = _CacheEntry(through=through, loaded=entry.loaded, features=features)
+                return features
+        loaded = time.monotonic()
+        found = store.features_from_store() if settings.MATCH_FEATURE_STORE else None
+        if found is None:
+            through = store.feature_change_head()  # read before the data, like a store build
+            features = load_features()
+        else:
+            features, through = found
+        if ttl > 0:
+            _cached["all"] = _CacheEntry(through=through, loaded=loaded, features=features)
         return features
 
 
