@@ -329,7 +329,8 @@ def _scaled(shares: np.ndarray) -> np.ndarray:
 
 def share_sum(matrix: np.ndarray, rows: np.ndarray | slice, columns: list[int]) -> np.ndarray:
     """Sum of the given share columns for the given rows, as fractions."""
-    return matrix[rows][:, columns].astype(np.float64).sum(axis=1) / SHARE_SCALE
+    cells = matrix[rows][:, columns] if isinstance(rows, slice) else matrix[np.ix_(rows, columns)]
+    return cells.astype(np.float64).sum(axis=1) / SHARE_SCALE
 
 
 _cache_lock = threading.Lock()
