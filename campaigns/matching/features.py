@@ -329,7 +329,10 @@ def _scaled(shares: np.ndarray) -> np.ndarray:
 
 def share_sum(matrix: np.ndarray, rows: np.ndarray | slice, columns: list[int]) -> np.ndarray:
     """Sum of the given share columns for the given rows, as fractions."""
-    cells = matrix[rows][:, columns] if isinstance(rows, slice) else matrix[np.ix_(rows, columns)]
+    if isinstance(rows, slice):
+        cells = matrix[rows][:, columns]
+    else:
+        cells = matrix[np.ix_(rows, np.asarray(columns, dtype=np.intp))]
     return cells.astype(np.float64).sum(axis=1) / SHARE_SCALE
 
 
