@@ -28,7 +28,8 @@ from campaigns.models import FeatureStore, Match
 from influencers.metrics import recompute_metrics
 from influencers.metrics.recompute import features_changed
 from influencers.models import FeatureChange, Influencer
-from influencers.services import influencer_moderate
+from influencers.services import influencer_changed, influencer_moderate
+from influencers.tasks import recompute_metrics_task
 from influencers.taxonomy import Currency, ModerationStatus, Platform, WorkKind
 from tests.factories import (
     AudienceFactory,
@@ -208,3 +209,26 @@ def test_an_unchanged_store_is_not_rebuilt() -> None:
 def test_a_full_chunk_is_recorded_as_an_id_range() -> None:
     features_changed(id_range=(5, 8))
     assert list(feature_changes_since(0).influencer_ids) == [5, 6, 7, 8]
+
+
+def test_the_engine_and_the_services_record_what_they_changed(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    anna, bert = creator("anna"), creator("bert")
+    recompute_metrics(influencer_ids=[anna.pk])
+    assert list(FeatureChange.objects.latest("pk").influencer_ids) == [anna.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        influencer_changed(influencer=bert)  # what a profile, account, audience or offer edit calls
+    assert [anna.pk, bert.pk] == [
+        ids[0] for ids in FeatureChange.objects.order_by("pk").values_list("influencer_ids", flat=True)[:2]
+    ]
+
+    settings.METRICS_CHUNK_SIZE = 1
+    carl = creator("carl")  # never computed: the full run writes its row
+    recompute_metrics_task.apply(kwargs={"full": True}).get()
+    assert list(FeatureChange.objects.filter(id_from__isnull=False).values_list("id_from", "id_to")) == [
+        (carl.pk, carl.pk)  # only the chunk that wrote rows
+    ]
+    # The last chunk queued a store build (run at once: tasks are eager in tests).
+    assert FeatureStore.objects.get().through == FeatureChange.objects.latest("pk").pk
