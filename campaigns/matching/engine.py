@@ -134,7 +134,7 @@ def _insert(matches: list[Match]) -> None:
         Match.objects.bulk_create(matches, batch_size=500)
         return
     fields = [f for f in Match._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     names = [f.attname for f in fields]
     sql = f"COPY {Match._meta.db_table} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
