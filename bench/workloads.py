@@ -27,8 +27,7 @@ def measure_matching(*, scale: int, warmup: int, runs: int, heavy_runs: int) -> 
     from django.conf import settings
 
     from campaigns.matching import recompute_campaign_matches, recompute_open_campaigns
-    from campaigns.matching.features import forget_cached_features
-    from campaigns.matching.store import feature_store_build
+    from campaigns.matching.store import feature_store_build, forget_cached_features
     from campaigns.models import Campaign, Match
 
     campaign_id = _primary_campaign_id()

@@ -22,8 +22,9 @@ from influencers.models import EngineRun, Influencer
 
 from ..models import Campaign, Collaboration, Match
 from .explain import explanation
-from .features import Features, load_features, matchable_features
+from .features import Features, load_features
 from .scoring import COMPONENTS, ENGINE_VERSION, Scores, Target, score_campaign
+from .store import matchable_features
 
 # Extra candidates scored beyond N, so a few influencers suspended since the features were cached
 # can be dropped without leaving the list short.

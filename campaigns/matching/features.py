@@ -3,21 +3,18 @@
 
 Loaded with a handful of set-based queries (one per table: influencers, accounts, niches, audiences,
 audience countries, audience languages, offers) and scattered into dense arrays by row index, so
-scoring a campaign never touches a model instance. matchable_features() serves it from the feature
-store (store.py: a compact precomputed copy in PostgreSQL) and keeps it in memory per worker process
-(settings.MATCH_FEATURE_CACHE_SECONDS), patched with the influencers.FeatureChange rows since.
+scoring a campaign never touches a model instance. Workers do not call this loader for every campaign:
+store.matchable_features() serves the matrix from the feature store (a compact precomputed copy in
+PostgreSQL) and this process's memory, patched with the influencers.FeatureChange rows since.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.conf import settings
 from django.db import connection
 
 from influencers.models import Niche
@@ -334,54 +331,3 @@ def share_sum(matrix: np.ndarray, rows: np.ndarray | slice, columns: list[int]) 
     else:
         cells = matrix[np.ix_(rows, np.asarray(columns, dtype=np.intp))]
     return cells.astype(np.float64).sum(axis=1) / SHARE_SCALE
-
-
-_cache_lock = threading.Lock()
-
-
-@dataclass(frozen=True)
-class _CacheEntry:
-    through: int  # the last influencers.FeatureChange the matrix includes
-    loaded: float  # time.monotonic() when it was read from the store or the database
-    features: Features
-
-
-_cached: dict[str, _CacheEntry] = {}
-
-
-def matchable_features() -> Features:
-    """The matrix of every matchable influencer, exact as of the newest settled FeatureChange.
-
-    In order: this process's copy patched with the changes since (MATCH_FEATURE_CACHE_SECONDS), the
-    feature store patched likewise (MATCH_FEATURE_STORE), else the live loader (and a store rebuild is
-    queued). A copy or store that cannot be brought up to date is never used.
-    """
-    # Imported here: the store builds on this module's loader.
-    from . import store
-
-    ttl = settings.MATCH_FEATURE_CACHE_SECONDS
-    if ttl <= 0 and not settings.MATCH_FEATURE_STORE:
-        return load_features()
-    with _cache_lock:
-        entry = _cached.get("all")
-        if entry is not None and time.monotonic() - entry.loaded < ttl:
-            updated = store.features_brought_up_to_date(entry.features, entry.through)
-            if updated is not None:
-                features, through = updated
-                _cached["all"] = _CacheEntry(through=through, loaded=entry.loaded, features=features)
-                return features
-        loaded = time.monotonic()
-        found = store.features_from_store() if settings.MATCH_FEATURE_STORE else None
-        if found is None:
-            through = store.feature_change_head()  # read before the data, like a store build
-            features = load_features()
-        else:
-            features, through = found
-        if ttl > 0:
-            _cached["all"] = _CacheEntry(through=through, loaded=loaded, features=features)
-        return features
-
-
-def forget_cached_features() -> None:
-    with _cache_lock:
-        _cached.clear()

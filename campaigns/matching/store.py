@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -356,3 +357,53 @@ def features_from_store() -> tuple[Features, int] | None:
         logger.warning("The feature store is missing or too far behind; loading the matrix live")
         enqueue(STORE_BUILD_TASK)
     return updated
+
+
+# --- The worker's copy ---------------------------------------------------------------------------------
+
+_cache_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class _CacheEntry:
+    through: int  # the last influencers.FeatureChange the matrix includes
+    loaded: float  # time.monotonic() when it was read from the store or the database
+    features: Features
+
+
+_cached: dict[str, _CacheEntry] = {}
+
+
+def matchable_features() -> Features:
+    """The matrix of every matchable influencer, exact as of the newest FeatureChange.
+
+    In order: this process's copy patched with the changes since (MATCH_FEATURE_CACHE_SECONDS), the
+    feature store patched likewise (MATCH_FEATURE_STORE), else the live loader (and a store rebuild is
+    queued). A copy or store that cannot be brought up to date is never used.
+    """
+    ttl = settings.MATCH_FEATURE_CACHE_SECONDS
+    if ttl <= 0 and not settings.MATCH_FEATURE_STORE:
+        return load_features()
+    with _cache_lock:
+        entry = _cached.get("all")
+        if entry is not None and time.monotonic() - entry.loaded < ttl:
+            updated = features_brought_up_to_date(entry.features, entry.through)
+            if updated is not None:
+                features, through = updated
+                _cached["all"] = _CacheEntry(through=through, loaded=entry.loaded, features=features)
+                return features
+        loaded = time.monotonic()
+        found = features_from_store() if settings.MATCH_FEATURE_STORE else None
+        if found is None:
+            through = feature_change_head()  # read before the data, like a store build
+            features = load_features()
+        else:
+            features, through = found
+        if ttl > 0:
+            _cached["all"] = _CacheEntry(through=through, loaded=loaded, features=features)
+        return features
+
+
+def forget_cached_features() -> None:
+    with _cache_lock:
+        _cached.clear()

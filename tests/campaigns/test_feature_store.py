@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from campaigns import demo
 from campaigns.matching import recompute_campaign_matches
-from campaigns.matching.features import Features, forget_cached_features, load_features, matchable_features
+from campaigns.matching.features import Features, load_features
 from campaigns.matching.store import (
     ARRAY_FIELDS,
     decode_array,
@@ -23,6 +23,8 @@ from campaigns.matching.store import (
     feature_changes_since,
     feature_store_build,
     feature_store_read,
+    forget_cached_features,
+    matchable_features,
 )
 from campaigns.models import FeatureStore, Match
 from influencers.metrics import recompute_metrics
@@ -232,3 +234,22 @@ def test_the_engine_and_the_services_record_what_they_changed(
     ]
     # The last chunk queued a store build (run at once: tasks are eager in tests).
     assert FeatureStore.objects.get().through == FeatureChange.objects.latest("pk").pk
+
+
+def test_an_admin_edit_of_an_offer_is_recorded(admin_client: Any, django_capture_on_commit_callbacks: Any) -> None:
+    anna = creator("anna")
+    offer = OfferFactory(influencer=anna, price=Decimal("100.00"))
+    data = {
+        "kind": offer.kind,
+        "platform": offer.platform,
+        "title": offer.title,
+        "deliverables": "",
+        "price": "80.00",
+        "currency": offer.currency,
+        "turnaround_days": offer.turnaround_days,
+        "is_active": "on",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/influencers/offer/{offer.pk}/change/", data)
+    assert response.status_code == 302
+    assert FeatureChange.objects.filter(influencer_ids=[anna.pk]).exists()
