@@ -35,7 +35,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from influencers.kernel.queueing import enqueue
-from influencers.models import FeatureChange
+from influencers.models import FeatureChange, Niche
 
 from ..models import FeatureStore, FeatureStoreColumn
 from .features import (
@@ -302,11 +302,17 @@ def feature_store_read() -> StoredFeatures | None:
     if set(arrays) != set(ARRAY_FIELDS) or len(arrays["ids"]) != count:
         logger.warning("Feature store through change %s is incomplete; ignoring it", through)
         return None
+    # Names and slugs come from the live table (a rename is no matching input change); the columns
+    # are only valid for the niche ids they were built with.
+    vocabulary = list(Niche.objects.order_by("id").values_list("id", "name", "slug"))
+    if [n[0] for n in vocabulary] != [n[0] for n in niches]:
+        logger.warning("The niches changed since feature store through change %s; ignoring it", through)
+        return None
     features = Features(
         **arrays,
-        niche_ids=[n[0] for n in niches],
-        niche_names={n[0]: n[1] for n in niches},
-        niche_slugs={n[0]: n[2] for n in niches},
+        niche_ids=[n[0] for n in vocabulary],
+        niche_names={n[0]: n[1] for n in vocabulary},
+        niche_slugs={n[0]: n[2] for n in vocabulary},
     )
     return StoredFeatures(through=through, features=features)
 

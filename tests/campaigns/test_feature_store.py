@@ -253,3 +253,16 @@ def test_an_admin_edit_of_an_offer_is_recorded(admin_client: Any, django_capture
         response = admin_client.post(f"/admin/influencers/offer/{offer.pk}/change/", data)
     assert response.status_code == 302
     assert FeatureChange.objects.filter(influencer_ids=[anna.pk]).exists()
+
+
+def test_a_store_built_for_other_niches_is_not_used_and_renames_show_at_once() -> None:
+    creator("anna")
+    feature_store_build()
+    fashion = niche("fashion")
+    fashion.name = "Mode"
+    fashion.save()
+    stored = feature_store_read()
+    assert stored is not None
+    assert stored.features.niche_names[fashion.pk] == "Mode"
+    niche("brand-new-niche")
+    assert feature_store_read() is None
