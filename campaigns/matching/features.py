@@ -326,8 +326,7 @@ def _scaled(shares: np.ndarray) -> np.ndarray:
 
 def share_sum(matrix: np.ndarray, rows: np.ndarray | slice, columns: list[int]) -> np.ndarray:
     """Sum of the given share columns for the given rows, as fractions."""
-    if isinstance(rows, slice):
-        cells = matrix[rows][:, columns]
-    else:
-        cells = matrix[np.ix_(rows, np.asarray(columns, dtype=np.intp))]
-    return cells.astype(np.float64).sum(axis=1) / SHARE_SCALE
+    # take() copies whole rows (a few times faster than fancy indexing rows and columns at once), and
+    # integer sums are exact, so this equals summing the shares as floats.
+    picked = matrix[rows] if isinstance(rows, slice) else matrix.take(rows, axis=0)
+    return picked[:, columns].sum(axis=1, dtype=np.int64) / SHARE_SCALE

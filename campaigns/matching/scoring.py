@@ -267,7 +267,7 @@ def hard_filters(features: Features, target: Target, exclude_ids: list[int] | tu
         keep(np.isin(tier, [TIERS.index(t) for t in target.tiers]))
     if target.languages:
         wanted = _columns(target.languages, LANGUAGES)
-        speaks = features.languages[np.ix_(rows, np.asarray(wanted, dtype=np.intp))].any(axis=1)
+        speaks = features.languages.take(rows, axis=0)[:, wanted].any(axis=1)
         keep(speaks | (share_sum(features.audience_languages, rows, wanted) >= MIN_TARGET_SHARE))
     if target.countries:
         wanted = _columns(target.countries, COUNTRIES)
