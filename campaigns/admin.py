@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.db import models
 from django.db.models import QuerySet
+from django.db.models.functions import Length
 from django.http import HttpRequest
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -19,13 +21,26 @@ from django.utils.translation import gettext_lazy as _
 from influencers.kernel.admin_base import HTTPS_URL_FIELDS, ModeratedAdmin, ViewOnlyAdmin, related_count
 from influencers.kernel.admin_ownership import OwnershipTransferAdmin
 
-from .models import TERMS_BY_KIND, Campaign, Collaboration, CollaborationMessage, Deliverable, Match
+from .models import (
+    TERMS_BY_KIND,
+    Campaign,
+    Collaboration,
+    CollaborationMessage,
+    Deliverable,
+    FeatureStore,
+    FeatureStoreColumn,
+    Match,
+)
 from .ownership import campaign_transfer_ownership
 from .services import campaign_moderate
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldOpts, _FieldsetSpec
     from django_stubs_ext import StrOrPromise, WithAnnotations
+
+
+class StoredSize(TypedDict):
+    size: int
 
 
 class CampaignCounts(TypedDict):
@@ -290,3 +305,33 @@ class MatchAdmin(ViewOnlyAdmin):
     @admin.display(description=_("Score"), ordering="score")
     def score_display(self, obj: Match) -> str:
         return f"{obj.score:.0f}"
+
+
+class FeatureStoreColumnInline(admin.TabularInline):
+    model = FeatureStoreColumn
+    fields = ("name", "encoding", "dtype", "shape", "stored_bytes")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FeatureStoreColumn]:
+        # The arrays are megabytes each: the page shows their size, never loads them.
+        return super().get_queryset(request).defer("data").annotate(size=Length("data"))
+
+    @admin.display(description=_("Stored bytes"))
+    def stored_bytes(self, obj: WithAnnotations[FeatureStoreColumn, StoredSize]) -> int:
+        return obj.size
+
+
+@admin.register(FeatureStore)
+class FeatureStoreAdmin(ViewOnlyAdmin):
+    """Builds of the matching feature store (campaigns/matching/store.py). Deleting one is safe: workers
+    then load the matrix live and queue a rebuild."""
+
+    list_display = ("id", "through", "rows", "bytes", "build_ms", "created_at")
+    ordering = ("-id",)
+    fields = (("through", "layout"), ("rows", "bytes", "build_ms"), "created_at")
+    inlines = (FeatureStoreColumnInline,)

@@ -5,6 +5,8 @@
 - recompute_open_campaigns_task(run_id=None): every open campaign (beat, nightly).
 - refresh_matches_for_influencers_task(influencer_ids): after an influencer's metrics or profile
   changed, the open campaigns whose stored list it can enter or leave.
+- feature_store_build_task(): rebuild the matching feature store if changes were recorded since the
+  last build (beat, and after a full metric run).
 - engine_sweep_task(): re-enqueue campaigns and influencers whose stale flag is older than
   ENGINE_SWEEP_MINUTES, i.e. whose trigger was lost (beat, every few minutes).
 """
@@ -23,6 +25,7 @@ from influencers.kernel.runs import run_create
 from influencers.models import EngineRun, Influencer
 
 from .matching import campaigns_affected_by, recompute_campaign_matches, recompute_open_campaigns
+from .matching.store import feature_store_build
 from .models import Campaign
 
 # At most this many stale influencers per sweep, so one sweep stays one reasonable task.
@@ -54,6 +57,13 @@ def refresh_matches_for_influencers_task(*, influencer_ids: list[int]) -> int:
     scope = f"influencer:{influencer_ids[0]}" if len(influencer_ids) == 1 else "influencers"
     run = run_create(kind=EngineRun.Kind.MATCHES_INFLUENCER, scope=scope, detail={"campaigns": campaign_ids})
     return recompute_open_campaigns(run=run, campaign_ids=campaign_ids)
+
+
+@shared_task(base=EngineTask)
+def feature_store_build_task() -> int:
+    """Rows stored (0 when the store was current or another worker is building it)."""
+    store = feature_store_build()
+    return store.rows if store is not None else 0
 
 
 @shared_task(base=EngineTask)

@@ -396,6 +396,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "campaigns.tasks.recompute_open_campaigns_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Rebuild the matching feature store when changes were recorded since the last build (else a no-op),
+    # so readers patch few rows. A full metric run queues a rebuild itself when its last chunk is in.
+    "feature-store": {"task": "campaigns.tasks.feature_store_build_task", "schedule": timedelta(minutes=15)},
     # Re-enqueue work whose trigger was lost (broker down at commit time): stale flags older than this.
     "engine-sweep": {"task": "campaigns.tasks.engine_sweep_task", "schedule": timedelta(minutes=ENGINE_SWEEP_MINUTES)},
 }
@@ -408,11 +411,16 @@ ENGINE_PG_WORK_MEM = env.str("ENGINE_PG_WORK_MEM", default="256MB")
 # random_page_cost for the engine's chunk transactions: 1.1 suits data on SSD or in memory; raise it
 # for spinning disks.
 ENGINE_PG_RANDOM_PAGE_COST = env.float("ENGINE_PG_RANDOM_PAGE_COST", default=1.1)
-# Seconds a worker keeps the matching feature matrix in memory (0 = reload for every campaign). The
-# engine bumps a version key in the cache on every write, so with a shared (Redis) cache a change is
-# picked up at once; the expiry bounds staleness from edits that bypass the engine. Off in debug
-# (tests, the demo): there the database changes under the process without the engine knowing.
+# Seconds a worker keeps the matching feature matrix in memory (0 = read it for every campaign). It is
+# patched with every influencers.FeatureChange the services and the engine record, so a change is
+# picked up at once; the expiry bounds the age of a copy patched many times. Off in debug (tests, the
+# demo): there the database changes under the process without the services knowing.
 MATCH_FEATURE_CACHE_SECONDS = env.int("MATCH_FEATURE_CACHE_SECONDS", default=0 if DEBUG else 300)
+# Read the matrix from the feature store (campaigns/matching/store.py, ~1 s at 1M creators) instead of
+# loading it live (~40 s). Off in debug for the same reason as the cache.
+MATCH_FEATURE_STORE = env.bool("MATCH_FEATURE_STORE", default=not DEBUG)
+# Changed influencers a reader patches into a stored or cached matrix; more, and it loads live.
+MATCH_FEATURE_PATCH_LIMIT = env.int("MATCH_FEATURE_PATCH_LIMIT", default=50_000)
 
 # --- Invloed --------------------------------------------------------------------------------
 MATCH_TOP_N = env.int("MATCH_TOP_N", default=200)

@@ -26,6 +26,7 @@ from .kernel.admin_base import (
     HTTPS_URL_FIELDS,
     ModeratedAdmin,
     ViewOnlyAdmin,
+    admin_user,
     format_duration,
     format_percent,
     related_count,
@@ -36,6 +37,7 @@ from .models import (
     AudienceCountry,
     AuditEvent,
     EngineRun,
+    FeatureChange,
     FollowerSnapshot,
     Influencer,
     Niche,
@@ -45,7 +47,7 @@ from .models import (
     SocialAccount,
 )
 from .ownership import influencer_transfer_ownership
-from .services import influencer_moderate
+from .services import influencer_metrics_request, influencer_moderate
 
 admin.site.site_header = _("Invloed moderation")
 admin.site.site_title = _("Invloed admin")
@@ -118,6 +120,29 @@ class MetricsDisplayMixin:
         return format_percent(obj.engagement_rate_by_views, digits=2)
 
 
+class EngineInputAdmin(admin.ModelAdmin):
+    """Admin edits of what the engines read (profile, accounts, audience, offers) do what the services
+    do after such an edit: recompute that creator's metrics and matches, and record the change for the
+    matching feature store (which would otherwise keep serving the old row)."""
+
+    def influencer_ids(self, objs: list[Any]) -> list[int]:
+        return [obj.pk if isinstance(obj, Influencer) else obj.influencer_id for obj in objs]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        influencer_metrics_request(influencer_ids=self.influencer_ids([form.instance]), by=admin_user(request))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        ids = self.influencer_ids([obj])
+        super().delete_model(request, obj)
+        influencer_metrics_request(influencer_ids=ids, by=admin_user(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        ids = self.influencer_ids(list(queryset))
+        super().delete_queryset(request, queryset)
+        influencer_metrics_request(influencer_ids=ids, by=admin_user(request))
+
+
 # --- influencers and their inlines ----------------------------------------------------------------
 class SocialAccountInline(MetricsDisplayMixin, admin.TabularInline):
     model = SocialAccount
@@ -161,7 +186,7 @@ class OfferInline(admin.TabularInline):
 
 
 @admin.register(Influencer)
-class InfluencerAdmin(MetricsDisplayMixin, OwnershipTransferAdmin, ModeratedAdmin):
+class InfluencerAdmin(MetricsDisplayMixin, EngineInputAdmin, OwnershipTransferAdmin, ModeratedAdmin):
     list_display = (
         "handle",
         "display_name",
@@ -242,7 +267,7 @@ def _reason_text(reason: Any) -> str:
 
 
 @admin.register(SocialAccount)
-class SocialAccountAdmin(MetricsDisplayMixin, OwnershipReadOnlyAdmin):
+class SocialAccountAdmin(MetricsDisplayMixin, EngineInputAdmin, OwnershipReadOnlyAdmin):
     ownership_fields = ("influencer",)
 
     list_display = (
@@ -328,7 +353,7 @@ class AudienceCountryInline(admin.TabularInline):
 
 
 @admin.register(Audience)
-class AudienceAdmin(OwnershipReadOnlyAdmin):
+class AudienceAdmin(EngineInputAdmin, OwnershipReadOnlyAdmin):
     ownership_fields = ("influencer",)
 
     list_display = ("influencer", "source", "as_of", "women_share", "largest_age_band", "country_count", "updated_at")
@@ -367,7 +392,7 @@ class AudienceAdmin(OwnershipReadOnlyAdmin):
 
 
 @admin.register(Offer)
-class OfferAdmin(OwnershipReadOnlyAdmin):
+class OfferAdmin(EngineInputAdmin, OwnershipReadOnlyAdmin):
     ownership_fields = ("influencer",)
 
     list_display = ("title", "influencer", "kind", "platform", "price", "currency", "turnaround_days", "is_active")
@@ -395,6 +420,19 @@ class NicheAdmin(admin.ModelAdmin):
 
 
 # --- engine runs, audit trail, notifications ------------------------------------------------------
+@admin.register(FeatureChange)
+class FeatureChangeAdmin(ViewOnlyAdmin):
+    """The log the matching feature store is kept exact by: read only, and not deletable by hand
+    (a store reader would miss the deleted change)."""
+
+    list_display = ("id", "created_at", "influencer_ids", "id_from", "id_to")
+    ordering = ("-id",)
+    fields = ("created_at", "influencer_ids", ("id_from", "id_to"))
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return False
+
+
 @admin.register(EngineRun)
 class EngineRunAdmin(ViewOnlyAdmin):
     list_display = (

@@ -547,5 +547,32 @@ class Notification(models.Model):
         return self.message
 
 
+class FeatureChange(models.Model):
+    """ "The inputs matching reads changed for these influencers": one row per committed change.
+
+    Written after the change committed (by the services and the metrics engine), read by the matching
+    feature store: a store built through change N is patched with the influencers of the changes after
+    N, or not used. `influencer_ids` null means "possibly every influencer" (a bulk load, a test).
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    influencer_ids = models.JSONField(null=True, blank=True)
+    # An inclusive id range instead of a list: a chunk of a full metric recompute.
+    id_from = models.BigIntegerField(null=True, blank=True)
+    id_to = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(id_from__isnull=True, id_to__isnull=True)
+                | Q(id_from__isnull=False, id_to__isnull=False, id_from__lte=F("id_to")),
+                name="featurechange_range_complete",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"feature change {self.pk}"
+
+
 # The discovery search table (PostgreSQL), defined beside the models it is built from.
 from .search_row import SearchRow  # noqa: E402, F401

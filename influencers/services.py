@@ -47,6 +47,8 @@ logger = logging.getLogger(__name__)
 
 def influencer_moderate(*, influencer: Influencer, decision: str, reason: str, by: User) -> Influencer:
     influencer = moderation_decide(target=influencer, decision=decision, reason=reason, by=by)
+    # Moderation decides who is matchable: the feature store must drop or add this row.
+    transaction.on_commit(lambda: features_changed(influencer_ids=[influencer.pk]))
     status_label = influencer.get_status_display().lower()
     message = _("Your profile @%(handle)s is now %(status)s.") % {"handle": influencer.handle, "status": status_label}
     if reason:
@@ -372,8 +374,8 @@ def influencer_metrics_request(
         )
         scope = f"influencer:{ids[0]}" if len(ids) == 1 else "influencers"
         run = run_create(kind=EngineRun.Kind.METRICS_INCREMENTAL, scope=scope, by=by, detail={"influencers": len(ids)})
-        # Profile fields feed the matching feature cache directly, not only through the metrics.
-        transaction.on_commit(features_changed)
+        # Profile fields feed the matching feature store directly, not only through the metrics.
+        transaction.on_commit(lambda: features_changed(influencer_ids=ids))
         enqueue_on_commit(METRICS_TASK, run_id=run.pk, influencer_ids=ids, refresh_matches=refresh_matches)
     return run
 

@@ -33,6 +33,7 @@ from .models import EngineRun
 email_logger = logging.getLogger("influencers.kernel.emails")
 
 MATCH_REFRESH_TASK = "campaigns.tasks.refresh_matches_for_influencers_task"
+FEATURE_STORE_TASK = "campaigns.tasks.feature_store_build_task"
 
 
 def _run(run_id: int | None, *, kind: str, scope: str) -> EngineRun:
@@ -81,10 +82,12 @@ def recompute_metrics_chunk_task(*, run_id: int, lo: int, hi: int) -> int:
     run = EngineRun.objects.get(pk=run_id)
     rows = recompute_scope(Scope(id_range=(lo, hi)), now=timezone.now(), started=run.started_at or timezone.now())
     if rows:
-        features_changed()
+        features_changed(id_range=(lo, hi))
     run_advance(run, rows=rows)
     if run.done_chunks >= run.total_chunks:
         run_succeed(run)
+        # Every chunk is in: rebuild the matching feature store instead of patching 1M rows.
+        enqueue(FEATURE_STORE_TASK)
     return rows
 
 

@@ -17,12 +17,22 @@ from django.urls import reverse
 
 from brands.accounts.api_tokens import api_token_issue
 from brands.models import ApiToken, Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
-from campaigns.models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
+from campaigns.matching.store import feature_store_build
+from campaigns.models import (
+    Campaign,
+    Collaboration,
+    CollaborationMessage,
+    Deliverable,
+    FeatureStore,
+    FeatureStoreColumn,
+    Match,
+)
 from influencers.models import (
     Audience,
     AudienceCountry,
     AuditEvent,
     EngineRun,
+    FeatureChange,
     FollowerSnapshot,
     Influencer,
     Niche,
@@ -95,6 +105,8 @@ CASES = [
     AdminCase(Collaboration, lambda: f.CollaborationFactory(), queries=7, can_add=False),
     AdminCase(CollaborationMessage, lambda: f.CollaborationMessageFactory(), queries=7, can_add=False),
     AdminCase(Deliverable, lambda: f.DeliverableFactory(), queries=5),
+    AdminCase(FeatureChange, lambda: FeatureChange.objects.create(influencer_ids=[1]), queries=5, can_add=False),
+    AdminCase(FeatureStore, lambda: feature_store_build(force=True), queries=5, can_add=False),
     AdminCase(Match, lambda: f.MatchFactory(), queries=4, can_add=False),
 ]
 
@@ -103,7 +115,7 @@ def test_every_model_of_the_three_apps_is_registered() -> None:
     models_of_the_apps = {
         model for label in ("influencers", "brands", "campaigns") for model in apps.get_app_config(label).get_models()
     }
-    inline_only = {AudienceCountry}  # edited on its audience's page
+    inline_only = {AudienceCountry, FeatureStoreColumn}  # shown on their audience's / store's page
     assert {
         model for model in models_of_the_apps if admin.site.is_registered(model)
     } == models_of_the_apps - inline_only

@@ -30,6 +30,8 @@ ENGINE_LINES = (
     "metrics:full",
     "metrics:incremental_1pct",
     "matching:one_campaign",
+    "matching:feature_store_build",
+    "matching:cold_start_store",
     "matching:one_campaign_cold",
     "matching:all_open_campaigns",
 )

@@ -24,9 +24,9 @@ _HOMES = {
     "recompute_campaign_matches": "engine",
     "recompute_open_campaigns": "engine",
     "Features": "features",
-    "forget_cached_features": "features",
+    "forget_cached_features": "store",
     "load_features": "features",
-    "matchable_features": "features",
+    "matchable_features": "store",
     "COMPONENTS": "scoring",
     "ENGINE_VERSION": "scoring",
     "WEIGHTS": "scoring",
@@ -61,8 +61,9 @@ if TYPE_CHECKING:
         recompute_campaign_matches,
         recompute_open_campaigns,
     )
-    from .features import Features, forget_cached_features, load_features, matchable_features
+    from .features import Features, load_features
     from .scoring import COMPONENTS, ENGINE_VERSION, WEIGHTS, Scores, Target, score_campaign
+    from .store import forget_cached_features, matchable_features
 
 
 def __getattr__(name: str) -> object:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
@@ -22,8 +22,9 @@ from influencers.models import EngineRun, Influencer
 
 from ..models import Campaign, Collaboration, Match
 from .explain import explanation
-from .features import Features, load_features, matchable_features
+from .features import Features, load_features
 from .scoring import COMPONENTS, ENGINE_VERSION, Scores, Target, score_campaign
+from .store import matchable_features
 
 # Extra candidates scored beyond N, so a few influencers suspended since the features were cached
 # can be dropped without leaving the list short.
@@ -118,13 +119,29 @@ def _store(campaign_id: int, fresh: list[Match], started: dt.datetime) -> int:
         written = 0
         if not _same_rows(stored, fresh):
             Match.objects.filter(campaign_id=campaign_id).delete()
-            Match.objects.bulk_create(fresh, batch_size=500)
+            _insert(fresh)
             written = len(fresh)
         now = timezone.now()
         Campaign.objects.filter(pk=campaign_id).update(matches_computed_at=now)
         # Clear the stale flag only if it was set before this run read the data.
         Campaign.objects.filter(pk=campaign_id, matches_stale_since__lte=started).update(matches_stale_since=None)
     return written
+
+
+def _insert(matches: list[Match]) -> None:
+    """Bulk insert; on PostgreSQL with COPY (200 matches: ~20 ms instead of 27-37 ms for the INSERT
+    whose ~4,000 parameters Django's client-side cursor interpolates one by one)."""
+    if connection.vendor != "postgresql":
+        Match.objects.bulk_create(matches, batch_size=500)
+        return
+    fields = [f for f in Match._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    names = [f.attname for f in fields]
+    sql = f"COPY {Match._meta.db_table} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for match in matches:
+            # Every Match value is a type psycopg adapts itself (int, float, str, Decimal, aware datetime).
+            copy.write_row([getattr(match, name) for name in names])
 
 
 def recompute_open_campaigns(

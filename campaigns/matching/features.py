@@ -3,24 +3,20 @@
 
 Loaded with a handful of set-based queries (one per table: influencers, accounts, niches, audiences,
 audience countries, audience languages, offers) and scattered into dense arrays by row index, so
-scoring a campaign never touches a model instance. Optionally kept in memory per worker process
-(settings.MATCH_FEATURE_CACHE_SECONDS), keyed by the engine's data version (FEATURE_VERSION_KEY).
+scoring a campaign never touches a model instance. Workers do not call this loader for every campaign:
+store.matchable_features() serves the matrix from the feature store (a compact precomputed copy in
+PostgreSQL) and this process's memory, patched with the influencers.FeatureChange rows since.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 
-from influencers.metrics import FEATURE_VERSION_KEY
 from influencers.models import Niche
 from influencers.sql import Dialect
 from influencers.taxonomy import (
@@ -330,50 +326,7 @@ def _scaled(shares: np.ndarray) -> np.ndarray:
 
 def share_sum(matrix: np.ndarray, rows: np.ndarray | slice, columns: list[int]) -> np.ndarray:
     """Sum of the given share columns for the given rows, as fractions."""
-    return matrix[rows][:, columns].astype(np.float64).sum(axis=1) / SHARE_SCALE
-
-
-_cache_lock = threading.Lock()
-
-
-@dataclass(frozen=True)
-class _CacheEntry:
-    version: object  # the cache's data version the matrix was loaded at
-    loaded: float  # time.monotonic() then
-    features: Features
-
-
-_cached: dict[str, _CacheEntry] = {}
-
-
-def _data_version() -> object:
-    try:
-        return cache.get(FEATURE_VERSION_KEY, 0)
-    except Exception:
-        logger.exception("Could not read %s; reloading the feature matrix", FEATURE_VERSION_KEY)
-        return None
-
-
-def matchable_features() -> Features:
-    """The matrix of every matchable influencer, from this process's cache when it is fresh."""
-    ttl = settings.MATCH_FEATURE_CACHE_SECONDS
-    if ttl <= 0:
-        return load_features()
-    version = _data_version()
-    with _cache_lock:
-        entry = _cached.get("all")
-        if (
-            entry is not None
-            and version is not None
-            and entry.version == version
-            and time.monotonic() - entry.loaded < ttl
-        ):
-            return entry.features
-        features = load_features()
-        _cached["all"] = _CacheEntry(version=version, loaded=time.monotonic(), features=features)
-        return features
-
-
-def forget_cached_features() -> None:
-    with _cache_lock:
-        _cached.clear()
+    # take() copies whole rows (a few times faster than fancy indexing rows and columns at once), and
+    # integer sums are exact, so this equals summing the shares as floats.
+    picked = matrix[rows] if isinstance(rows, slice) else matrix.take(rows, axis=0)
+    return picked[:, columns].sum(axis=1, dtype=np.int64) / SHARE_SCALE

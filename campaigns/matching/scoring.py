@@ -28,7 +28,6 @@ from .features import (
     GENDERS,
     KINDS,
     LANGUAGES,
-    NO_ACCOUNT,
     PLATFORMS,
     Features,
     share_sum,
@@ -212,7 +211,13 @@ class Scores:
 
     def top(self, n: int) -> np.ndarray:
         """Positions (into these arrays) of the n best, by score then influencer id."""
-        order = np.lexsort((self.ids, -self.score))
+        positions = np.arange(len(self.score))
+        if 0 < n < len(self.score):
+            # Only rows scoring at least the n-th best score can be among the n best (ties included), so
+            # sorting just those gives the same order as sorting all 100,000+ candidates.
+            nth_best = np.partition(self.score, len(self.score) - n)[len(self.score) - n]
+            positions = np.flatnonzero(self.score >= nth_best)
+        order = positions[np.lexsort((self.ids[positions], -self.score[positions]))]
         return order[:n]
 
 
@@ -235,34 +240,49 @@ class Candidates:
 
 def hard_filters(features: Features, target: Target, exclude_ids: list[int] | tuple = ()) -> Candidates:
     n = len(features)
-    allowed = np.array([not target.platforms or p in target.platforms for p in PLATFORMS], dtype=bool)
-    followers = np.where(allowed[None, :], features.followers, NO_ACCOUNT)
-    # The numbers of a match refer to the influencer's largest account on the campaign's platforms.
-    platform = followers.argmax(axis=1) if n else np.zeros(0, dtype=np.int64)
-    largest = followers[np.arange(n), platform]
-    tier = np.searchsorted(_FLOORS, np.maximum(largest, 0), side="right") - 1
+    columns = np.array(
+        [i for i, p in enumerate(PLATFORMS) if not target.platforms or p in target.platforms], dtype=np.intp
+    )
+    if not len(columns) or not n:
+        none = np.zeros(0, dtype=np.intp)
+        return Candidates(rows=none, platform=none, followers=np.zeros(0, dtype=np.int64), tier=none)
+    # The numbers of a match refer to the influencer's largest account on the campaign's platforms (the
+    # first of equals). Only the follower tests run over every row; each later test runs over the rows
+    # still in, so a campaign at 1M creators reads the wide audience matrices for a fraction of them.
+    best: np.ndarray | None = None
+    if len(columns) == 1:
+        largest = features.followers[:, columns[0]]
+    else:
+        on_platforms = features.followers if len(columns) == len(PLATFORMS) else features.followers[:, columns]
+        best = on_platforms.argmax(axis=1)
+        largest = on_platforms[np.arange(n), best]
 
     eligible = largest >= 0
-    if target.tiers:
-        eligible &= np.isin(tier, [TIERS.index(t) for t in target.tiers])
     if target.min_followers is not None:
         eligible &= largest >= target.min_followers
     if target.max_followers is not None:
         eligible &= largest <= target.max_followers
-    if target.languages:
-        columns = _columns(target.languages, LANGUAGES)
-        speaks = features.languages[:, columns].any(axis=1)
-        audience = share_sum(features.audience_languages, slice(None), columns) >= MIN_TARGET_SHARE
-        eligible &= speaks | audience
-    if target.countries:
-        columns = _columns(target.countries, COUNTRIES)
-        lives = np.isin(features.country, columns)
-        audience = share_sum(features.audience_countries, slice(None), columns) >= MIN_TARGET_SHARE
-        eligible &= lives | audience
-    if len(exclude_ids):
-        eligible &= ~np.isin(features.ids, np.asarray(list(exclude_ids), dtype=np.int64))
     rows = np.flatnonzero(eligible)
-    return Candidates(rows=rows, platform=platform[rows], followers=largest[rows], tier=tier[rows])
+    tier = np.searchsorted(_FLOORS, np.maximum(largest[rows], 0), side="right") - 1
+
+    def keep(mask: np.ndarray) -> None:
+        nonlocal rows, tier
+        rows, tier = rows[mask], tier[mask]
+
+    if target.tiers:
+        keep(np.isin(tier, [TIERS.index(t) for t in target.tiers]))
+    if target.languages:
+        wanted = _columns(target.languages, LANGUAGES)
+        speaks = features.languages.take(rows, axis=0)[:, wanted].any(axis=1)
+        keep(speaks | (share_sum(features.audience_languages, rows, wanted) >= MIN_TARGET_SHARE))
+    if target.countries:
+        wanted = _columns(target.countries, COUNTRIES)
+        lives = np.isin(features.country[rows], wanted)
+        keep(lives | (share_sum(features.audience_countries, rows, wanted) >= MIN_TARGET_SHARE))
+    if len(exclude_ids):
+        keep(~np.isin(features.ids[rows], np.asarray(list(exclude_ids), dtype=np.int64)))
+    platform = np.full(len(rows), columns[0], dtype=np.intp) if best is None else columns[best[rows]]
+    return Candidates(rows=rows, platform=platform, followers=largest[rows], tier=tier)
 
 
 # --- Components -----------------------------------------------------------------------------------

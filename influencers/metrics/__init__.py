@@ -22,7 +22,6 @@ from .formulas import (
     post_engagement,
 )
 from .recompute import (
-    FEATURE_VERSION_KEY,
     Scope,
     features_changed,
     full_chunks,
@@ -35,7 +34,6 @@ __all__ = [
     "ENGAGEMENT_FIELDS",
     "ER_SAMPLE_POSTS",
     "ER_WINDOW_DAYS",
-    "FEATURE_VERSION_KEY",
     "MIN_USABLE_POSTS",
     "AccountMetrics",
     "AccountSummary",

@@ -23,13 +23,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
 from ..kernel.runs import run_in_chunks
-from ..models import EngineRun, Influencer
+from ..models import EngineRun, FeatureChange, Influencer
 from ..sql import Dialect, as_date, as_utc_datetime
 from ..taxonomy import TIER_BENCHMARK_ER, TIER_FLOORS, VIDEO_PLATFORMS, Platform, Tier
 from . import credibility as cred
@@ -47,9 +46,6 @@ from .formulas import (
 )
 
 logger = logging.getLogger(__name__)
-
-# Bumped whenever the engine wrote derived numbers; the matching feature cache compares it.
-FEATURE_VERSION_KEY = "engine:features:version"
 
 STATS = "engine_account_stats"
 CREDIBILITY = "engine_credibility"
@@ -570,17 +566,26 @@ def recompute_metrics(
         detail=lambda: {"chunks": len(scopes), "full": full},
     )
     if touched:
-        features_changed()
+        for scope in scopes:
+            features_changed(influencer_ids=scope.ids, id_range=scope.id_range)
     return touched
 
 
-def features_changed() -> None:
-    """Bump the version of derived data, so the matching engine's feature cache reloads (campaigns.matching)."""
-    try:
-        try:
-            cache.incr(FEATURE_VERSION_KEY)
-        except ValueError:
-            cache.set(FEATURE_VERSION_KEY, 1, timeout=None)
-    except Exception:
-        # A cache outage only delays the reload until the cache entry expires; never fail the recompute.
-        logger.exception("Could not bump %s", FEATURE_VERSION_KEY)
+def features_changed(*, influencer_ids: Iterable[int] | None = None, id_range: tuple[int, int] | None = None) -> None:
+    """Record that matching inputs changed for these influencers (None and no range: possibly all).
+
+    The matching feature store (campaigns.matching.store) patches those rows or reloads. Call it after
+    the change committed (on_commit inside a transaction): the change row must not be visible before
+    the data it announces.
+    """
+    ids = None if influencer_ids is None else sorted({int(pk) for pk in influencer_ids})
+    if ids is not None and not ids:
+        return
+    lo, hi = id_range if id_range is not None else (None, None)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One writer at a time, so ids follow commit order: a reader that has seen change N can
+            # never later find an N-1 that was still uncommitted (readers are not blocked).
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {FeatureChange._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        FeatureChange.objects.create(influencer_ids=None if id_range else ids, id_from=lo, id_to=hi)

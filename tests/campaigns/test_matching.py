@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +19,7 @@ from campaigns.matching import (
     recompute_campaign_matches,
     recompute_open_campaigns,
 )
+from campaigns.matching.scoring import Scores
 from campaigns.models import Campaign, Match
 from influencers.metrics.recompute import features_changed
 from influencers.models import EngineRun, Influencer
@@ -379,3 +381,14 @@ def test_reach_is_discounted_by_credibility() -> None:
     assert reach["honest"] == (50_000, pytest.approx(math.log1p(50_000) / math.log1p(1_000_000), abs=1e-4))
     assert reach["doubtful"] == (50_000, pytest.approx(math.log1p(25_000) / math.log1p(1_000_000), abs=1e-4))
     assert "(25,000 after the credibility discount)" in Match.objects.get(influencer__handle="doubtful").explanation
+
+
+def test_the_top_n_is_the_full_sort_by_score_then_id_with_ties() -> None:
+    rng = np.random.default_rng(5)
+    for size in (1, 7, 600, 5000):
+        scores = Scores.__new__(Scores)
+        scores.score = np.round(rng.random(size) * 10, 0)  # many ties
+        scores.ids = rng.permutation(size * 3)[:size]
+        full = np.lexsort((scores.ids, -scores.score))
+        for n in (1, 5, 200, size, size + 3):
+            assert list(scores.top(n)) == list(full[:n])
