@@ -30,6 +30,8 @@ from influencers.taxonomy import (
     WorkKind,
 )
 
+from .party_scope import party_scope as _party_scope
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -359,16 +361,6 @@ def term_default(name: str) -> object:
     return field.get_default()
 
 
-def _party_scope(actor: Actor, prefix: str = "") -> Q:
-    """Rows of collaborations this actor is a party to: as the creator, or as the campaign's brand."""
-    scope = _none()
-    if actor.influencer_id is not None:
-        scope |= Q(**{f"{prefix}influencer_id": actor.influencer_id})
-    if actor.brand_id is not None:
-        scope |= Q(**{f"{prefix}campaign__brand_id": actor.brand_id})
-    return scope
-
-
 class CollaborationQuerySet(models.QuerySet["Collaboration"]):
     def managed_by(self, actor: Actor) -> CollaborationQuerySet:
         """Collaborations this actor takes part in (and may act on, as the status machine allows)."""
@@ -585,3 +577,8 @@ class Match(models.Model):
 
     def components(self) -> dict[str, float]:
         return {name: getattr(self, name) for name in self.COMPONENTS}
+
+
+# The ledger and reviews live in their own modules (this one stays readable); importing them here registers them.
+from .ledger_models import BrandPaymentTerms, LedgerEntry  # noqa: E402, F401
+from .review_models import Review  # noqa: E402, F401

@@ -378,6 +378,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "campaigns.tasks.recompute_open_campaigns_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Payables past their due date and not confirmed paid: both sides are told, once per payable.
+    "ledger-overdue-daily": {"task": "campaigns.tasks.ledger_overdue_task", "schedule": crontab(hour=8, minute=0)},
     # Re-enqueue work whose trigger was lost (broker down at commit time): stale flags older than this.
     "engine-sweep": {"task": "campaigns.tasks.engine_sweep_task", "schedule": timedelta(minutes=ENGINE_SWEEP_MINUTES)},
 }
