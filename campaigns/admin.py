@@ -290,3 +290,7 @@ class MatchAdmin(ViewOnlyAdmin):
     @admin.display(description=_("Score"), ordering="score")
     def score_display(self, obj: Match) -> str:
         return f"{obj.score:.0f}"
+
+
+# The ledger, payment terms and reviews have their own admin module; importing it registers them.
+from . import ledger_admin  # noqa: E402, F401

@@ -17,7 +17,16 @@ from django.urls import reverse
 
 from brands.accounts.api_tokens import api_token_issue
 from brands.models import ApiToken, Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
-from campaigns.models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
+from campaigns.models import (
+    BrandPaymentTerms,
+    Campaign,
+    Collaboration,
+    CollaborationMessage,
+    Deliverable,
+    LedgerEntry,
+    Match,
+    Review,
+)
 from influencers.models import (
     Audience,
     AudienceCountry,
@@ -96,6 +105,12 @@ CASES = [
     AdminCase(CollaborationMessage, lambda: f.CollaborationMessageFactory(), queries=7, can_add=False),
     AdminCase(Deliverable, lambda: f.DeliverableFactory(), queries=5),
     AdminCase(Match, lambda: f.MatchFactory(), queries=4, can_add=False),
+    # + kind filter; no total count.
+    AdminCase(LedgerEntry, lambda: f.LedgerEntryFactory(), queries=4, can_add=False),
+    AdminCase(
+        BrandPaymentTerms, lambda: BrandPaymentTerms.objects.create(brand=f.BrandFactory()), queries=5, can_add=False
+    ),
+    AdminCase(Review, lambda: f.ReviewFactory(), queries=4, can_add=False),
 ]
 
 
