@@ -443,6 +443,67 @@ API = [
     ),
 ]
 
+API += [
+    # The ledger and reviews: the two parties and moderators read; each write only by its side (a moderator: 403)
+    api(
+        "api:collaboration-ledger",
+        lambda w: [w.paid.pk],
+        "get",
+        expect(("brand_a", "influencer_a", "staff"), anonymous="401"),
+    ),
+    *(
+        api(
+            f"api:ledger-{action}",
+            lambda w: [w.paid.pk, w.payable.pk],
+            "post",
+            expect("brand_a", anonymous="401", staff="403", influencer_a="403"),
+            data,
+        )
+        for action, data in (
+            ("sent", {"amount_cents": 100, "sent_on": "2026-01-01"}),
+            ("correct", {"amount_cents": 100, "message": "x"}),
+        )
+    ),
+    *(
+        api(
+            f"api:ledger-{action}",
+            lambda w: [w.paid.pk, w.sent.pk],
+            "post",
+            expect("influencer_a", anonymous="401", staff="403", brand_a="403"),
+            {"message": "x"},
+        )
+        for action in ("confirm", "dispute")
+    ),
+    api(
+        "api:collaboration-reviews",
+        lambda w: [w.paid.pk],
+        "get",
+        expect(("brand_a", "influencer_a", "staff"), anonymous="401"),
+    ),
+    api(
+        "api:collaboration-reviews",
+        lambda w: [w.paid.pk],
+        "post",
+        expect(("brand_a", "influencer_a"), anonymous="401", staff="403"),
+        {"communication": 5},
+    ),
+    api(
+        "api:review-reply",
+        lambda w: [w.paid.pk, w.review.pk],
+        "post",
+        expect("influencer_a", anonymous="401", staff="403", brand_a="403"),
+        {"reply": "x"},
+    ),
+    # Reputation: a campaign's brand for whoever sees the campaign; a creator's for discovery (brands, staff)
+    api(
+        "api:campaign-brand-reputation",
+        lambda w: [w.campaign.pk],
+        "get",
+        expect(("brand_a", "staff", "influencer_a", "influencer_b", "pending"), anonymous="401"),
+    ),
+    api("api:influencer-reputation", lambda w: [w.handle_a], "get", API_DISCOVERY),
+]
+
 # Routes with an id that are not in the matrix, and why.
 NOT_IN_MATRIX = {
     "admin:": "the Django admin: staff only, with Django's model permissions (tests/test_admin.py)",
