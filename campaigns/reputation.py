@@ -20,6 +20,8 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from influencers.models import Influencer
+
 from .ledger_models import LedgerEntry
 from .models import Deliverable
 from .review_models import Review
@@ -220,3 +222,25 @@ def creator_reputations(influencer_ids: Iterable[int]) -> dict[int, CreatorReput
     ids = list(set(influencer_ids))
     delivering, rated = delivers_on_time(ids), creator_ratings(ids)
     return {pk: CreatorReputation(delivers_on_time=delivering[pk], ratings=rated[pk]) for pk in ids}
+
+
+@dataclass(frozen=True)
+class BrandCard:
+    """What a creator sees of a brand before applying: payment terms and both scores."""
+
+    terms_days: int
+    reputation: BrandReputation
+
+
+def brand_cards(brand_ids: Iterable[int]) -> dict[int, BrandCard]:
+    """Brand cards for a list page: three queries whatever the number of brands."""
+    from .ledger import brand_payment_terms
+
+    ids = list(set(brand_ids))
+    terms, reputations = brand_payment_terms(ids), brand_reputations(ids)
+    return {pk: BrandCard(terms_days=terms[pk], reputation=reputations[pk]) for pk in ids}
+
+
+def creator_profile_panel(influencer: Influencer) -> dict[str, object]:
+    """The creator's track record on their profile (registered in influencers.views.profile_panels)."""
+    return {"creator_reputation": creator_reputations([influencer.pk])[influencer.pk]}
