@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .ledger_models import BrandPaymentTerms
-from .reputation import ASPECT_LABELS
-from .review_models import Review
+from .review_models import ASPECT_LABELS, Review
 
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 

@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from influencers.models import Influencer
 
 from .ledger_models import LedgerEntry
 from .models import Deliverable
-from .review_models import Review
+from .review_models import ASPECT_LABELS, Review
 
 PERIOD_DAYS = 365
 MIN_SAMPLE = 3
@@ -83,15 +82,6 @@ class Ratings:
 
     def aspect_list(self) -> list[tuple[str, float]]:
         return [(str(ASPECT_LABELS.get(name, name)), round(value, 1)) for name, value in self.aspects.items()]
-
-
-ASPECT_LABELS = {
-    "brief_clarity": _("Brief clarity"),
-    "payment": _("Payment"),
-    "quality": _("Quality"),
-    "punctuality": _("Punctuality"),
-    "communication": _("Communication"),
-}
 
 
 def _window(today: dt.date) -> dt.date:

@@ -23,6 +23,13 @@ if TYPE_CHECKING:
     from influencers.access import Actor
 
 BLIND_DAYS = 14
+ASPECT_LABELS = {
+    "brief_clarity": _("Brief clarity"),
+    "payment": _("Payment"),
+    "quality": _("Quality"),
+    "punctuality": _("Punctuality"),
+    "communication": _("Communication"),
+}
 ALL_ASPECTS = ("brief_clarity", "payment", "quality", "punctuality", "communication")
 
 
@@ -132,6 +139,10 @@ class Review(models.Model):
     def ratings(self) -> dict[str, int]:
         """The aspects this review rates, name -> 1..5."""
         return {aspect: getattr(self, aspect) for aspect in self.ASPECTS[self.author_party]}
+
+    def rating_items(self) -> list[tuple[str, int]]:
+        """(label, 1..5) per rated aspect, for pages."""
+        return [(str(ASPECT_LABELS[aspect]), value) for aspect, value in self.ratings().items()]
 
     @property
     def average(self) -> float:
