@@ -53,7 +53,7 @@ def _split(total_cents: int, parts: int) -> list[int]:
     return [base] * (parts - 1) + [total_cents - base * (parts - 1)]
 
 
-def _payables_due(collaboration: Collaboration) -> list[tuple[str, dt.date | None, int]]:
+def payables_due(collaboration: Collaboration) -> list[tuple[str, dt.date | None, int]]:
     """(key, period, amount in cents) of every payable the collaboration's approved work calls for.
 
     Ambassadorship: one per month whose deliverables are all approved; its share of the agreed fee
@@ -87,7 +87,7 @@ def ledger_payables_open(*, collaboration: Collaboration, by: User | None) -> li
 
     Called by deliverable_review after an approval, inside its transaction; running it twice adds nothing.
     """
-    wanted = _payables_due(collaboration)
+    wanted = payables_due(collaboration)
     if not wanted:
         return []
     existing = set(LedgerEntry.objects.payables().filter(collaboration=collaboration).values_list("key", flat=True))

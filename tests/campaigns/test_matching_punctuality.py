@@ -37,7 +37,7 @@ def late_record(influencer, count: int = 3) -> None:
 
 def test_a_creator_who_delivered_late_ranks_below_an_equal_one_and_is_told_why():
     late = creator("late.one")
-    fresh = creator("fresh.one")
+    creator("fresh.one")
     late_record(late)
     target = campaign()
     recompute_campaign_matches(campaign_id=target.pk)
