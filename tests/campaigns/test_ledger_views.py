@@ -86,3 +86,17 @@ def test_the_ledger_page_runs_a_fixed_number_of_queries(client, months):
     # session, user, actor, the collaboration, its entries, terms, reviews, the two brand scores, the two
     # creator scores, and the navigation's unread count
     assert len(queries) == 12
+
+
+def test_creators_see_the_brands_payment_terms_and_record_before_applying(client):
+    from campaigns.services.payments import payment_terms_set
+    from tests.factories import CampaignFactory, InfluencerFactory
+
+    member = BrandMemberFactory()
+    payment_terms_set(brand=member.brand, by=member.user, days=14)
+    campaign = CampaignFactory(brand=member.brand)
+    client.force_login(InfluencerFactory().user)
+    page = client.get(f"/me/opportunities/{campaign.pk}/").content.decode()
+    assert "pays within 14 days of approved work" in page
+    assert "not enough history (0 data points in the last 365 days; 3 needed)" in page
+    assert "/metrics/#pays-on-time" in page
