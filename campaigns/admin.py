@@ -335,3 +335,7 @@ class FeatureStoreAdmin(ViewOnlyAdmin):
     ordering = ("-id",)
     fields = (("through", "layout"), ("rows", "bytes", "build_ms"), "created_at")
     inlines = (FeatureStoreColumnInline,)
+
+
+# The ledger, payment terms and reviews have their own admin module; importing it registers them.
+from . import ledger_admin  # noqa: E402, F401

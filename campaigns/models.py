@@ -30,6 +30,8 @@ from influencers.taxonomy import (
     WorkKind,
 )
 
+from .party_scope import party_scope as _party_scope
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -359,16 +361,6 @@ def term_default(name: str) -> object:
     return field.get_default()
 
 
-def _party_scope(actor: Actor, prefix: str = "") -> Q:
-    """Rows of collaborations this actor is a party to: as the creator, or as the campaign's brand."""
-    scope = _none()
-    if actor.influencer_id is not None:
-        scope |= Q(**{f"{prefix}influencer_id": actor.influencer_id})
-    if actor.brand_id is not None:
-        scope |= Q(**{f"{prefix}campaign__brand_id": actor.brand_id})
-    return scope
-
-
 class CollaborationQuerySet(models.QuerySet["Collaboration"]):
     def managed_by(self, actor: Actor) -> CollaborationQuerySet:
         """Collaborations this actor takes part in (and may act on, as the status machine allows)."""
@@ -587,38 +579,9 @@ class Match(models.Model):
         return {name: getattr(self, name) for name in self.COMPONENTS}
 
 
-class FeatureStore(models.Model):
-    """One build of the matching feature matrix (campaigns/matching/store.py), stored compactly.
+# The matching feature store's tables (campaigns/matching/store.py) have their own module too.
+from .feature_store_models import FeatureStore, FeatureStoreColumn  # noqa: E402, F401
 
-    `through` is the last influencers.FeatureChange the build includes: a reader patches the rows of
-    later changes, or falls back to the live loader; it never serves an older matrix as current.
-    `layout` fingerprints the vocabularies the columns are indexed by (platforms, countries, …).
-    """
-
-    through = models.BigIntegerField(db_index=True)
-    layout = models.CharField(max_length=64)
-    rows = models.PositiveIntegerField()
-    niches = models.JSONField(default=list)  # [[id, name, slug], …] in column order
-    build_ms = models.PositiveIntegerField(default=0)
-    bytes = models.BigIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"feature store {self.pk} (through change {self.through}, {self.rows} rows)"
-
-
-class FeatureStoreColumn(models.Model):
-    """One array of a FeatureStore: compact dtype, zlib-compressed bytes."""
-
-    store = models.ForeignKey(FeatureStore, on_delete=models.CASCADE, related_name="columns")
-    name = models.CharField(max_length=40)
-    dtype = models.CharField(max_length=16)  # numpy dtype of the stored bytes
-    shape = models.JSONField()
-    encoding = models.CharField(max_length=32)  # how to turn the stored array back into the Features one
-    data = models.BinaryField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["store", "name"], name="featurestorecolumn_unique_name")]
-
-    def __str__(self) -> str:
-        return f"{self.name} of store {self.store_id}"
+# The ledger and reviews live in their own modules (this one stays readable); importing them here registers them.
+from .ledger_models import BrandPaymentTerms, LedgerEntry  # noqa: E402, F401
+from .review_models import Review  # noqa: E402, F401

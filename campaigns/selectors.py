@@ -21,6 +21,7 @@ from influencers.metrics.formulas import PostCounts, post_engagement
 from influencers.models import Influencer, Post
 
 from .domain import COLLABORATION_ACTIONS, WORK_IN_PROGRESS
+from .ledger import overdue_for
 from .matching.engine import campaigns_for_influencer
 from .models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
 
@@ -141,6 +142,7 @@ def brand_dashboard_panel(brand: Brand) -> dict[str, object]:
     return {
         "attention": brand_attention(brand_id=brand.pk),
         "recent_campaigns": campaigns_for_brand(brand_id=brand.pk)[:5],
+        "overdue_payments": overdue_for(brand_id=brand.pk),
     }
 
 

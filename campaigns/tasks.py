@@ -92,3 +92,12 @@ def engine_sweep_task() -> int:
     if stale:
         published += enqueue("influencers.tasks.recompute_metrics_task", influencer_ids=stale)
     return published
+
+
+@shared_task
+def ledger_overdue_task(*, today: str | None = None) -> int:
+    """Daily (beat): notify both sides of payables that became overdue; each payable is noticed once."""
+    from .services.payments import ledger_overdue_notify
+
+    day = dt.date.fromisoformat(today) if today else None
+    return ledger_overdue_notify(today=day)

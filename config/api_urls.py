@@ -8,6 +8,7 @@ from django.urls import path, re_path, register_converter
 
 from brands import api as brands_api
 from campaigns import api as campaigns_api
+from campaigns import ledger_api
 from influencers import api as influencers_api
 
 from .api_errors import api_not_found
@@ -58,6 +59,11 @@ urlpatterns = [
         name="influencer-engagement",
     ),
     # The creator's own records
+    path(
+        "influencers/<handle:handle>/reputation/",
+        ledger_api.InfluencerReputationApi.as_view(),
+        name="influencer-reputation",
+    ),
     path("me/profile/", influencers_api.MyProfileApi.as_view(), name="me-profile"),
     path("me/accounts/", influencers_api.MyAccountListApi.as_view(), name="me-account-list"),
     path("me/accounts/<id:pk>/", influencers_api.MyAccountDetailApi.as_view(), name="me-account-detail"),
@@ -68,6 +74,7 @@ urlpatterns = [
     path("metrics/imports/", influencers_api.MetricsImportApi.as_view(), name="metrics-import"),
     # The caller's brand and shortlists
     path("brands/me/", brands_api.MyBrandApi.as_view(), name="brand-me"),
+    path("brands/me/payment-terms/", ledger_api.MyPaymentTermsApi.as_view(), name="brand-payment-terms"),
     path("shortlists/", brands_api.ShortlistListApi.as_view(), name="shortlist-list"),
     path("shortlists/<id:pk>/", brands_api.ShortlistDetailApi.as_view(), name="shortlist-detail"),
     path("shortlists/<id:pk>/entries/", brands_api.ShortlistEntryListApi.as_view(), name="shortlist-entry-list"),
@@ -79,6 +86,11 @@ urlpatterns = [
     # Campaigns, matches and engine runs
     path("campaigns/", campaigns_api.CampaignListApi.as_view(), name="campaign-list"),
     path("campaigns/<id:pk>/", campaigns_api.CampaignDetailApi.as_view(), name="campaign-detail"),
+    path(
+        "campaigns/<id:pk>/brand-reputation/",
+        ledger_api.CampaignBrandReputationApi.as_view(),
+        name="campaign-brand-reputation",
+    ),
     *(
         path(f"campaigns/<id:pk>/{action}/", view.as_view(), name=f"campaign-{action}")
         for action, view in campaigns_api.CAMPAIGN_ACTION_VIEWS.items()
@@ -104,6 +116,30 @@ urlpatterns = [
         "collaborations/<id:pk>/messages/",
         campaigns_api.CollaborationMessageApi.as_view(),
         name="collaboration-message",
+    ),
+    # A collaboration's payment ledger and reviews (its two parties and moderators)
+    path("collaborations/<id:pk>/ledger/", ledger_api.LedgerApi.as_view(), name="collaboration-ledger"),
+    path("collaborations/<id:pk>/ledger/<id:entry_pk>/sent/", ledger_api.LedgerSentApi.as_view(), name="ledger-sent"),
+    path(
+        "collaborations/<id:pk>/ledger/<id:entry_pk>/correct/",
+        ledger_api.LedgerCorrectApi.as_view(),
+        name="ledger-correct",
+    ),
+    path(
+        "collaborations/<id:pk>/ledger/<id:entry_pk>/confirm/",
+        ledger_api.LedgerConfirmApi.as_view(),
+        name="ledger-confirm",
+    ),
+    path(
+        "collaborations/<id:pk>/ledger/<id:entry_pk>/dispute/",
+        ledger_api.LedgerDisputeApi.as_view(),
+        name="ledger-dispute",
+    ),
+    path("collaborations/<id:pk>/reviews/", ledger_api.ReviewListApi.as_view(), name="collaboration-reviews"),
+    path(
+        "collaborations/<id:pk>/reviews/<id:review_pk>/reply/",
+        ledger_api.ReviewReplyApi.as_view(),
+        name="review-reply",
     ),
     path("collaborations/<id:pk>/submit/", campaigns_api.CollaborationSubmitApi.as_view(), name="collaboration-submit"),
     path(

@@ -399,6 +399,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Rebuild the matching feature store when changes were recorded since the last build (else a no-op),
     # so readers patch few rows. A full metric run queues a rebuild itself when its last chunk is in.
     "feature-store": {"task": "campaigns.tasks.feature_store_build_task", "schedule": timedelta(minutes=15)},
+    # Payables past their due date and not confirmed paid: both sides are told, once per payable.
+    "ledger-overdue-daily": {"task": "campaigns.tasks.ledger_overdue_task", "schedule": crontab(hour=8, minute=0)},
     # Re-enqueue work whose trigger was lost (broker down at commit time): stale flags older than this.
     "engine-sweep": {"task": "campaigns.tasks.engine_sweep_task", "schedule": timedelta(minutes=ENGINE_SWEEP_MINUTES)},
 }

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from brands.accounts import token_views
 from brands.accounts import urls as account_urls
 from brands.accounts import views as account_views
+from campaigns import ledger_views
 from influencers import views as influencer_views
 
 from . import views
@@ -27,6 +28,8 @@ urlpatterns = [
     path("metrics/", influencer_views.metric_definitions, name="metrics"),
     path("brand/campaigns/", include("campaigns.recommendation_urls")),
     path("brand/campaigns/", include("campaigns.urls")),
+    path("brand/payment-terms/", ledger_views.payment_terms, name="payment_terms"),
+    path("collaborations/", include("campaigns.ledger_urls")),
     path("brand/", include("brands.shortlist_urls")),
     path("brand/", include("brands.urls")),
     path("api/v1/", include("config.api_urls")),

@@ -25,7 +25,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from campaigns import selectors as campaign_selectors
 from campaigns.domain import SUBMITTABLE_STATUSES
+from campaigns.ledger import overdue_for
 from campaigns.models import Collaboration, Deliverable
+from campaigns.reputation import brand_cards
 from campaigns.services import (
     DisclosureMissing,
     collaboration_act,
@@ -141,6 +143,7 @@ def dashboard(request: InfluencerRequest) -> HttpResponse:
             "attention": attention,
             "steps": _next_steps(influencer, attention),
             "notifications": request.user.notifications.filter(read_at__isnull=True)[:5],
+            "overdue_payments": overdue_for(influencer_id=influencer.pk),
         },
     )
 
@@ -290,10 +293,11 @@ def offer_remove(request: InfluencerRequest, pk: int) -> HttpResponse:
 @require_safe
 def opportunities(request: InfluencerRequest) -> HttpResponse:
     recommended, others = campaign_selectors.opportunities_for_influencer(influencer=request.influencer)
+    cards = brand_cards(campaign.brand_id for campaign in [*recommended, *others])
     return render(
         request,
         "influencers/me/opportunities.html",
-        {"recommended": recommended, "others": others, "influencer": request.influencer},
+        {"recommended": recommended, "others": others, "influencer": request.influencer, "brand_cards": cards},
     )
 
 
@@ -332,6 +336,7 @@ def opportunity(request: InfluencerRequest, pk: int) -> HttpResponse:
             and campaign.is_open
             and campaign.visibility == campaign.Visibility.PUBLIC,
             "influencer": influencer,
+            "card": brand_cards([campaign.brand_id])[campaign.brand_id],
         },
     )
 

@@ -50,11 +50,18 @@ if TYPE_CHECKING:  # the type only: influencers imports nothing from brands at r
 
     from brands.models import Brand
 
+    from .models import Influencer
+
 P = ParamSpec("P")
 METRICS_DOC = Path(settings.BASE_DIR) / "docs" / "metrics.md"
 BLOCKED_BRAND_STATUSES = (ModerationStatus.REJECTED, ModerationStatus.SUSPENDED)
 # Staff use discovery (and see hidden profiles) with the admin's permission to view creators, not for is_staff.
 VIEW_CREATORS = "influencers.view_influencer"
+# What other apps add to a creator's profile: a function of the influencer returning template context
+# (campaigns adds delivery punctuality and ratings from its ledger and reviews; influencers never imports
+# campaigns, so campaigns registers its panel here from CampaignsConfig.ready(), like the brand dashboard).
+ProfilePanel = Callable[["Influencer"], dict[str, object]]
+profile_panels: list[ProfilePanel] = []
 
 
 def viewer_brand(request: HttpRequest | Request) -> Brand | None:
@@ -169,6 +176,8 @@ def profile(request: BrandViewerRequest, handle: str) -> HttpResponse:
         "credibility_reasons": influencer.credibility_reasons or [],
         "is_hidden": not influencer.is_visible_to_brands,
     }
+    for panel in profile_panels:
+        context.update(panel(influencer))
     return render(request, "influencers/profile.html", context)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from brands.models import Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
-from campaigns.models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
+from campaigns.models import Campaign, Collaboration, CollaborationMessage, Deliverable, LedgerEntry, Match, Review
 from influencers.models import (
     Audience,
     AudienceCountry,
@@ -310,3 +310,28 @@ class AuditEventFactory(DjangoModelFactory):
     object_id = factory.LazyAttribute(lambda e: str(e.target_object.pk))
     object_repr = factory.LazyAttribute(lambda e: str(e.target_object)[:200])
     data = factory.LazyFunction(lambda: {"from": "pending", "to": "approved"})
+
+
+class LedgerEntryFactory(DjangoModelFactory):
+    """A payable (entries after it point at one; see campaigns/services/payments.py)."""
+
+    class Meta:
+        model = LedgerEntry
+
+    collaboration = factory.SubFactory(CollaborationFactory, status=Collaboration.Status.APPROVED)
+    kind = LedgerEntry.Kind.PAYABLE
+    key = "fee"
+    amount_cents = 35000
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+    party = LedgerEntry.Party.BRAND
+
+
+class ReviewFactory(DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    collaboration = factory.SubFactory(CollaborationFactory, status=Collaboration.Status.COMPLETED)
+    author_party = Review.Party.BRAND
+    quality = 5
+    punctuality = 4
+    communication = 5

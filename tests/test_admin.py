@@ -19,13 +19,16 @@ from brands.accounts.api_tokens import api_token_issue
 from brands.models import ApiToken, Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
 from campaigns.matching.store import feature_store_build
 from campaigns.models import (
+    BrandPaymentTerms,
     Campaign,
     Collaboration,
     CollaborationMessage,
     Deliverable,
     FeatureStore,
     FeatureStoreColumn,
+    LedgerEntry,
     Match,
+    Review,
 )
 from influencers.models import (
     Audience,
@@ -108,6 +111,12 @@ CASES = [
     AdminCase(FeatureChange, lambda: FeatureChange.objects.create(influencer_ids=[1]), queries=5, can_add=False),
     AdminCase(FeatureStore, lambda: feature_store_build(force=True), queries=5, can_add=False),
     AdminCase(Match, lambda: f.MatchFactory(), queries=4, can_add=False),
+    # + kind filter; no total count.
+    AdminCase(LedgerEntry, lambda: f.LedgerEntryFactory(), queries=4, can_add=False),
+    AdminCase(
+        BrandPaymentTerms, lambda: BrandPaymentTerms.objects.create(brand=f.BrandFactory()), queries=5, can_add=False
+    ),
+    AdminCase(Review, lambda: f.ReviewFactory(), queries=4, can_add=False),
 ]
 
 

@@ -9,6 +9,7 @@ from itertools import pairwise
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Max, Sum
 
 from brands.models import Brand, BrandMember, Shortlist, ShortlistEntry
@@ -116,6 +117,15 @@ def fingerprint() -> dict[str, object]:
 
 def wipe() -> None:
     """An empty database again (the test transaction keeps the niche taxonomy)."""
+    # Ledger entries are append-only: the database refuses DELETE (and PROTECT keeps their collaborations).
+    # Only TRUNCATE, which no row trigger sees, empties the table; SQLite refuses updates only.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred foreign-key checks pending on it
+            cursor.execute("TRUNCATE campaigns_ledgerentry")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:
+            cursor.execute("DELETE FROM campaigns_ledgerentry")
     for model in (Deliverable, Post, FollowerSnapshot, Brand, Influencer, AuditEvent, EngineRun):
         model.objects.all().delete()
     User.objects.all().delete()

@@ -42,6 +42,7 @@ Where things are (each module imports only the ones above it):
 - influencer_rows.py: posts, follower history and a batch of influencers with everything below them;
 - campaign_rows.py: brands, staff and campaigns (terms per kind from campaigns.models.TERMS_BY_KIND);
 - collaboration_rows.py: collaborations along legal edges, deliverables, shortlists;
+- ledger_rows.py: payment terms, the payment ledger (mostly on time, some late, one dispute) and reviews;
 - this module: the entry points (`seed_demo`, the logins) and the batch loop.
 """
 
@@ -77,6 +78,7 @@ from .context import (
     _bulk_foreign_keys_checked_at_end,
 )
 from .influencer_rows import _write_influencer_batch
+from .ledger_rows import seed_ledger
 from .logins import ADMIN_LOGIN, DEMO_LOGINS, DemoLogin, demo_logins_ensure, demo_logins_text
 from .plans import HandleBook, influencer_identity
 
@@ -143,6 +145,7 @@ def seed_demo(
             community = _seed_influencers(ctx, result, progress=progress, batch_size=batch_size)
             with transaction.atomic():
                 _seed_brands(ctx, result, community=community, logins=logins)
+                seed_ledger(ctx, result)
         except BaseException as exc:
             _demo_run_finish(run, result, error=repr(exc))
             raise

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Min
@@ -21,9 +22,18 @@ from influencers.kernel.runs import run_in_chunks
 from influencers.models import EngineRun, Influencer
 
 from ..models import Campaign, Collaboration, Match
+from ..reputation import delivers_on_time
 from .explain import explanation
 from .features import Features, load_features
-from .scoring import COMPONENTS, ENGINE_VERSION, Scores, Target, score_campaign
+from .scoring import (
+    COMPONENTS,
+    ENGINE_VERSION,
+    PUNCTUALITY_FLOOR,
+    Scores,
+    Target,
+    punctuality_factor,
+    score_campaign,
+)
 from .store import matchable_features
 
 # Extra candidates scored beyond N, so a few influencers suspended since the features were cached
@@ -79,6 +89,7 @@ def _top_matches(campaign: Campaign, features: Features, now: dt.datetime) -> li
     excluded = list(Collaboration.objects.filter(campaign_id=campaign.pk).values_list("influencer_id", flat=True))
     scores = score_campaign(features, target, exclude_ids=excluded)
     top_n = settings.MATCH_TOP_N
+    _with_punctuality(scores, pool=top_n + CANDIDATE_MARGIN)
     positions = scores.top(top_n + CANDIDATE_MARGIN)
     # The features may come from a cache: re-check the few winners against the live rows.
     still_matchable = set(
@@ -88,6 +99,23 @@ def _top_matches(campaign: Campaign, features: Features, now: dt.datetime) -> li
     )
     kept = [k for k in positions if int(scores.ids[k]) in still_matchable][:top_n]
     return _match_rows(campaign.pk, target, features, scores, kept, now)
+
+
+def _with_punctuality(scores: Scores, *, pool: int) -> None:
+    """Scale the scores of creators with a delivery record (docs/metrics.md#reputation-in-matching).
+
+    The factor is at least PUNCTUALITY_FLOOR, so only rows scoring within that factor of the pool's last
+    one can change places with it: only those are looked up (at most 5 × pool), in one query.
+    """
+    if not len(scores):
+        return
+    last = scores.score[scores.top(pool)[-1]]
+    candidates = np.flatnonzero(scores.score >= last * PUNCTUALITY_FLOOR)[: pool * 5]
+    ids = [int(i) for i in scores.ids[candidates]]
+    records = delivers_on_time(ids)
+    share = np.array([records[i].share if records[i].share is not None else np.nan for i in ids], dtype=np.float64)
+    scores.score[candidates] = np.round(scores.score[candidates] * punctuality_factor(share), 2)
+    scores.extra["on_time"] = {i: records[i] for i in ids if records[i].enough}
 
 
 def recompute_campaign_matches(

@@ -170,6 +170,18 @@ def reach_phrase(scores: Scores, k: int) -> str:
     }
 
 
+def punctuality_phrase(scores: Scores, k: int) -> str | None:
+    """The creator's delivery record when it entered the score (engine._with_punctuality), else nothing."""
+    record = scores.extra.get("on_time", {}).get(int(scores.ids[k]))
+    if record is None:
+        return None
+    return _("delivered %(on_time)d of %(sample)d on time in the last %(days)d days") % {
+        "on_time": record.on_time,
+        "sample": record.sample,
+        "days": record.period_days,
+    }
+
+
 def explanation(target: Target, features: Features, scores: Scores, k: int) -> str:
     parts = [audience_phrase(target, float(scores.audience_share[k])) if target.has_audience_target else None]
     parts.append(engagement_phrase(scores, k))
@@ -177,6 +189,7 @@ def explanation(target: Target, features: Features, scores: Scores, k: int) -> s
     parts.append(niche_phrase(target, features, scores, k))
     parts.append(credibility_phrase(scores, k))
     parts.append(reach_phrase(scores, k))
+    parts.append(punctuality_phrase(scores, k))
     if not math.isnan(scores.cost_per_engagement[k]):
         parts.append(
             _("about %(cpe)s per expected engagement")

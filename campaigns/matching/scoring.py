@@ -406,6 +406,17 @@ def reach_fit(reach: np.ndarray, target: Target) -> np.ndarray:
     return np.clip(np.log1p(reach) / math.log1p(target.reach_reference()), 0.0, 1.0)
 
 
+# Delivery punctuality (docs/metrics.md#reputation-in-matching): a small multiplier applied by the engine
+# after scoring, from the creator's delivers-on-time share; without enough history it changes nothing.
+PUNCTUALITY_FLOOR = 0.95
+
+
+def punctuality_factor(share_on_time: np.ndarray) -> np.ndarray:
+    """0.95 + 0.05 × share on time; exactly 1 where the history is too short (NaN)."""
+    share = np.clip(np.nan_to_num(share_on_time, nan=1.0), 0.0, 1.0)
+    return PUNCTUALITY_FLOOR + (1.0 - PUNCTUALITY_FLOOR) * share
+
+
 def match_score(components: dict[str, np.ndarray]) -> np.ndarray:
     """100 × credibility gate × the weighted sum of the other components, 2 decimals."""
     weighted = sum(WEIGHTS[name] * components[name] for name in WEIGHTS)

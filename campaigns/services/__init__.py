@@ -2,7 +2,8 @@
 
 transitions.py holds the collaboration status machine the others build on; campaigns.py the campaign's
 lifecycle; deliverables.py planning, submitting and reviewing work; collaborations.py invitations,
-applications and the action buttons. The vocabulary reads share with them lives in campaigns/domain.py.
+applications and the action buttons; payments.py the payment ledger and brand payment terms; reviews.py
+two-sided reviews. The vocabulary reads share with them lives in campaigns/domain.py.
 Every public name is re-exported here, so callers import from `campaigns.services`.
 """
 
@@ -45,6 +46,16 @@ from .deliverables import (
     deliverable_submit,
     giveaway_winners_record,
 )
+from .payments import (
+    ledger_overdue_notify,
+    ledger_payable_correct,
+    ledger_payables_open,
+    ledger_payment_confirm,
+    ledger_payment_dispute,
+    ledger_payment_mark_sent,
+    payment_terms_set,
+)
+from .reviews import review_moderate, review_reply, review_submit
 from .transitions import TRANSITION_STEPS, collaboration_party, collaboration_transition, user_brand_id
 
 __all__ = [
@@ -82,5 +93,15 @@ __all__ = [
     "deliverable_review",
     "deliverable_submit",
     "giveaway_winners_record",
+    "ledger_overdue_notify",
+    "ledger_payable_correct",
+    "ledger_payables_open",
+    "ledger_payment_confirm",
+    "ledger_payment_dispute",
+    "ledger_payment_mark_sent",
+    "payment_terms_set",
+    "review_moderate",
+    "review_reply",
+    "review_submit",
     "user_brand_id",
 ]

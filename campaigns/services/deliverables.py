@@ -32,6 +32,7 @@ from ..domain import (
 from ..models import Campaign, Collaboration, Deliverable
 from ..participation import Step, participation_require
 from .campaigns import _require_campaign_member
+from .payments import ledger_payables_open
 from .transitions import collaboration_party, collaboration_transition
 
 Party = Collaboration.Party
@@ -275,6 +276,8 @@ def deliverable_review(*, deliverable: Deliverable, by: User, approve: bool, com
             )
         deliverable.refresh_from_db()
         audit_record(actor=by, action=f"deliverable.{new_status}", target=deliverable, reason=comment)
+        if approve:  # approved work becomes payable (the ledger: campaigns/services/payments.py)
+            ledger_payables_open(collaboration=locked, by=by)
         if not _collaboration_follow_deliverables(collaboration=locked, by=by, message=comment):
             text = _("“%(deliverable)s” for “%(title)s” is now: %(status)s.") % {
                 "deliverable": deliverable,

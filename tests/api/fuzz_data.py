@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from brands.accounts.api_tokens import api_token_issue
-from campaigns.models import Collaboration
+from campaigns.models import Collaboration, LedgerEntry
 from influencers.models import EngineRun
 from tests.factories import (
     AudienceFactory,
@@ -14,9 +14,11 @@ from tests.factories import (
     EngineRunFactory,
     FollowerSnapshotFactory,
     InfluencerFactory,
+    LedgerEntryFactory,
     MatchFactory,
     OfferFactory,
     PostFactory,
+    ReviewFactory,
     ShortlistEntryFactory,
     ShortlistFactory,
     SocialAccountFactory,
@@ -49,6 +51,20 @@ def demo_world(creators: int = 6) -> dict:
     CollaborationFactory(
         campaign=campaigns[3], influencer=influencers[1], initiated_by="influencer", status=Collaboration.Status.APPLIED
     )
+    # A finished ambassadorship with its ledger (a payment marked sent, waiting for the creator) and a review.
+    paid = CollaborationFactory(
+        campaign=campaigns[3], influencer=creator, status=Collaboration.Status.COMPLETED, agreed_fee=450
+    )
+    payable = LedgerEntryFactory(collaboration=paid, key="2026-01")
+    LedgerEntryFactory(
+        collaboration=paid,
+        kind=LedgerEntry.Kind.SENT,
+        key="",
+        payable=payable,
+        due_on=None,
+        sent_on=paid.created_at.date(),
+    )
+    ReviewFactory(collaboration=paid)
     shortlist = ShortlistFactory(brand=member.brand, name="Favourites")
     ShortlistEntryFactory(shortlist=shortlist, influencer=influencers[2])
     run = EngineRunFactory(scope=f"campaign:{campaigns[0].pk}", kind=EngineRun.Kind.MATCHES_CAMPAIGN)

@@ -56,6 +56,12 @@ BUSINESS_RULE_OPERATIONS = {
     "shortlists_entries_create": "the handle must name a visible creator",
     "campaigns_destroy": "only drafts can be deleted",
     "metrics_import": "every row is validated by the importer (docs/import.md)",
+    "ledger_mark_sent": "the payable's state (paid, or a payment waiting for an answer); the date not before the work",
+    "ledger_correct": "the payable's state (paid, or a payment waiting for an answer)",
+    "ledger_confirm": "only a payment waiting for an answer",
+    "ledger_dispute": "only a payment waiting for an answer",
+    "reviews_create": "after completion, once per side, exactly the aspects of the author's side",
+    "reviews_reply": "only the reviewed side, once, after the review is published",
 }
 
 

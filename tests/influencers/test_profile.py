@@ -215,8 +215,9 @@ def test_the_profile_runs_a_fixed_number_of_queries_whatever_it_holds(brand_clie
         return len(queries)
 
     # session, user, the actor (membership + brand, one query), profile (+audience), niches, accounts,
-    # audience countries, offers, posts, snapshots, collaborations, campaigns, shortlists, navigation.
-    assert count("small.one") == count("big.one") == 14
+    # audience countries, offers, posts, snapshots, collaborations, campaigns, shortlists, navigation,
+    # and the track record (delivery punctuality, ratings: campaigns' profile panel).
+    assert count("small.one") == count("big.one") == 16
 
 
 # --- /metrics/ ------------------------------------------------------------------------------------

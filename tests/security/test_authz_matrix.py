@@ -27,8 +27,10 @@ from rest_framework.test import APIClient
 
 from brands.models import BrandMember
 from brands.services import _token_hash
-from campaigns.models import Campaign, Collaboration, CollaborationMessage
+from campaigns.models import Campaign, Collaboration, CollaborationMessage, LedgerEntry, Review
 from campaigns.services import collaboration_accept, collaboration_apply, deliverable_submit
+from campaigns.services.payments import ledger_payment_mark_sent
+from campaigns.services.reviews import review_submit
 from influencers.models import EngineRun
 from influencers.taxonomy import ModerationStatus
 from tests.factories import (
@@ -45,6 +47,7 @@ from tests.factories import (
     SocialAccountFactory,
     StaffFactory,
 )
+from tests.ledger_data import approved_collaboration
 from tests.module_world import built_once, fresh_copy
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +85,10 @@ class World:
     entry: object
     run: EngineRun
     invitation_token: str
+    paid: Collaboration
+    payable: LedgerEntry
+    sent: LedgerEntry
+    review: Review
 
 
 def build_world() -> World:
@@ -110,7 +117,26 @@ def build_world() -> World:
     invitation = BrandInvitationFactory(
         brand=brand_a.brand, email=f"{SECRET}@example.com", token=_token_hash(INVITATION_TOKEN)
     )
+    # A completed collaboration with its ledger (a payment marked sent) and both reviews (so published).
+    paid = approved_collaboration(member=brand_a, influencer=influencer_a, complete=True)
+    payable = LedgerEntry.objects.get(collaboration=paid, kind=LedgerEntry.Kind.PAYABLE)
+    sent = ledger_payment_mark_sent(
+        payable=payable, by=brand_a.user, amount_cents=100, sent_on=paid.created_at.date(), reference=f"R {SECRET}"
+    )
+    review = review_submit(
+        collaboration=paid,
+        by=brand_a.user,
+        ratings={"quality": 5, "punctuality": 4, "communication": 5},
+        comment=f"Great {SECRET}",
+    )
+    review_submit(
+        collaboration=paid, by=influencer_a.user, ratings={"brief_clarity": 4, "payment": 5, "communication": 4}
+    )
     return World(
+        paid=paid,
+        payable=payable,
+        sent=sent,
+        review=review,
         users={
             "anonymous": None,
             "influencer_a": influencer_a.user,
@@ -178,6 +204,9 @@ DISCOVERY = expect(
     suspended="403",
 )
 API_DISCOVERY = {**DISCOVERY, "anonymous": "401"}
+# A ledger write: the parties reach it; a moderator reads the ledger but every write is refused ("ok": the
+# page redirects back with the refusal, and the database is checked to be unchanged).
+LEDGER_WRITE = expect(("brand_a", "influencer_a"), staff="ok")
 Args = Callable[[World], list]
 
 
@@ -262,6 +291,14 @@ PAGES = [
     page("me:submit", lambda w: [w.collaboration.pk], "get post", CREATOR_A),
     page("me:collaboration_message", lambda w: [w.collaboration.pk], "post", CREATOR_A),
     page("me:collaboration_action", lambda w: [w.collaboration.pk, "cancel"], "post", CREATOR_A),
+    # The ledger and reviews of a collaboration: its two parties and moderators; writes by the wrong side
+    # (or a moderator) are refused by the services with a message and write nothing
+    page("ledger:detail", lambda w: [w.paid.pk], "get", expect(("brand_a", "influencer_a", "staff"))),
+    page("ledger:sent", lambda w: [w.paid.pk, w.payable.pk], "post", LEDGER_WRITE, {"amount": "1", "sent_on": "x"}),
+    page("ledger:confirm", lambda w: [w.paid.pk, w.sent.pk], "post", {**LEDGER_WRITE, "brand_a": "ok"}),
+    page("ledger:dispute", lambda w: [w.paid.pk, w.sent.pk], "post", {**LEDGER_WRITE, "brand_a": "ok"}),
+    page("ledger:review", lambda w: [w.paid.pk], "post", LEDGER_WRITE),
+    page("ledger:reply", lambda w: [w.paid.pk, w.review.pk], "post", {**LEDGER_WRITE, "brand_a": "ok"}),
     # Opportunities: an open public campaign is for every creator (a pending one may look, not apply)
     page("me:opportunity", lambda w: [w.campaign.pk], "get", expect(("influencer_a", "influencer_b", "pending"))),
     page("me:opportunity", lambda w: [w.invite_only.pk], "get post", CREATOR_A),
@@ -404,6 +441,67 @@ API = [
         )
         for action in ("approve", "request-revision")
     ),
+]
+
+API += [
+    # The ledger and reviews: the two parties and moderators read; each write only by its side (a moderator: 403)
+    api(
+        "api:collaboration-ledger",
+        lambda w: [w.paid.pk],
+        "get",
+        expect(("brand_a", "influencer_a", "staff"), anonymous="401"),
+    ),
+    *(
+        api(
+            f"api:ledger-{action}",
+            lambda w: [w.paid.pk, w.payable.pk],
+            "post",
+            expect("brand_a", anonymous="401", staff="403", influencer_a="403"),
+            data,
+        )
+        for action, data in (
+            ("sent", {"amount_cents": 100, "sent_on": "2026-01-01"}),
+            ("correct", {"amount_cents": 100, "message": "x"}),
+        )
+    ),
+    *(
+        api(
+            f"api:ledger-{action}",
+            lambda w: [w.paid.pk, w.sent.pk],
+            "post",
+            expect("influencer_a", anonymous="401", staff="403", brand_a="403"),
+            {"message": "x"},
+        )
+        for action in ("confirm", "dispute")
+    ),
+    api(
+        "api:collaboration-reviews",
+        lambda w: [w.paid.pk],
+        "get",
+        expect(("brand_a", "influencer_a", "staff"), anonymous="401"),
+    ),
+    api(
+        "api:collaboration-reviews",
+        lambda w: [w.paid.pk],
+        "post",
+        expect(("brand_a", "influencer_a"), anonymous="401", staff="403"),
+        {"communication": 5},
+    ),
+    api(
+        "api:review-reply",
+        lambda w: [w.paid.pk, w.review.pk],
+        "post",
+        expect("influencer_a", anonymous="401", staff="403", brand_a="403"),
+        {"reply": "x"},
+    ),
+    # Reputation: a campaign's brand for whoever sees the campaign; a creator's for discovery (brands, staff)
+    api(
+        "api:campaign-brand-reputation",
+        lambda w: [w.campaign.pk],
+        "get",
+        expect(("brand_a", "staff", "influencer_a", "influencer_b", "pending"), anonymous="401"),
+    ),
+    api("api:influencer-reputation", lambda w: [w.handle_a], "get", API_DISCOVERY),
 ]
 
 # Routes with an id that are not in the matrix, and why.

@@ -249,6 +249,19 @@ PAGES: dict[str, list[Page]] = {
     "brand/team/invitations/<int:pk>/revoke/": [("brand", _r("brand:invitation_revoke", lambda w: w.invitation.pk))],
     "brand/team/members/<int:pk>/remove/": [("brand", _r("brand:member_remove", lambda w: w.member.pk))],
     "brand/profile/": [("brand", _r("brand:profile"))],
+    "brand/payment-terms/": [("brand", _r("payment_terms"))],
+    "collaborations/<int:pk>/ledger/": [("brand", _r("ledger:detail", WORKING))],
+    "collaborations/<int:pk>/ledger/<int:entry_pk>/sent/": [("brand", _r("ledger:sent", WORKING, lambda w: 987654))],
+    "collaborations/<int:pk>/ledger/<int:entry_pk>/confirm/": [
+        ("brand", _r("ledger:confirm", WORKING, lambda w: 987654))
+    ],
+    "collaborations/<int:pk>/ledger/<int:entry_pk>/dispute/": [
+        ("brand", _r("ledger:dispute", WORKING, lambda w: 987654))
+    ],
+    "collaborations/<int:pk>/review/": [("brand", _r("ledger:review", WORKING))],
+    "collaborations/<int:pk>/reviews/<int:review_pk>/reply/": [
+        ("brand", _r("ledger:reply", WORKING, lambda w: 987654))
+    ],
     "api/schema/": [("brand", _r("api-schema"))],
     "api/docs/": [("anonymous", _r("api-docs")), ("brand", _r("api-docs"))],
     "media/<path:path>": [("anonymous", lambda w: f"{settings.MEDIA_URL}no-such-file.jpg")],
@@ -344,11 +357,15 @@ def api_pages(w: World) -> dict[str, list[Page]]:
         if "<handle:handle>" in route:
             kwargs["handle"] = w.creator.handle
         if "<id:pk>" in route:
-            key = next(k for k in ids if short.startswith(k) or (k == "campaign" and short.startswith("deliverable")))
-            key = "collaboration" if short.startswith("deliverable") else key
+            if short.startswith(("deliverable", "ledger", "review")):
+                key = "collaboration"  # routes under /collaborations/{id}/
+            else:
+                key = next(k for k in ids if short.startswith(k))
             kwargs["pk"] = ids[key]
         if "<id:entry_pk>" in route:
             kwargs["entry_pk"] = w.entry.pk
+        if "<id:review_pk>" in route:
+            kwargs["review_pk"] = 987654
         if "<id:deliverable_pk>" in route:
             kwargs["deliverable_pk"] = w.deliverable.pk
         pages[name] = [(role, lambda w, n=name, k=kwargs: reverse(n, kwargs=k))]
