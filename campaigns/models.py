@@ -585,3 +585,7 @@ class Match(models.Model):
 
     def components(self) -> dict[str, float]:
         return {name: getattr(self, name) for name in self.COMPONENTS}
+
+
+# Giveaway draws live in their own module (it names Collaboration by string, so no import cycle).
+from .draws import GiveawayDraw  # noqa: E402, F401

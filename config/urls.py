@@ -27,6 +27,7 @@ urlpatterns = [
     path("metrics/", influencer_views.metric_definitions, name="metrics"),
     path("brand/campaigns/", include("campaigns.recommendation_urls")),
     path("brand/campaigns/", include("campaigns.urls")),
+    path("giveaways/draws/", include("campaigns.draw_urls")),
     path("brand/", include("brands.shortlist_urls")),
     path("brand/", include("brands.urls")),
     path("api/v1/", include("config.api_urls")),

@@ -2,7 +2,8 @@
 
 transitions.py holds the collaboration status machine the others build on; campaigns.py the campaign's
 lifecycle; deliverables.py planning, submitting and reviewing work; collaborations.py invitations,
-applications and the action buttons. The vocabulary reads share with them lives in campaigns/domain.py.
+applications and the action buttons; draws.py a giveaway's verifiable draw. The vocabulary reads share
+with them lives in campaigns/domain.py.
 Every public name is re-exported here, so callers import from `campaigns.services`.
 """
 
@@ -45,6 +46,7 @@ from .deliverables import (
     deliverable_submit,
     giveaway_winners_record,
 )
+from .draws import draw_commit, draw_entries_upload, draw_run
 from .transitions import TRANSITION_STEPS, collaboration_party, collaboration_transition, user_brand_id
 
 __all__ = [
@@ -81,6 +83,9 @@ __all__ = [
     "collaboration_transition",
     "deliverable_review",
     "deliverable_submit",
+    "draw_commit",
+    "draw_entries_upload",
+    "draw_run",
     "giveaway_winners_record",
     "user_brand_id",
 ]
