@@ -27,6 +27,8 @@ from rest_framework.test import APIClient
 
 from brands.models import BrandMember
 from brands.services import _token_hash
+from campaigns.draw_algorithm import entry_list_sha256, entry_list_text, sha256_hex
+from campaigns.draws import GiveawayDraw
 from campaigns.models import Campaign, Collaboration, CollaborationMessage
 from campaigns.services import collaboration_accept, collaboration_apply, deliverable_submit
 from influencers.models import EngineRun
@@ -82,6 +84,7 @@ class World:
     entry: object
     run: EngineRun
     invitation_token: str
+    draw: GiveawayDraw
 
 
 def build_world() -> World:
@@ -141,6 +144,27 @@ def build_world() -> World:
             kind=EngineRun.Kind.MATCHES_CAMPAIGN, scope=f"campaign:{campaign.pk}", triggered_by=brand_a.user
         ),
         invitation_token=INVITATION_TOKEN,
+        draw=committed_draw(collaboration),
+    )
+
+
+def committed_draw(collaboration: Collaboration) -> GiveawayDraw:
+    """A giveaway draw with its commitment published (written directly: the world's entries close later)."""
+    entries, seed = ["fan.one", "fan.two", "fan.three"], bytes(32)
+    return GiveawayDraw.objects.create(
+        collaboration=collaboration,
+        status=GiveawayDraw.Status.COMMITTED,
+        winners_count=1,
+        entries_text=entry_list_text(entries),
+        entries_sha256=entry_list_sha256(entries),
+        raw_count=3,
+        duplicates_removed=0,
+        excluded_removed=0,
+        eligible_count=3,
+        seed_hex=seed.hex(),
+        seed_sha256=sha256_hex(seed),
+        uploaded_at=collaboration.created_at,
+        committed_at=collaboration.created_at,
     )
 
 
@@ -178,6 +202,7 @@ DISCOVERY = expect(
     suspended="403",
 )
 API_DISCOVERY = {**DISCOVERY, "anonymous": "401"}
+PUBLIC = dict.fromkeys(ROLES, "ok")  # anyone, signed in or not (a published giveaway draw)
 Args = Callable[[World], list]
 
 
@@ -272,6 +297,9 @@ PAGES = [
     page("influencers:profile", lambda w: [w.handle_pending], "get", {**DISCOVERY, "brand_a": "404", "brand_b": "404"}),
     page("influencers:similar", lambda w: [w.handle_a], "get", DISCOVERY),
     page("influencers:similar", lambda w: [w.handle_pending], "get", {**DISCOVERY, "brand_a": "404", "brand_b": "404"}),
+    # A published giveaway draw's verification page and entry list: public, no login
+    page("giveaways:draw", lambda w: [w.draw.public_id], "get", PUBLIC),
+    page("giveaways:draw_entries", lambda w: [w.draw.public_id], "get", PUBLIC),
     # A team invitation link is a capability: whoever holds it may look; joining is checked by the service
     page(
         "brand_invitation_accept",
@@ -404,6 +432,33 @@ API = [
         )
         for action in ("approve", "request-revision")
     ),
+]
+
+API += [
+    # Giveaway draws: the collaboration's two parties act; staff read (view permission) but never act
+    api(
+        "api:collaboration-draw",
+        lambda w: [w.collaboration.pk],
+        "get",
+        expect(("brand_a", "influencer_a", "staff"), anonymous="401"),
+    ),
+    api(
+        "api:collaboration-draw-entries",
+        lambda w: [w.collaboration.pk],
+        "post",
+        expect(("brand_a", "influencer_a"), anonymous="401", staff="403"),
+        {"entries_csv": "handle\nfan.one\nfan.two\n"},
+    ),
+    *(
+        api(
+            f"api:collaboration-draw-{action}",
+            lambda w: [w.collaboration.pk],
+            "post",
+            expect(("brand_a", "influencer_a"), anonymous="401", staff="403"),
+        )
+        for action in ("commit", "run")
+    ),
+    api("api:draw-public", lambda w: [w.draw.public_id], "get", PUBLIC),
 ]
 
 # Routes with an id that are not in the matrix, and why.
