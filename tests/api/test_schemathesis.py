@@ -56,6 +56,9 @@ BUSINESS_RULE_OPERATIONS = {
     "shortlists_entries_create": "the handle must name a visible creator",
     "campaigns_destroy": "only drafts can be deleted",
     "metrics_import": "every row is validated by the importer (docs/import.md)",
+    "collaborations_draw_entries": "a giveaway whose entries closed; handles valid; a committed draw never changes",
+    "collaborations_draw_commit": "the draw's state: entries uploaded, commitment not yet published",
+    "collaborations_draw_run": "the draw's state: commitment published, not yet drawn",
 }
 
 
