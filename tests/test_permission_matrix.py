@@ -128,6 +128,7 @@ GET_PAGES = [
     ("me:opportunity", lambda w: [w.campaign.pk], ANY_CREATOR),
     ("me:opportunity", lambda w: [w.invite_only.pk], INFLUENCER_A),
     ("me:opportunity", lambda w: [w.draft.pk], only(())),
+    ("giveaways:manage", lambda w: [w.collaboration.pk], only(("brand_a", "influencer_a"))),
     ("giveaways:draw", lambda w: [w.draw.public_id], PUBLIC),
     ("giveaways:draw_entries", lambda w: [w.draw.public_id], PUBLIC),
 ]
@@ -147,6 +148,7 @@ POST_ACTIONS = [
     ("me:offer_delete", lambda w: [w.offer.pk], INFLUENCER_A),
     ("me:submit", lambda w: [w.collaboration.pk], INFLUENCER_A),
     ("notifications:read", lambda w: [w.notification.pk], INFLUENCER_A),
+    ("giveaways:manage", lambda w: [w.collaboration.pk], only(("brand_a", "influencer_a"))),
 ]
 
 POST_DATA = {

@@ -13,11 +13,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from campaigns.draw_algorithm import entries_apply_rule, entry_id_canonical, entry_list_sha256, winners_draw
+from campaigns.draw_algorithm import (
+    entries_apply_rule,
+    entry_id_canonical,
+    entry_list_sha256,
+    sha256_hex,
+    winners_draw,
+)
 from campaigns.draws import MAX_ENTRIES_CSV_BYTES, GiveawayDraw
 from campaigns.models import Campaign, Collaboration
 from influencers.models import AuditEvent
@@ -236,3 +243,32 @@ def test_moderators_read_draws_in_the_admin_without_changing_them(client, giveaw
     assert page.status_code == 200
     assert draw.seed_hex in page.content.decode()
     assert client.post(reverse("admin:campaigns_giveawaydraw_change", args=[draw.pk]), {}).status_code == 403
+
+
+def test_the_worked_example_in_docs_giveaways_md_holds():
+    raw = ["@Anna.B", "bob_runs", "anna.b", "@Cara", "brand.staff", "dex-99", " @BOB_RUNS "]
+    entries, counts = entries_apply_rule([entry_id_canonical(handle) for handle in raw], ["brand.staff"])
+    seed = bytes(range(32))
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "giveaways.md").read_text()
+    assert (counts.raw, counts.duplicates_removed, counts.excluded_removed, counts.eligible) == (7, 2, 1, 4)
+    assert entry_list_sha256(entries) in doc
+    assert sha256_hex(seed) in doc
+    assert winners_draw(seed, entries, 2) == ["anna.b", "cara"]
+
+
+def test_the_parties_run_a_draw_from_their_page(client, giveaway):
+    url = reverse("giveaways:manage", args=[giveaway.pk])
+    client.force_login(giveaway.influencer.user)
+    bad = client.post(url, {"action": "upload", "entries": SimpleUploadedFile("e.csv", b"user\nann\n")})
+    assert "needs a “handle” column" in bad.content.decode()
+    assert not GiveawayDraw.objects.exists()
+    upload = SimpleUploadedFile("e.csv", ENTRIES_CSV.encode())
+    response = client.post(url, {"action": "upload", "entries": upload, "excluded_handles": "@fan1\nfan2"})
+    assert response.status_code == 302
+    assert GiveawayDraw.objects.get().excluded_removed == 2
+    client.post(url, {"action": "commit"})
+    client.force_login(brand_user(giveaway))
+    page = client.post(url, {"action": "run"}, follow=True).content.decode()
+    draw = GiveawayDraw.objects.get()
+    assert draw.is_drawn
+    assert reverse("giveaways:draw", args=[draw.public_id]) in page

@@ -298,6 +298,7 @@ PAGES = [
     page("influencers:similar", lambda w: [w.handle_a], "get", DISCOVERY),
     page("influencers:similar", lambda w: [w.handle_pending], "get", {**DISCOVERY, "brand_a": "404", "brand_b": "404"}),
     # A published giveaway draw's verification page and entry list: public, no login
+    page("giveaways:manage", lambda w: [w.collaboration.pk], "get post", expect(("brand_a", "influencer_a"))),
     page("giveaways:draw", lambda w: [w.draw.public_id], "get", PUBLIC),
     page("giveaways:draw_entries", lambda w: [w.draw.public_id], "get", PUBLIC),
     # A team invitation link is a capability: whoever holds it may look; joining is checked by the service
