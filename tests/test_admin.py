@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from brands.accounts.api_tokens import api_token_issue
 from brands.models import ApiToken, Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
+from campaigns.draws import GiveawayDraw
 from campaigns.models import Campaign, Collaboration, CollaborationMessage, Deliverable, Match
 from influencers.models import (
     Audience,
@@ -96,6 +97,7 @@ CASES = [
     AdminCase(CollaborationMessage, lambda: f.CollaborationMessageFactory(), queries=7, can_add=False),
     AdminCase(Deliverable, lambda: f.DeliverableFactory(), queries=5),
     AdminCase(Match, lambda: f.MatchFactory(), queries=4, can_add=False),
+    AdminCase(GiveawayDraw, lambda: f.GiveawayDrawFactory(), queries=5, can_add=False),  # + total count
 ]
 
 
