@@ -27,7 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from influencers.api import HANDLE_PATTERN
 from influencers.models import EngineRun
-from tests.factories import EngineRunFactory, NotificationFactory
+from tests.factories import EngineRunFactory, GiveawayDrawFactory, NotificationFactory
 from tests.module_world import built_once, fresh_copy
 
 from .hostile_world import World, build_world, limits_out_of_reach
@@ -249,6 +249,11 @@ PAGES: dict[str, list[Page]] = {
     "brand/team/invitations/<int:pk>/revoke/": [("brand", _r("brand:invitation_revoke", lambda w: w.invitation.pk))],
     "brand/team/members/<int:pk>/remove/": [("brand", _r("brand:member_remove", lambda w: w.member.pk))],
     "brand/profile/": [("brand", _r("brand:profile"))],
+    "giveaways/draws/<uuid:public_id>/": [("anonymous", lambda w: reverse("giveaways:draw", args=[w.draw.public_id]))],
+    "giveaways/draws/<uuid:public_id>/entries.txt": [
+        ("anonymous", lambda w: reverse("giveaways:draw_entries", args=[w.draw.public_id]))
+    ],
+    "giveaways/draws/collaborations/<int:pk>/": [("creator", _r("giveaways:manage", WORKING))],
     "api/schema/": [("brand", _r("api-schema"))],
     "api/docs/": [("anonymous", _r("api-docs")), ("brand", _r("api-docs"))],
     "media/<path:path>": [("anonymous", lambda w: f"{settings.MEDIA_URL}no-such-file.jpg")],
@@ -347,6 +352,8 @@ def api_pages(w: World) -> dict[str, list[Page]]:
             key = next(k for k in ids if short.startswith(k) or (k == "campaign" and short.startswith("deliverable")))
             key = "collaboration" if short.startswith("deliverable") else key
             kwargs["pk"] = ids[key]
+        if "<uuid:public_id>" in route:
+            kwargs["public_id"] = w.draw.public_id
         if "<id:entry_pk>" in route:
             kwargs["entry_pk"] = w.entry.pk
         if "<id:deliverable_pk>" in route:
@@ -359,6 +366,7 @@ def build_csp_world() -> World:
     world = build_world()
     world.notification = NotificationFactory(user=world.creator.user)
     world.run = EngineRunFactory(scope=f"campaign:{world.giveaway.pk}", kind=EngineRun.Kind.MATCHES_CAMPAIGN)
+    world.draw = GiveawayDrawFactory(collaboration=world.working)
     return world
 
 
