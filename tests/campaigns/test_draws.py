@@ -10,10 +10,12 @@ import datetime as dt
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -27,6 +29,8 @@ from campaigns.draw_algorithm import (
 )
 from campaigns.draws import MAX_ENTRIES_CSV_BYTES, GiveawayDraw
 from campaigns.models import Campaign, Collaboration
+from campaigns.services import draw_commit, draw_entries_upload, draw_run
+from influencers.kernel.errors import DomainError
 from influencers.models import AuditEvent
 from influencers.taxonomy import ModerationStatus
 from tests.factories import BrandMemberFactory, CampaignFactory, CollaborationFactory, InfluencerFactory, StaffFactory
@@ -272,3 +276,62 @@ def test_the_parties_run_a_draw_from_their_page(client, giveaway):
     draw = GiveawayDraw.objects.get()
     assert draw.is_drawn
     assert reverse("giveaways:draw", args=[draw.public_id]) in page
+
+
+def test_the_database_refuses_a_draw_that_breaks_its_invariants(giveaway):
+    fields = {
+        "collaboration": giveaway,
+        "winners_count": 1,
+        "entries_text": "a\n",
+        "entries_sha256": "0" * 64,
+        "raw_count": 1,
+        "duplicates_removed": 0,
+        "excluded_removed": 0,
+        "eligible_count": 1,
+        "uploaded_at": timezone.now(),
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        GiveawayDraw.objects.create(**{**fields, "winners_count": 2})  # more winners than eligible entries
+    with pytest.raises(IntegrityError), transaction.atomic():
+        GiveawayDraw.objects.create(**fields, status=GiveawayDraw.Status.COMMITTED)  # no commitment
+    with pytest.raises(IntegrityError), transaction.atomic():
+        GiveawayDraw.objects.create(
+            **fields, status=GiveawayDraw.Status.DRAWN, seed_hex="00", seed_sha256="0", committed_at=timezone.now()
+        )  # drawn without a time
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_draws_at_once_give_one_result():
+    member = BrandMemberFactory()
+    closed = timezone.localdate() - dt.timedelta(days=1)
+    campaign = CampaignFactory(
+        brand=member.brand, giveaway=True, starts_on=closed - dt.timedelta(days=3), entry_end_date=closed
+    )
+    collaboration = CollaborationFactory(campaign=campaign, status=Collaboration.Status.ACCEPTED)
+    draw = draw_entries_upload(collaboration=collaboration, by=member.user, entries_csv=ENTRIES_CSV)
+    draw_commit(draw=draw, by=member.user)
+    first, second = (GiveawayDraw.objects.select_related("collaboration__campaign__brand").get() for _ in range(2))
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def run(view: GiveawayDraw, user) -> None:
+        try:
+            barrier.wait()
+            draw_run(draw=view, by=user)
+            results.append("ok")
+        except DomainError as error:
+            results.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=(first, member.user)),
+        threading.Thread(target=run, args=(second, collaboration.influencer.user)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["Conflict", "ok"]
+    assert AuditEvent.objects.filter(action="giveaway.drawn").count() == 1
