@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from influencers.kernel.admin_base import HTTPS_URL_FIELDS, ModeratedAdmin, ViewOnlyAdmin, related_count
 from influencers.kernel.admin_ownership import OwnershipTransferAdmin
 
+from .draws import GiveawayDraw
 from .models import (
     TERMS_BY_KIND,
     Campaign,
@@ -339,3 +340,25 @@ class FeatureStoreAdmin(ViewOnlyAdmin):
 
 # The ledger, payment terms and reviews have their own admin module; importing it registers them.
 from . import ledger_admin  # noqa: E402, F401
+
+
+@admin.register(GiveawayDraw)
+class GiveawayDrawAdmin(ViewOnlyAdmin):
+    """Draws are written only by campaigns/services/draws.py; moderators read them (the seed once drawn)."""
+
+    list_display = ("public_id", "collaboration", "status", "eligible_count", "winners_count", "drawn_at")
+    list_select_related = ("collaboration__campaign", "collaboration__influencer")
+    list_filter = ("status",)
+    search_fields = ("public_id", "collaboration__campaign__title", "collaboration__influencer__handle")
+    fields = (
+        ("public_id", "collaboration", "status"),
+        ("raw_count", "duplicates_removed", "excluded_removed", "eligible_count", "winners_count"),
+        "excluded_handles",
+        ("entries_sha256", "seed_sha256"),
+        "revealed_seed",
+        "winners",
+        ("uploaded_by", "uploaded_at"),
+        ("committed_by", "committed_at"),
+        ("drawn_by", "drawn_at"),
+    )
+    readonly_fields = ("public_id", "revealed_seed")

@@ -14,6 +14,7 @@ from influencers.models import Niche
 from influencers.taxonomy import AgeBand, Country, Gender, Language, Platform, PostFormat, Tier, WorkKind
 
 from .domain import CAMPAIGN_FIELDS
+from .draws import MAX_ENTRIES_CSV_BYTES
 from .models import KIND_TERMS, Campaign, Collaboration, term_default
 
 if TYPE_CHECKING:
@@ -236,3 +237,31 @@ class WinnersForm(forms.Form):
             ]
         ).select_related("influencer")
         field.initial = [c.pk for c in field.queryset if c.is_giveaway_winner_announced]
+
+
+class DrawUploadForm(forms.Form):
+    """A giveaway's entries (CSV with a `handle` column) and its rule's excluded accounts."""
+
+    entries = forms.FileField(label=_("Entries (CSV with a “handle” column)"))
+    excluded_handles = forms.CharField(
+        label=_("Excluded accounts (one per line, e.g. your staff)"),
+        required=False,
+        max_length=60_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    winners_count = forms.IntegerField(
+        label=_("Winners"), required=False, min_value=1, max_value=1000, help_text=_("Default: the campaign's.")
+    )
+
+    def clean_entries(self) -> str:
+        upload = self.cleaned_data["entries"]
+        if upload.size > MAX_ENTRIES_CSV_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(_("The file must be UTF-8 text.")) from error
+
+    def clean_excluded_handles(self) -> list[str]:
+        text = self.cleaned_data["excluded_handles"]
+        return [part for part in text.replace(",", "\n").splitlines() if part.strip()]

@@ -580,6 +580,8 @@ class Match(models.Model):
 
 
 # The matching feature store's tables (campaigns/matching/store.py) have their own module too.
+# Giveaway draws live in their own module (it names Collaboration by string, so no import cycle).
+from .draws import GiveawayDraw  # noqa: E402, F401
 from .feature_store_models import FeatureStore, FeatureStoreColumn  # noqa: E402, F401
 
 # The ledger and reviews live in their own modules (this one stays readable); importing them here registers them.

@@ -14,6 +14,8 @@ everywhere. The policy (README, "Moderation policy"):
   and nobody hands in content for a campaign moderation stopped.
 - **Messages**: the sender's side must not be suspended or rejected (the other side may be).
 - **Winding down** (decline, withdraw, cancel) is always allowed, for everyone.
+- **Giveaway draws** (upload entries, commit, draw) need both parties and the campaign not stopped by
+  moderation: a suspended brand or creator cannot pick winners, and neither can the other side for them.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class Step(StrEnum):
     SETTLE = "settle"  # the brand reviews, approves, completes
     MESSAGE = "message"
     WIND_DOWN = "wind_down"  # decline, withdraw, cancel
+    DRAW = "draw"  # a giveaway's entries uploaded, committed, drawn
 
 
 def _with_reason(text: str, reason: str) -> str:
@@ -114,7 +117,23 @@ def participation_refusal(*, step: Step, campaign: Campaign, influencer: Influen
             else _("Your profile is %(status)s by moderation, so you cannot send messages.")
         )
         return _with_reason(text % {"status": sender.get_status_display().lower()}, sender.status_reason)
+    if step == Step.DRAW:
+        return _draw_refusal(campaign=campaign, influencer=influencer, brand_side=brand_side)
     return None  # settling and winding down existing work stay possible
+
+
+def _draw_refusal(*, campaign: Campaign, influencer: Influencer, brand_side: bool) -> str | None:
+    own, other = (campaign.brand, influencer) if brand_side else (influencer, campaign.brand)
+    if own.status in STOPPED:
+        text = (
+            _("Your brand is %(status)s by moderation, so it cannot run a giveaway draw.")
+            if brand_side
+            else _("Your profile is %(status)s by moderation, so you cannot run a giveaway draw.")
+        )
+        return _with_reason(text % {"status": own.get_status_display().lower()}, own.status_reason)
+    if other.status in STOPPED:
+        return _("The other side of this collaboration is stopped by moderation, so no draw can run now.")
+    return _campaign_refusal(campaign, mine=brand_side)
 
 
 def participation_require(*, step: Step, campaign: Campaign, influencer: Influencer, party: str) -> None:

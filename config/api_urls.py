@@ -8,7 +8,7 @@ from django.urls import path, re_path, register_converter
 
 from brands import api as brands_api
 from campaigns import api as campaigns_api
-from campaigns import ledger_api
+from campaigns import draw_api, ledger_api
 from influencers import api as influencers_api
 
 from .api_errors import api_not_found
@@ -152,6 +152,20 @@ urlpatterns = [
         campaigns_api.DeliverableRevisionApi.as_view(),
         name="deliverable-request-revision",
     ),
+    # Giveaway draws: the parties upload, commit and draw; anyone reads a published draw
+    path("collaborations/<id:pk>/draw/", draw_api.CollaborationDrawApi.as_view(), name="collaboration-draw"),
+    path(
+        "collaborations/<id:pk>/draw/entries/",
+        draw_api.CollaborationDrawEntriesApi.as_view(),
+        name="collaboration-draw-entries",
+    ),
+    path(
+        "collaborations/<id:pk>/draw/commit/",
+        draw_api.CollaborationDrawCommitApi.as_view(),
+        name="collaboration-draw-commit",
+    ),
+    path("collaborations/<id:pk>/draw/run/", draw_api.CollaborationDrawRunApi.as_view(), name="collaboration-draw-run"),
+    path("draws/<uuid:public_id>/", draw_api.DrawPublicApi.as_view(), name="draw-public"),
     # Anything else under /api/v1/: the JSON 404
     re_path(r"^[\s\S]*$", api_not_found),
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
     path("brand/campaigns/", include("campaigns.urls")),
     path("brand/payment-terms/", ledger_views.payment_terms, name="payment_terms"),
     path("collaborations/", include("campaigns.ledger_urls")),
+    path("giveaways/draws/", include("campaigns.draw_urls")),
     path("brand/", include("brands.shortlist_urls")),
     path("brand/", include("brands.urls")),
     path("api/v1/", include("config.api_urls")),

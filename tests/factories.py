@@ -12,6 +12,8 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from brands.models import Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
+from campaigns.draw_algorithm import entry_list_sha256, entry_list_text, sha256_hex
+from campaigns.draws import GiveawayDraw
 from campaigns.models import Campaign, Collaboration, CollaborationMessage, Deliverable, LedgerEntry, Match, Review
 from influencers.models import (
     Audience,
@@ -222,6 +224,29 @@ class CollaborationFactory(DjangoModelFactory):
     influencer = factory.SubFactory(InfluencerFactory)
     initiated_by = Collaboration.Party.BRAND
     status = Collaboration.Status.INVITED
+
+
+class GiveawayDrawFactory(DjangoModelFactory):
+    """A draw with its commitment published (written directly; the services are tests/campaigns/test_draws.py)."""
+
+    class Meta:
+        model = GiveawayDraw
+
+    collaboration = factory.SubFactory(
+        CollaborationFactory, campaign__giveaway=True, status=Collaboration.Status.ACCEPTED
+    )
+    status = GiveawayDraw.Status.COMMITTED
+    winners_count = 1
+    entries_text = entry_list_text(["fan.one", "fan.two", "fan.three"])
+    entries_sha256 = entry_list_sha256(["fan.one", "fan.two", "fan.three"])
+    raw_count = 3
+    duplicates_removed = 0
+    excluded_removed = 0
+    eligible_count = 3
+    seed_hex = bytes(32).hex()
+    seed_sha256 = sha256_hex(bytes(32))
+    uploaded_at = factory.LazyFunction(timezone.now)
+    committed_at = factory.LazyFunction(timezone.now)
 
 
 class DeliverableFactory(DjangoModelFactory):

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from brands.accounts.api_tokens import api_token_issue
 from brands.models import ApiToken, Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
+from campaigns.draws import GiveawayDraw
 from campaigns.matching.store import feature_store_build
 from campaigns.models import (
     BrandPaymentTerms,
@@ -118,6 +119,7 @@ CASES = [
         BrandPaymentTerms, lambda: BrandPaymentTerms.objects.create(brand=f.BrandFactory()), queries=5, can_add=False
     ),
     AdminCase(Review, lambda: f.ReviewFactory(), queries=4, can_add=False),
+    AdminCase(GiveawayDraw, lambda: f.GiveawayDrawFactory(), queries=5, can_add=False),  # + total count
 ]
 
 

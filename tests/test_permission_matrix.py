@@ -15,8 +15,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from brands.models import BrandMember
+from campaigns.draws import GiveawayDraw
 from campaigns.models import Campaign, Collaboration
-from campaigns.services import collaboration_accept, collaboration_apply, deliverable_submit
+from campaigns.services import collaboration_accept, collaboration_apply, deliverable_submit, draw_entries_upload
 from influencers.models import AuditEvent, Notification
 from tests.factories import (
     BrandInvitationFactory,
@@ -49,6 +50,7 @@ class World:
     invitation: object
     teammate: BrandMember
     notification: Notification
+    draw: GiveawayDraw
 
 
 @pytest.fixture
@@ -65,6 +67,13 @@ def world() -> World:
     collaboration = collaboration_accept(collaboration=application, by=brand_a.user)
     deliverable = deliverable_submit(
         collaboration=collaboration, by=influencer_a.user, url="https://instagram.com/p/1", draft_text="#ad"
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(entry_end_date=campaign.starts_on)  # entries closed
+    campaign.refresh_from_db()
+    collaboration.campaign = campaign
+    draw = draw_entries_upload(collaboration=collaboration, by=brand_a.user, entries_csv="handle\nann\nbob\n")
+    GiveawayDraw.objects.filter(pk=draw.pk).update(
+        status=GiveawayDraw.Status.COMMITTED, seed_hex="00" * 32, seed_sha256="0" * 64, committed_at=draw.uploaded_at
     )
     return World(
         users={
@@ -85,6 +94,7 @@ def world() -> World:
         invitation=BrandInvitationFactory(brand=brand_a.brand),
         teammate=BrandMemberFactory(brand=brand_a.brand, role=BrandMember.Role.MEMBER),
         notification=NotificationFactory(user=influencer_a.user),
+        draw=draw,
     )
 
 
@@ -96,6 +106,7 @@ def only(owner: str | tuple[str, ...]) -> dict[str, str]:
 BRAND_A = only("brand_a")
 INFLUENCER_A = only("influencer_a")
 ANY_CREATOR = only(("influencer_a", "influencer_b"))
+PUBLIC = dict.fromkeys(ROLES, OK)  # no login needed: a published giveaway draw
 
 # (url name, args from the world, expected per role)
 GET_PAGES = [
@@ -117,6 +128,9 @@ GET_PAGES = [
     ("me:opportunity", lambda w: [w.campaign.pk], ANY_CREATOR),
     ("me:opportunity", lambda w: [w.invite_only.pk], INFLUENCER_A),
     ("me:opportunity", lambda w: [w.draft.pk], only(())),
+    ("giveaways:manage", lambda w: [w.collaboration.pk], only(("brand_a", "influencer_a"))),
+    ("giveaways:draw", lambda w: [w.draw.public_id], PUBLIC),
+    ("giveaways:draw_entries", lambda w: [w.draw.public_id], PUBLIC),
 ]
 
 POST_ACTIONS = [
@@ -134,6 +148,7 @@ POST_ACTIONS = [
     ("me:offer_delete", lambda w: [w.offer.pk], INFLUENCER_A),
     ("me:submit", lambda w: [w.collaboration.pk], INFLUENCER_A),
     ("notifications:read", lambda w: [w.notification.pk], INFLUENCER_A),
+    ("giveaways:manage", lambda w: [w.collaboration.pk], only(("brand_a", "influencer_a"))),
 ]
 
 POST_DATA = {

@@ -3,7 +3,8 @@
 transitions.py holds the collaboration status machine the others build on; campaigns.py the campaign's
 lifecycle; deliverables.py planning, submitting and reviewing work; collaborations.py invitations,
 applications and the action buttons; payments.py the payment ledger and brand payment terms; reviews.py
-two-sided reviews. The vocabulary reads share with them lives in campaigns/domain.py.
+two-sided reviews; draws.py a giveaway's verifiable draw. The vocabulary reads share with them lives in
+campaigns/domain.py.
 Every public name is re-exported here, so callers import from `campaigns.services`.
 """
 
@@ -46,6 +47,7 @@ from .deliverables import (
     deliverable_submit,
     giveaway_winners_record,
 )
+from .draws import draw_commit, draw_entries_upload, draw_run
 from .payments import (
     ledger_overdue_notify,
     ledger_payable_correct,
@@ -92,6 +94,9 @@ __all__ = [
     "collaboration_transition",
     "deliverable_review",
     "deliverable_submit",
+    "draw_commit",
+    "draw_entries_upload",
+    "draw_run",
     "giveaway_winners_record",
     "ledger_overdue_notify",
     "ledger_payable_correct",

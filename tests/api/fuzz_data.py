@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 from brands.accounts.api_tokens import api_token_issue
 from campaigns.models import Collaboration, LedgerEntry
 from influencers.models import EngineRun
@@ -65,6 +69,12 @@ def demo_world(creators: int = 6) -> dict:
         sent_on=paid.created_at.date(),
     )
     ReviewFactory(collaboration=paid)
+    # A giveaway whose entries closed, with the creator at work on it: its draw can be uploaded and run.
+    closed = timezone.localdate() - dt.timedelta(days=1)
+    giveaway = CampaignFactory(
+        brand=member.brand, giveaway=True, starts_on=closed - dt.timedelta(days=7), entry_end_date=closed
+    )
+    CollaborationFactory(campaign=giveaway, influencer=creator, status=Collaboration.Status.ACCEPTED)
     shortlist = ShortlistFactory(brand=member.brand, name="Favourites")
     ShortlistEntryFactory(shortlist=shortlist, influencer=influencers[2])
     run = EngineRunFactory(scope=f"campaign:{campaigns[0].pk}", kind=EngineRun.Kind.MATCHES_CAMPAIGN)

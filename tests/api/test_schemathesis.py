@@ -62,6 +62,9 @@ BUSINESS_RULE_OPERATIONS = {
     "ledger_dispute": "only a payment waiting for an answer",
     "reviews_create": "after completion, once per side, exactly the aspects of the author's side",
     "reviews_reply": "only the reviewed side, once, after the review is published",
+    "collaborations_draw_entries": "a giveaway whose entries closed; handles valid; a committed draw never changes",
+    "collaborations_draw_commit": "the draw's state: entries uploaded, commitment not yet published",
+    "collaborations_draw_run": "the draw's state: commitment published, not yet drawn",
 }
 
 

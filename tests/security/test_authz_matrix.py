@@ -27,6 +27,8 @@ from rest_framework.test import APIClient
 
 from brands.models import BrandMember
 from brands.services import _token_hash
+from campaigns.draw_algorithm import entry_list_sha256, entry_list_text, sha256_hex
+from campaigns.draws import GiveawayDraw
 from campaigns.models import Campaign, Collaboration, CollaborationMessage, LedgerEntry, Review
 from campaigns.services import collaboration_accept, collaboration_apply, deliverable_submit
 from campaigns.services.payments import ledger_payment_mark_sent
@@ -89,6 +91,7 @@ class World:
     payable: LedgerEntry
     sent: LedgerEntry
     review: Review
+    draw: GiveawayDraw
 
 
 def build_world() -> World:
@@ -167,6 +170,27 @@ def build_world() -> World:
             kind=EngineRun.Kind.MATCHES_CAMPAIGN, scope=f"campaign:{campaign.pk}", triggered_by=brand_a.user
         ),
         invitation_token=INVITATION_TOKEN,
+        draw=committed_draw(collaboration),
+    )
+
+
+def committed_draw(collaboration: Collaboration) -> GiveawayDraw:
+    """A giveaway draw with its commitment published (written directly: the world's entries close later)."""
+    entries, seed = ["fan.one", "fan.two", "fan.three"], bytes(32)
+    return GiveawayDraw.objects.create(
+        collaboration=collaboration,
+        status=GiveawayDraw.Status.COMMITTED,
+        winners_count=1,
+        entries_text=entry_list_text(entries),
+        entries_sha256=entry_list_sha256(entries),
+        raw_count=3,
+        duplicates_removed=0,
+        excluded_removed=0,
+        eligible_count=3,
+        seed_hex=seed.hex(),
+        seed_sha256=sha256_hex(seed),
+        uploaded_at=collaboration.created_at,
+        committed_at=collaboration.created_at,
     )
 
 
@@ -207,6 +231,7 @@ API_DISCOVERY = {**DISCOVERY, "anonymous": "401"}
 # A ledger write: the parties reach it; a moderator reads the ledger but every write is refused ("ok": the
 # page redirects back with the refusal, and the database is checked to be unchanged).
 LEDGER_WRITE = expect(("brand_a", "influencer_a"), staff="ok")
+PUBLIC = dict.fromkeys(ROLES, "ok")  # anyone, signed in or not (a published giveaway draw)
 Args = Callable[[World], list]
 
 
@@ -309,6 +334,10 @@ PAGES = [
     page("influencers:profile", lambda w: [w.handle_pending], "get", {**DISCOVERY, "brand_a": "404", "brand_b": "404"}),
     page("influencers:similar", lambda w: [w.handle_a], "get", DISCOVERY),
     page("influencers:similar", lambda w: [w.handle_pending], "get", {**DISCOVERY, "brand_a": "404", "brand_b": "404"}),
+    # A published giveaway draw's verification page and entry list: public, no login
+    page("giveaways:manage", lambda w: [w.collaboration.pk], "get post", expect(("brand_a", "influencer_a"))),
+    page("giveaways:draw", lambda w: [w.draw.public_id], "get", PUBLIC),
+    page("giveaways:draw_entries", lambda w: [w.draw.public_id], "get", PUBLIC),
     # A team invitation link is a capability: whoever holds it may look; joining is checked by the service
     page(
         "brand_invitation_accept",
@@ -477,31 +506,51 @@ API += [
     api(
         "api:collaboration-reviews",
         lambda w: [w.paid.pk],
-        "get",
-        expect(("brand_a", "influencer_a", "staff"), anonymous="401"),
-    ),
-    api(
-        "api:collaboration-reviews",
-        lambda w: [w.paid.pk],
+        # Giveaway draws: the collaboration's two parties act; staff read (view permission) but never act
+        api(
+            "api:collaboration-draw",
+            lambda w: [w.collaboration.pk],
+            "get",
+            expect(("brand_a", "influencer_a", "staff"), anonymous="401"),
+        ),
+        api(
+            "api:collaboration-reviews",
+            lambda w: [w.paid.pk],
+            "post",
+            expect(("brand_a", "influencer_a"), anonymous="401", staff="403"),
+            {"communication": 5},
+        ),
+        api(
+            "api:review-reply",
+            lambda w: [w.paid.pk, w.review.pk],
+            "post",
+            expect("influencer_a", anonymous="401", staff="403", brand_a="403"),
+            {"reply": "x"},
+        ),
+        # Reputation: a campaign's brand for whoever sees the campaign; a creator's for discovery (brands, staff)
+        api(
+            "api:campaign-brand-reputation",
+            lambda w: [w.campaign.pk],
+            "get",
+            expect(("brand_a", "staff", "influencer_a", "influencer_b", "pending"), anonymous="401"),
+        ),
+        api("api:influencer-reputation", lambda w: [w.handle_a], "get", API_DISCOVERY),
+        "api:collaboration-draw-entries",
+        lambda w: [w.collaboration.pk],
         "post",
         expect(("brand_a", "influencer_a"), anonymous="401", staff="403"),
-        {"communication": 5},
+        {"entries_csv": "handle\nfan.one\nfan.two\n"},
     ),
-    api(
-        "api:review-reply",
-        lambda w: [w.paid.pk, w.review.pk],
-        "post",
-        expect("influencer_a", anonymous="401", staff="403", brand_a="403"),
-        {"reply": "x"},
+    *(
+        api(
+            f"api:collaboration-draw-{action}",
+            lambda w: [w.collaboration.pk],
+            "post",
+            expect(("brand_a", "influencer_a"), anonymous="401", staff="403"),
+        )
+        for action in ("commit", "run")
     ),
-    # Reputation: a campaign's brand for whoever sees the campaign; a creator's for discovery (brands, staff)
-    api(
-        "api:campaign-brand-reputation",
-        lambda w: [w.campaign.pk],
-        "get",
-        expect(("brand_a", "staff", "influencer_a", "influencer_b", "pending"), anonymous="401"),
-    ),
-    api("api:influencer-reputation", lambda w: [w.handle_a], "get", API_DISCOVERY),
+    api("api:draw-public", lambda w: [w.draw.public_id], "get", PUBLIC),
 ]
 
 # Routes with an id that are not in the matrix, and why.

@@ -27,7 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from influencers.api import HANDLE_PATTERN
 from influencers.models import EngineRun
-from tests.factories import EngineRunFactory, NotificationFactory
+from tests.factories import EngineRunFactory, GiveawayDrawFactory, NotificationFactory
 from tests.module_world import built_once, fresh_copy
 
 from .hostile_world import World, build_world, limits_out_of_reach
@@ -262,6 +262,11 @@ PAGES: dict[str, list[Page]] = {
     "collaborations/<int:pk>/reviews/<int:review_pk>/reply/": [
         ("brand", _r("ledger:reply", WORKING, lambda w: 987654))
     ],
+    "giveaways/draws/<uuid:public_id>/": [("anonymous", lambda w: reverse("giveaways:draw", args=[w.draw.public_id]))],
+    "giveaways/draws/<uuid:public_id>/entries.txt": [
+        ("anonymous", lambda w: reverse("giveaways:draw_entries", args=[w.draw.public_id]))
+    ],
+    "giveaways/draws/collaborations/<int:pk>/": [("creator", _r("giveaways:manage", WORKING))],
     "api/schema/": [("brand", _r("api-schema"))],
     "api/docs/": [("anonymous", _r("api-docs")), ("brand", _r("api-docs"))],
     "media/<path:path>": [("anonymous", lambda w: f"{settings.MEDIA_URL}no-such-file.jpg")],
@@ -362,6 +367,8 @@ def api_pages(w: World) -> dict[str, list[Page]]:
             else:
                 key = next(k for k in ids if short.startswith(k))
             kwargs["pk"] = ids[key]
+        if "<uuid:public_id>" in route:
+            kwargs["public_id"] = w.draw.public_id
         if "<id:entry_pk>" in route:
             kwargs["entry_pk"] = w.entry.pk
         if "<id:review_pk>" in route:
@@ -376,6 +383,7 @@ def build_csp_world() -> World:
     world = build_world()
     world.notification = NotificationFactory(user=world.creator.user)
     world.run = EngineRunFactory(scope=f"campaign:{world.giveaway.pk}", kind=EngineRun.Kind.MATCHES_CAMPAIGN)
+    world.draw = GiveawayDrawFactory(collaboration=world.working)
     return world
 
 
