@@ -293,6 +293,7 @@ def _discovery_from_search_table(*, filterset: InfluencerFilter, cursor: str | N
 # A broad search's page walks the sort index at most this far before sorting its matches instead.
 SORT_WALK_LIMIT = 10_000
 _SEARCH_TABLE_FROM = re.compile(r'FROM "influencers_searchrow" (?=WHERE|ORDER BY)')
+_PLACEHOLDER = re.compile(r"(?<!%)%s")
 
 
 def _broad_page(
@@ -324,10 +325,13 @@ def _broad_page(
             f'FROM (SELECT * FROM "influencers_searchrow" {start}ORDER BY "{column}" {direction}, '  # noqa: S608
             f'"influencer_id" {direction} LIMIT {SORT_WALK_LIMIT}) AS "influencers_searchrow" '
         )
-        bounded, replaced = _SEARCH_TABLE_FROM.subn(lambda _match: walk, sql, count=1)
-        if replaced:
+        found = _SEARCH_TABLE_FROM.search(sql)
+        if found:
+            # The walk's own parameters go where it sits: after those of the select list (e.g. ranking).
+            before = len(_PLACEHOLDER.findall(sql, 0, found.start()))
+            bounded = sql[: found.start()] + walk + sql[found.end() :]
             with connections[rows.db].cursor() as db:
-                db.execute(bounded, [*start_params, *params])
+                db.execute(bounded, [*params[:before], *start_params, *params[before:]])
                 page = db.fetchall()
             if len(page) == limit:
                 return page

@@ -506,35 +506,39 @@ API += [
     api(
         "api:collaboration-reviews",
         lambda w: [w.paid.pk],
-        # Giveaway draws: the collaboration's two parties act; staff read (view permission) but never act
-        api(
-            "api:collaboration-draw",
-            lambda w: [w.collaboration.pk],
-            "get",
-            expect(("brand_a", "influencer_a", "staff"), anonymous="401"),
-        ),
-        api(
-            "api:collaboration-reviews",
-            lambda w: [w.paid.pk],
-            "post",
-            expect(("brand_a", "influencer_a"), anonymous="401", staff="403"),
-            {"communication": 5},
-        ),
-        api(
-            "api:review-reply",
-            lambda w: [w.paid.pk, w.review.pk],
-            "post",
-            expect("influencer_a", anonymous="401", staff="403", brand_a="403"),
-            {"reply": "x"},
-        ),
-        # Reputation: a campaign's brand for whoever sees the campaign; a creator's for discovery (brands, staff)
-        api(
-            "api:campaign-brand-reputation",
-            lambda w: [w.campaign.pk],
-            "get",
-            expect(("brand_a", "staff", "influencer_a", "influencer_b", "pending"), anonymous="401"),
-        ),
-        api("api:influencer-reputation", lambda w: [w.handle_a], "get", API_DISCOVERY),
+        "get",
+        expect(("brand_a", "influencer_a", "staff"), anonymous="401"),
+    ),
+    api(
+        "api:collaboration-reviews",
+        lambda w: [w.paid.pk],
+        "post",
+        expect(("brand_a", "influencer_a"), anonymous="401", staff="403"),
+        {"communication": 5},
+    ),
+    api(
+        "api:review-reply",
+        lambda w: [w.paid.pk, w.review.pk],
+        "post",
+        expect("influencer_a", anonymous="401", staff="403", brand_a="403"),
+        {"reply": "x"},
+    ),
+    # Reputation: a campaign's brand for whoever sees the campaign; a creator's for discovery (brands, staff)
+    api(
+        "api:campaign-brand-reputation",
+        lambda w: [w.campaign.pk],
+        "get",
+        expect(("brand_a", "staff", "influencer_a", "influencer_b", "pending"), anonymous="401"),
+    ),
+    api("api:influencer-reputation", lambda w: [w.handle_a], "get", API_DISCOVERY),
+    # Giveaway draws: the collaboration's two parties act; staff read (view permission) but never act
+    api(
+        "api:collaboration-draw",
+        lambda w: [w.collaboration.pk],
+        "get",
+        expect(("brand_a", "influencer_a", "staff"), anonymous="401"),
+    ),
+    api(
         "api:collaboration-draw-entries",
         lambda w: [w.collaboration.pk],
         "post",
