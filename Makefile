@@ -26,11 +26,12 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.runtime-installed
 
 ## run: demo on SQLite with eager tasks — create the venv, migrate, seed if empty, serve on :8000
+## (friendly 404/500 pages as in production, Django's technical pages stay for `manage.py runserver`)
 run: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo --if-empty
-	@$(BIN)/python manage.py seed_demo --print-logins
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py seed_demo --if-empty --url http://127.0.0.1:$(PORT)
+	@$(BIN)/python manage.py seed_demo --print-logins --url http://127.0.0.1:$(PORT)
+	DJANGO_FRIENDLY_ERRORS=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: the whole suite; service tests skip with a reason unless REQUIRE_SERVICES=1. In parallel
 ## (pytest-xdist, one worker per core, each with its own test database) except the tests marked

@@ -19,6 +19,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# The demo (`make run`) runs with DEBUG but shows visitors the pages production shows for a missing page or an
+# error, not Django's technical ones (config/error_pages.py). Without DEBUG those are always the pages shown.
+FRIENDLY_ERROR_PAGES = env.bool("DJANGO_FRIENDLY_ERRORS", default=False)
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
@@ -73,6 +76,8 @@ MIDDLEWARE = [
     # A NUL or a huge value in the query string: a 400 page before any view or query (config/middleware.py);
     # inside the middleware above, so its answer still gets the security headers and the CSP.
     "config.middleware.HostileQueryMiddleware",
+    # Only in the demo (DEBUG with DJANGO_FRIENDLY_ERRORS=1): production's 404/403/500 pages for views' errors.
+    "config.error_pages.FriendlyErrorPagesMiddleware",
     # Axes must come last: it turns a locked-out login into a clear "locked out" answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -435,5 +440,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Axes says "BEGIN version …" and "Reset 0 access attempts" at INFO on every start and demo login reset;
+        # what matters (a lockout) it logs as a WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }

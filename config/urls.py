@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -10,11 +10,13 @@ from brands.accounts import views as account_views
 from campaigns import ledger_views
 from influencers import views as influencer_views
 
-from . import views
+from . import error_pages, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page links; the icon is an SVG among the static files.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Account pages first: their login view (role-aware landing) replaces the stock one.
@@ -40,3 +42,7 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += [path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+if error_pages.enabled():
+    # The demo's friendly error pages (config/error_pages.py): an address no pattern matches gets the 404 page.
+    urlpatterns += [re_path(r"^(?P<path>.*)$", error_pages.unknown_path)]

@@ -68,9 +68,10 @@ def demo_logins_ensure() -> dict[str, User]:
     return users
 
 
-def demo_logins_text() -> str:
+def demo_logins_text(base_url: str = "http://127.0.0.1:8000") -> str:
+    """The demo logins, with the login page on the address the demo server listens on."""
     width = max(len(login.username) for login in DEMO_LOGINS)
-    lines = ["Demo logins (http://127.0.0.1:8000/accounts/login/):"]
+    lines = [f"Demo logins ({base_url.rstrip('/')}/accounts/login/):"]
     for login in DEMO_LOGINS:
         lines.append(f"  {login.username:<{width}}  {login.password:<18}  {login.role}")
     return "\n".join(lines)

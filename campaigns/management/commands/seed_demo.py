@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from argparse import ArgumentParser
 from typing import Any
@@ -39,11 +40,17 @@ class Command(BaseCommand):
             action="store_true",
             help="Only make sure the demo logins exist with their documented passwords, and print them.",
         )
+        parser.add_argument(
+            "--url",
+            default=f"http://127.0.0.1:{os.environ.get('PORT') or 8000}",
+            help="Where the demo server listens, for the printed login address (default http://127.0.0.1:$PORT, "
+            "PORT defaulting to 8000; `make run PORT=8080` passes it).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:  # BaseCommand's signature: argparse's values
         if options["print_logins"]:
             demo.demo_logins_ensure()
-            self.stdout.write(demo.demo_logins_text())
+            self.stdout.write(demo.demo_logins_text(options["url"]))
             return
         if options["if_empty"] and demo.has_influencers():
             self.stdout.write("Influencers already exist: --if-empty leaves the database as it is.")
@@ -56,7 +63,7 @@ class Command(BaseCommand):
         self._report(result)
         if result.written:
             self._run_engine()
-        self.stdout.write(demo.demo_logins_text())
+        self.stdout.write(demo.demo_logins_text(options["url"]))
 
     def _run_engine(self) -> None:
         # The demo shows derived numbers at once: the same engine code the workers run, synchronously.
