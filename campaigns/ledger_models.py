@@ -9,6 +9,7 @@ No money moves through Invloed: a payment provider would add entries through the
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Brand
+from influencers import formatting
 from influencers.taxonomy import Currency
 
 from .party_scope import party_scope
@@ -155,7 +157,7 @@ class LedgerEntry(models.Model):
 
 
 def cents_display(cents: int | None) -> str:
-    """12345 -> "123.45"; None -> ""."""
+    """12345 -> "123.45" (in Dutch "123,45"); None -> ""."""
     if cents is None:
         return ""
-    return f"{cents // 100:,}.{cents % 100:02d}"
+    return formatting.decimal(Decimal(cents) / 100, 2, grouping=True)

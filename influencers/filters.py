@@ -41,7 +41,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .access import actor_of
-from .models import AudienceCountry, Influencer, InfluencerQuerySet, Niche, Offer, SocialAccount
+from .models import AudienceCountry, Influencer, InfluencerQuerySet, Niche, Offer, SocialAccount, niche_label
 from .taxonomy import AGE_FIELDS, GENDER_FIELDS, AgeBand, Country, Currency, Gender, Language, Platform, Tier, WorkKind
 from .widgets import FastCheckboxSelectMultiple, FastSelect, FastSelectMultiple
 
@@ -326,7 +326,9 @@ class InfluencerFilter(django_filters.FilterSet):
         super().__init__(data if data is not None else QueryDict(), queryset, request=request, prefix=prefix)
         # One query for the niche choices, shared by rendering and validation.
         self.niche_ids = {slug: (pk, name) for pk, slug, name in Niche.objects.values_list("pk", "slug", "name")}
-        self.filters["niches"].extra["choices"] = [(slug, name) for slug, (_pk, name) in self.niche_ids.items()]
+        self.filters["niches"].extra["choices"] = sorted(
+            ((slug, niche_label(name)) for slug, (_pk, name) in self.niche_ids.items()), key=lambda choice: choice[1]
+        )
 
     # --- single-field filters ---------------------------------------------------------------
 

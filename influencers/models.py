@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -43,6 +44,11 @@ handle_validator = RegexValidator(
 )
 
 
+def niche_label(name: str) -> str:
+    """A niche's stored (English) name in the active language; names the catalog lacks stay as typed."""
+    return gettext(name) if name else name
+
+
 class Niche(models.Model):
     slug = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=80)
@@ -51,7 +57,12 @@ class Niche(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the visitor's language (the seeded names are in the catalog: taxonomy.NICHES)."""
+        return niche_label(self.name)
 
 
 class InfluencerQuerySet(models.QuerySet["Influencer"]):

@@ -22,10 +22,21 @@ from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from . import formatting
 from .discovery_search import search_rows, sort_column
 from .filters import SORTS, InfluencerFilter, Sort
 from .metrics.formulas import engagement_fields
-from .models import Audience, AudienceCountry, FollowerSnapshot, Influencer, Niche, Offer, Post, SocialAccount
+from .models import (
+    Audience,
+    AudienceCountry,
+    FollowerSnapshot,
+    Influencer,
+    Niche,
+    Offer,
+    Post,
+    SocialAccount,
+    niche_label,
+)
 from .search_row import NO_PRICE, SearchRow, search_table_in_use
 from .similarity import (
     AGE_BANDS,
@@ -143,7 +154,7 @@ class DiscoveryPage:
 
     @property
     def count_label(self) -> str:
-        return f"{self.count:,}+" if self.count_is_capped else f"{self.count:,}"
+        return f"{formatting.count(self.count)}+" if self.count_is_capped else formatting.count(self.count)
 
 
 def capped_count(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]:
@@ -669,7 +680,7 @@ def influencer_similar(*, influencer: Influencer, limit: int = SIMILAR_LIMIT) ->
     # niche rows below stay an index-only read of (influencer, niche) pairs.
     mine = Influencer.niches.through.objects.filter(influencer_id=influencer.pk, niche_id=OuterRef("pk"))
     niche_table = list(Niche.objects.annotate(mine=Exists(mine)).values_list("pk", "slug", "name", "mine"))
-    niche_names = {pk: (slug, name) for pk, slug, name, _mine in niche_table}
+    niche_names = {pk: (slug, niche_label(name)) for pk, slug, name, _mine in niche_table}
     niche_ids = [pk for pk, _slug, _name, is_mine in niche_table if is_mine]
     candidates = _similar_candidates(target=influencer, niche_ids=niche_ids)
     features = _similarity_features(target=influencer, candidates=candidates, niche_ids=sorted(niche_names))

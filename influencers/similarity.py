@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import formatting
 from .taxonomy import AGE_FIELDS, GENDER_FIELDS, Tier
 
 # Weights of the components (they add up to 1); the score is 100 × credibility factor × Σ weight × component.
@@ -179,11 +180,11 @@ def rank_similar(features: Features, target_id: int, limit: int = SIMILAR_LIMIT)
 
 
 def _percent(value: float) -> str:
-    return f"{value * 100:.0f} %"
+    return formatting.percent(value, 0, space=" ")
 
 
 def _rate(value: float | None) -> str:
-    return _("unknown") if value is None else f"{value * 100:.1f} %"
+    return _("unknown") if value is None else formatting.percent(value, 1, space=" ")
 
 
 def niche_phrase(shared: Sequence[str], target_count: int, candidate_count: int) -> str:

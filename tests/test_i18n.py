@@ -129,3 +129,41 @@ def test_brand_discovery_page_in_dutch(client) -> None:
     assert "Filters toepassen" in html  # the filter form's submit button
     assert "Creators filteren" in html
     assert "Apply filters" not in html
+
+
+# English taxonomy a Dutch page must not show (the seeded niches with a different Dutch name).
+ENGLISH_NICHES = ("Fashion", "Travel", "Health", "Pets", "Parenting", "Home &amp; interior", "Art &amp; design")
+
+
+@pytest.mark.django_db
+def test_dutch_discovery_shows_dutch_niche_names_and_decimal_commas(client) -> None:
+    InfluencerFactory(
+        niches=["fashion", "travel", "home"], engagement_rate=0.0412, follower_growth_30d=0.0131, tier="micro"
+    )
+    client.force_login(BrandMemberFactory().user)
+    english = client.get("/influencers/").content.decode()
+    assert "Home &amp; interior" in english
+    assert "4.1\u00a0%" in english
+
+    switch_to_dutch(client)
+    html = client.get("/influencers/").content.decode()
+
+    assert "Wonen &amp; interieur" in html  # on the card and in the niche filter
+    assert "Mode" in html
+    assert "Reizen" in html
+    assert [name for name in ENGLISH_NICHES if f">{name}<" in html] == []
+    assert "4,1\u00a0%" in html
+    assert "+1,3\u00a0%" in html
+    assert not re.search(r"\d\.\d\u00a0%", html)  # no percentage with a decimal point
+
+
+@pytest.mark.django_db
+def test_every_seeded_niche_has_a_dutch_name() -> None:
+    from django.utils import translation
+
+    from influencers.taxonomy import NICHES
+
+    with translation.override("nl"):
+        untranslated = [name for _slug, name in NICHES if translation.gettext(name) == name]
+    # Names Dutch uses as they are (Beauty, Fitness, Lifestyle, Gaming, Tech) are translated to themselves.
+    assert set(untranslated) <= {"Beauty", "Fitness", "Lifestyle", "Gaming", "Tech"}

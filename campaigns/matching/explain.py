@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from influencers.models import niche_label
 from influencers.taxonomy import AgeBand, Platform, Tier, WorkKind
 
 from .features import PLATFORMS, Features
@@ -126,12 +127,12 @@ def niche_phrase(target: Target, features: Features, scores: Scores, k: int) -> 
     if not target.niche_ids:
         return None
     shared = [
-        features.niche_names[features.niche_ids[column]]
+        niche_label(features.niche_names[features.niche_ids[column]])
         for column, hit in zip(scores.niche_columns, scores.niche_overlap[k], strict=True)
         if hit
     ]
     related = [
-        features.niche_names[features.niche_ids[column]]
+        niche_label(features.niche_names[features.niche_ids[column]])
         for column, hit in zip(scores.niche_columns, scores.niche_related[k], strict=True)
         if hit
     ]

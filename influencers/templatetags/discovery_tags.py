@@ -107,7 +107,7 @@ def _card(influencer, page: _Page) -> str:
     tier = ""
     if influencer.tier:
         tier = f'<a class="badge {escape(influencer.tier)}" {page.tier_attrs}>{page.display(influencer, "tier")}</a>'
-    niches = [escape(niche.name) for niche in influencer.niches.all()]
+    niches = [escape(niche.label) for niche in influencer.niches.all()]
     niche_list = (
         f'<ul class="tags" aria-label="{page.niches_label}">{"".join(f"<li>{n}</li>" for n in niches)}</ul>'
         if niches

@@ -13,7 +13,7 @@ import functools
 from decimal import Decimal
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from influencers import formatting
 from influencers.definitions import definition
 
 register = template.Library()
@@ -79,17 +80,18 @@ def freshness(when: dt.datetime | None, label: str = "") -> SafeString:
 
 @register.filter
 def pct(value: float | Decimal | None, digits: int = 1) -> str | None:
-    """A fraction as a percentage ("0.0412" -> "4.1 %"); None stays None so `metric` says "unknown"."""
+    """A fraction as a percentage ("0.0412" -> "4.1 %", in Dutch "4,1 %"); None stays None so `metric` says
+    "unknown"."""
     if value is None or value == "":
         return None
-    return f"{float(value) * 100:.{int(digits)}f}\u00a0%"  # no-break space: "4.1 %" never wraps
+    return formatting.percent(float(value), int(digits))
 
 
 @register.filter
 def signed_pct(value: float | None) -> str | None:
     if value is None:
         return None
-    return f"{float(value) * 100:+.1f}\u00a0%"
+    return formatting.percent(value, 1, signed=True)
 
 
 @register.filter
@@ -97,16 +99,14 @@ def number(value: float | int | None) -> str | None:
     """A count with thousands separators; None stays None."""
     if value is None:
         return None
-    return intcomma(round(value))
+    return formatting.count(value)
 
 
 @register.filter
 def money(value: Decimal | float | None, currency: str = "EUR") -> str | None:
     if value is None:
         return None
-    amount = Decimal(value)
-    shown = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    return f"{currency}\u00a0{shown}"
+    return f"{currency}{formatting.NBSP}{formatting.amount(value)}"
 
 
 @register.filter

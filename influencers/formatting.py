@@ -1,0 +1,39 @@
+"""Numbers in the visitor's language: "4.1 %" and "1,234" in English, "4,1 %" and "1.234" in Dutch.
+
+Django's formats (number_format) know each language's decimal and thousands separators; everything a page
+shows goes through here or through the template filters built on it (templatetags/metric_tags.py), so no
+page mixes "5.6 %" with "832.325".
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.formats import number_format
+
+NBSP = "\u00a0"  # between a number and its unit: "4.1 %" never wraps
+
+
+def decimal(value: float | Decimal, digits: int, *, grouping: bool = False) -> str:
+    return number_format(round(value, digits), decimal_pos=digits, force_grouping=grouping)
+
+
+def count(value: float | int) -> str:
+    """A whole number with thousands separators."""
+    return number_format(round(value), decimal_pos=0, force_grouping=True)
+
+
+def percent(fraction: float | Decimal, digits: int = 1, *, signed: bool = False, space: str = NBSP) -> str:
+    """A fraction as a percentage: 0.0412 -> "4.1 %" (signed: "+4.1 %" / "-4.1 %"). Sentences that are
+    also quoted in docs/metrics.md pass a plain space."""
+    shown = float(fraction) * 100
+    if not signed:
+        return f"{decimal(shown, digits)}{space}%"
+    sign = "-" if round(shown, digits) < 0 else "+"
+    return f"{sign}{decimal(abs(shown), digits)}{space}%"
+
+
+def amount(value: float | Decimal) -> str:
+    """Money without its currency: whole amounts without decimals, others with two."""
+    exact = Decimal(value)
+    return number_format(exact, decimal_pos=0 if exact == exact.to_integral_value() else 2, force_grouping=True)
