@@ -15,7 +15,9 @@ NBSP = "\u00a0"  # between a number and its unit: "4.1 %" never wraps
 
 
 def decimal(value: float | Decimal, digits: int, *, grouping: bool = False) -> str:
-    return number_format(round(value, digits), decimal_pos=digits, force_grouping=grouping)
+    # Rounded first: number_format cuts the decimals off instead of rounding them.
+    rounded: float | Decimal = round(value, digits) if isinstance(value, float) else round(Decimal(value), digits)
+    return number_format(rounded, decimal_pos=digits, force_grouping=grouping)
 
 
 def count(value: float | int) -> str:
