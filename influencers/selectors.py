@@ -453,6 +453,7 @@ def profile_chart_data(
     followers = [
         {
             "label": f"{account.get_platform_display()} @{account.handle}",
+            "platform": account.platform,
             "points": [{"x": date, "y": value} for date, value in history.get(account.pk, [])],
             "spikes": spikes.get(account_label(account), []),
         }
@@ -466,7 +467,11 @@ def profile_chart_data(
             continue
         entry = engagement.setdefault(
             post.account_id,
-            {"label": f"{post.account.get_platform_display()} @{post.account.handle}", "points": []},
+            {
+                "label": f"{post.account.get_platform_display()} @{post.account.handle}",
+                "platform": post.account.platform,
+                "points": [],
+            },
         )
         entry["points"].append(
             {"x": post.posted_at.isoformat(), "y": value, "sponsored": post.is_sponsored, "url": post.url}
@@ -475,6 +480,8 @@ def profile_chart_data(
         "followers": followers,
         "engagement": list(engagement.values()),
         "audience": audience_chart_data(audience_of(influencer)),
+        # The time axes end today, not at the next round tick after the newest point.
+        "today": timezone.localdate().isoformat(),
         # Words the chart script shows, translated here (static JS cannot use gettext).
         "labels": {"spike": gettext("spike"), "sponsored": gettext("sponsored")},
     }

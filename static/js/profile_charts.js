@@ -5,6 +5,29 @@
   "use strict";
 
   var PALETTE = ["#0b6bcb", "#c2410c", "#15803d", "#7c3aed", "#be185d", "#0e7490", "#a16207"];
+  // One colour per platform in every chart (a second account on the same platform gets a dashed line).
+  var PLATFORM_COLORS = {
+    instagram: "#be185d",
+    tiktok: "#0e7490",
+    youtube: "#c62828",
+    x: "#1d2430",
+    twitch: "#7c3aed",
+    blog: "#15803d",
+    podcast: "#a16207"
+  };
+
+  function platformStyle(series) {
+    var seen = {};
+    return series.map(function (account, index) {
+      var platform = account.platform || "";
+      var repeat = seen[platform] || 0;
+      seen[platform] = repeat + 1;
+      return {
+        color: PLATFORM_COLORS[platform] || PALETTE[index % PALETTE.length],
+        dash: repeat ? [6, 4] : []
+      };
+    });
+  }
   var SPIKE_COLOR = "#c62828";
   var EXPLAINED_COLOR = "#9a6700";
 
@@ -32,12 +55,22 @@
     return Number(value).toLocaleString(document.documentElement.lang || undefined);
   }
 
+  var END_OF_TODAY = null;  // set from the data: the end of the server's today, the axes' right edge
+
+  function percentLabel(value) {
+    return numberLabel(value) + "\u00a0%";
+  }
+
   function timeAxis() {
-    return {
+    var axis = {
       type: "linear",
       ticks: { callback: dateLabel, maxTicksLimit: 6 },
       grid: { display: false }
     };
+    if (END_OF_TODAY !== null) {
+      axis.max = END_OF_TODAY;
+    }
+    return axis;
   }
 
   function baseOptions(extra) {
@@ -65,8 +98,9 @@
       return;
     }
     var datasets = [];
+    var styles = platformStyle(series);
     series.forEach(function (account, index) {
-      var color = PALETTE[index % PALETTE.length];
+      var color = styles[index].color;
       var points = account.points.map(function (point) {
         return { x: Date.parse(point.x), y: point.y };
       });
@@ -76,6 +110,7 @@
         data: points,
         borderColor: color,
         backgroundColor: color,
+        borderDash: styles[index].dash,
         pointRadius: 0,
         borderWidth: 2,
         tension: 0.2
@@ -131,8 +166,9 @@
     if (!target || !series.length) {
       return;
     }
+    var styles = platformStyle(series);
     var datasets = series.map(function (account, index) {
-      var color = PALETTE[index % PALETTE.length];
+      var color = styles[index].color;
       return {
         label: account.label,
         data: account.points.map(function (point) {
@@ -186,12 +222,12 @@
       options: baseOptions({
         indexAxis: horizontal ? "y" : "x",
         scales: type === "doughnut" ? {} : {
-          x: horizontal ? { beginAtZero: true, ticks: { callback: function (v) { return v + " %"; } } } : {},
-          y: horizontal ? {} : { beginAtZero: true, ticks: { callback: function (v) { return v + " %"; } } }
+          x: horizontal ? { beginAtZero: true, ticks: { callback: percentLabel } } : {},
+          y: horizontal ? {} : { beginAtZero: true, ticks: { callback: percentLabel } }
         },
         plugins: {
           legend: { display: type === "doughnut", position: "bottom", labels: { boxWidth: 12 } },
-          tooltip: { callbacks: { label: function (item) { return item.label + ": " + item.raw + " %"; } } }
+          tooltip: { callbacks: { label: function (item) { return item.label + ": " + percentLabel(item.raw); } } }
         }
       })
     });
@@ -204,6 +240,10 @@
     }
     if (data.labels) {
       LABELS = data.labels;
+    }
+    if (data.today) {
+      // Dates without a time parse as UTC midnight, like the follower history's days.
+      END_OF_TODAY = Date.parse(data.today) + 24 * 60 * 60 * 1000 - 1;
     }
     followersChart(data.followers || []);
     engagementChart(data.engagement || []);

@@ -166,6 +166,24 @@ def test_a_brand_finds_compares_shortlists_and_invites_a_creator(world, page: Pa
     expect(page.locator("h1")).to_have_text("Lotte de Vries")
     for chart in ("chart-followers", "chart-engagement", "chart-age", "chart-gender", "chart-countries"):
         page.wait_for_function(f"({CANVAS_PAINTED_PIXELS})('{chart}') > 500")
+    # One colour per account in both time charts, and both time axes end today, not at a later tick.
+    charts = page.evaluate(
+        """() => ["chart-followers", "chart-engagement"].map((id) => {
+            const chart = Chart.getChart(document.getElementById(id));
+            const colours = {};
+            const lines = chart.data.datasets.filter((d) => !d.label.includes("·"));
+            lines.forEach((d) => { colours[d.label] = d.borderColor; });
+            return {colours, max: chart.scales.x.max, now: Date.now()};
+        })"""
+    )
+    followers, engagement = charts
+    shared = set(followers["colours"]) & set(engagement["colours"])
+    assert shared, "both charts show the same accounts"
+    assert {label: followers["colours"][label] for label in shared} == {
+        label: engagement["colours"][label] for label in shared
+    }
+    for chart in charts:
+        assert chart["max"] <= chart["now"] + 24 * 3600 * 1000
     expect(page.get_by_text("Sponsored · no disclosure")).to_be_visible()
     expect(page.get_by_text("gained 2,500 followers")).to_be_visible()
     _save(page, artifacts_dir, "profile")
