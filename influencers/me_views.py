@@ -440,6 +440,7 @@ def deliverable_submit_view(request: InfluencerRequest, pk: int) -> HttpResponse
             raise Http404
     form = DeliverableSubmitForm(request.POST or None)
     warned = False
+    disclosure_missing = ""  # the service's explanation, shown once in the warning box (not also on the field)
     if request.method == "POST" and form.is_valid():
         try:
             deliverable = deliverable_submit(
@@ -452,7 +453,7 @@ def deliverable_submit_view(request: InfluencerRequest, pk: int) -> HttpResponse
             )
         except DisclosureMissing as error:
             warned = True
-            add_service_error(form, error)
+            disclosure_missing = error.message
         except DomainError as error:
             add_service_error(form, error)
         else:
@@ -475,6 +476,7 @@ def deliverable_submit_view(request: InfluencerRequest, pk: int) -> HttpResponse
             "campaign": item.campaign,
             "form": form,
             "warned": warned or bool(form.data.get("confirm_without_disclosure")),
+            "disclosure_missing": disclosure_missing,
             "deliverable": chosen,
             "open_deliverables": open_deliverables,
             "markers": list(AD_DISCLOSURE_MARKERS),

@@ -39,5 +39,6 @@
   }
 
   [url, text].forEach(function (field) { if (field) { field.addEventListener("input", update); } });
-  update();
+  // After the server's warning the page already says it once; the hint speaks again when the text changes.
+  if (!document.getElementById("disclosure-warning")) { update(); }
 })();

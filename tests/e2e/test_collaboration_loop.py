@@ -98,6 +98,8 @@ def test_collaboration_loop_in_chromium(page: Page, browser, live_server, artifa
     expect(page.locator("#disclosure-hint")).to_contain_text("No ad disclosure found yet")
     page.get_by_role("button", name="Submit for review").click()
     expect(page.locator("#disclosure-warning")).to_contain_text("No ad disclosure found.")
+    expect(page.get_by_text(re.compile("no ad disclosure", re.I))).to_have_count(1)  # said once, not three times
+    expect(page.locator("#disclosure-hint")).to_be_hidden()
     assert not Deliverable.objects.filter(status="submitted").exists()
     page.screenshot(path=str(artifacts_dir / "collaboration_loop_disclosure_warning.png"), full_page=True)
     page.get_by_label("Caption or draft text").fill("Win a weekend for two! Comment to enter. #ad")
