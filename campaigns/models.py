@@ -153,6 +153,18 @@ class CampaignQuerySet(models.QuerySet["Campaign"]):
         return self.filter(visibility=Campaign.Visibility.PUBLIC)
 
 
+# The campaign's list fields and the choices each holds (validated in Campaign.clean, shown by Campaign.labels).
+CHOICE_LISTS: dict[str, type[models.TextChoices]] = {
+    "formats": PostFormat,
+    "platforms": Platform,
+    "target_age_bands": AgeBand,
+    "target_genders": Gender,
+    "target_countries": Country,
+    "target_languages": Language,
+    "tiers": Tier,
+}
+
+
 class Campaign(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -319,20 +331,39 @@ class Campaign(models.Model):
             and self.monthly_fee * self.duration_months > self.budget_per_creator
         ):
             add("monthly_fee", _("Monthly fee × duration exceeds the budget per creator."))
-        for field, allowed in (
-            ("formats", PostFormat.values),
-            ("platforms", Platform.values),
-            ("target_age_bands", AgeBand.values),
-            ("target_genders", Gender.values),
-            ("target_countries", Country.values),
-            ("target_languages", Language.values),
-            ("tiers", Tier.values),
-        ):
+        for field, choices in CHOICE_LISTS.items():
             value = getattr(self, field)
-            if not isinstance(value, list) or any(item not in allowed for item in value):
+            if not isinstance(value, list) or any(item not in choices.values for item in value):
                 add(field, _("Choose from the listed options."))
         if errors:
             raise ValidationError(errors)
+
+    def labels(self, field: str) -> str:
+        """A list field's choices as people read them ("Instagram, TikTok", "Netherlands, Belgium"), not codes."""
+        choices = CHOICE_LISTS[field]
+        shown = dict(choices.choices)
+        return ", ".join(str(shown.get(code, code)) for code in getattr(self, field))
+
+    @property
+    def platform_labels(self) -> str:
+        return self.labels("platforms")
+
+    @property
+    def format_labels(self) -> str:
+        return self.labels("formats")
+
+    @property
+    def tier_labels(self) -> str:
+        return self.labels("tiers")
+
+    @property
+    def target_audience_labels(self) -> list[str]:
+        """The target audience, one phrase per dimension that is set."""
+        return [
+            self.labels(field)
+            for field in ("target_age_bands", "target_genders", "target_countries", "target_languages")
+            if getattr(self, field)
+        ]
 
     @property
     def takes_creators(self) -> bool:

@@ -37,6 +37,7 @@ from .services import (
     CAMPAIGN_ACTION_SERVICES,
     campaign_cancel,
     campaign_create,
+    campaign_delete,
     campaign_update,
     collaboration_act,
     collaboration_message_add,
@@ -189,6 +190,8 @@ def campaign_detail(request: BrandRequest, pk: int) -> HttpResponse:
 @require_POST
 def campaign_action(request: BrandRequest, pk: int, action: str) -> HttpResponse:
     campaign = _campaign(request, pk)
+    if action == "delete":
+        return _draft_delete(request, campaign)
     if action not in CAMPAIGN_ACTION_SERVICES:
         raise Http404
     done = {
@@ -212,6 +215,18 @@ def campaign_action(request: BrandRequest, pk: int, action: str) -> HttpResponse
     else:
         messages.success(request, done[action])
     return redirect("campaigns:detail", pk=campaign.pk)
+
+
+def _draft_delete(request: BrandRequest, campaign: Campaign) -> HttpResponse:
+    """Delete a draft (the detail page asks for confirmation first); anything else stays, with the reason."""
+    title = campaign.title
+    try:
+        campaign_delete(campaign=campaign, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("campaigns:detail", pk=campaign.pk)
+    messages.success(request, _("Draft “%(title)s” deleted.") % {"title": title})
+    return redirect("campaigns:list")
 
 
 @brand_member_required

@@ -136,6 +136,7 @@ GET_PAGES = [
 POST_ACTIONS = [
     ("campaigns:action", lambda w: [w.draft.pk, "publish"], BRAND_A),
     ("campaigns:action", lambda w: [w.campaign.pk, "pause"], BRAND_A),
+    ("campaigns:action", lambda w: [w.draft.pk, "delete"], BRAND_A),
     ("campaigns:collaboration_action", lambda w: [w.campaign.pk, w.collaboration.pk, "cancel"], BRAND_A),
     ("campaigns:collaboration_message", lambda w: [w.campaign.pk, w.collaboration.pk], BRAND_A),
     ("campaigns:review", lambda w: [w.campaign.pk, w.deliverable.pk], BRAND_A),

@@ -467,3 +467,48 @@ def test_detail_links_to_the_recommendations_tab(brand_client, member):
     campaign = CampaignFactory(brand=member.brand)
     response = brand_client.get(reverse("campaigns:detail", args=[campaign.pk]))
     assert reverse("recommendations:list", kwargs={"pk": campaign.pk}).encode() in response.content
+
+
+def test_campaign_page_shows_people_words_not_codes(brand_client, member):
+    campaign = CampaignFactory(
+        brand=member.brand,
+        platforms=["instagram", "tiktok"],
+        formats=["reel", "story"],
+        target_countries=["NL", "BE"],
+        target_genders=["female"],
+        tiers=["micro", "macro"],
+    )
+    html = brand_client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert "Instagram, TikTok" in html
+    assert "Netherlands, Belgium" in html
+    assert "Micro, Macro" in html
+    assert "instagram, tiktok" not in html
+    assert "NL, BE" not in html
+
+
+def test_a_draft_can_be_deleted_and_a_live_campaign_cannot(brand_client, member):
+    draft = CampaignFactory(brand=member.brand, status=Campaign.Status.DRAFT, title="Spring idea")
+    live = CampaignFactory(brand=member.brand)
+    page = brand_client.get(reverse("campaigns:detail", args=[draft.pk])).content.decode()
+    assert "Delete draft" in page
+    assert "Cancel campaign" not in page  # a draft is deleted, not cancelled
+
+    response = brand_client.post(reverse("campaigns:action", args=[draft.pk, "delete"]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("campaigns:list")
+    assert messages_of(response) == ["Draft “Spring idea” deleted."]
+    assert not Campaign.objects.filter(pk=draft.pk).exists()
+    assert AuditEvent.objects.filter(action="campaign.deleted").count() == 1
+
+    refused = brand_client.post(reverse("campaigns:action", args=[live.pk, "delete"]))
+    assert refused.status_code == 302
+    assert "Only drafts can be deleted" in messages_of(refused)[-1]
+    assert Campaign.objects.filter(pk=live.pk).exists()
+
+
+def test_cancelling_is_folded_away_from_the_everyday_actions(brand_client, member):
+    campaign = CampaignFactory(brand=member.brand)
+    html = brand_client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    actions, danger = html.split('<details class="wf-danger">', 1)
+    assert "Cancel campaign" not in actions
+    assert "Cancel campaign" in danger

@@ -277,6 +277,7 @@ PAGES = [
     page("campaigns:edit", lambda w: [w.draft.pk], "get post", BRAND_A),
     page("campaigns:action", lambda w: [w.draft.pk, "publish"], "post", BRAND_A),
     page("campaigns:action", lambda w: [w.campaign.pk, "pause"], "post", BRAND_A),
+    page("campaigns:action", lambda w: [w.draft.pk, "delete"], "post", BRAND_A),
     page("campaigns:applications", lambda w: [w.campaign.pk], "get", BRAND_A),
     page("campaigns:people", lambda w: [w.campaign.pk], "get", BRAND_A),
     page("campaigns:deliverables", lambda w: [w.campaign.pk], "get", BRAND_A),
