@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/creators/", views.people, name="people"),
     path("<int:pk>/deliverables/", views.deliverables, name="deliverables"),
     path("<int:pk>/report/", views.report, name="report"),
+    path("<int:pk>/report.csv", views.report_csv, name="report_csv"),
     path("<int:pk>/winners/", views.giveaway_winners, name="winners"),
     path("<int:pk>/collaborations/<int:collaboration_pk>/", views.collaboration_detail, name="collaboration"),
     path(

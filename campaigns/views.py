@@ -7,6 +7,9 @@ DomainError becomes a message on the page or next to the field it names.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
@@ -17,11 +20,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from brands.views import brand_member_required
+from config.csv_export import csv_row
 from config.ratelimit import rate_limited
 from influencers.access import actor_of
 from influencers.forms import add_service_error
@@ -32,7 +37,7 @@ from influencers.taxonomy import WorkKind
 from . import selectors
 from .domain import CAMPAIGN_ACTIONS, EDITABLE_CAMPAIGN_STATUSES
 from .forms import AnswerForm, CampaignForm, CancelForm, ReviewForm, WinnersForm
-from .models import Campaign, Collaboration
+from .models import Campaign, Collaboration, Deliverable
 from .services import (
     CAMPAIGN_ACTION_SERVICES,
     campaign_cancel,
@@ -275,6 +280,50 @@ def report(request: BrandRequest, pk: int) -> HttpResponse:
     return _page(
         request, campaign, "campaigns/report.html", "report", {"report": selectors.campaign_report(campaign=campaign)}
     )
+
+
+def _report_csv_rows(campaign: Campaign, report: selectors.CampaignReport) -> Iterator[list[object]]:
+    yield [
+        _("Handle"),
+        _("Status"),
+        _("Agreed fee"),
+        _("Currency"),
+        _("Deliverables"),
+        _("Deliverables approved"),
+        _("Engagements"),
+        _("Cost per engagement"),
+        _("Estimated reach in target"),
+    ]
+    for row in report.rows:
+        collaboration = row.collaboration
+        yield [
+            collaboration.influencer.handle,
+            collaboration.get_status_display(),
+            "" if collaboration.agreed_fee is None else collaboration.agreed_fee,
+            collaboration.currency or campaign.currency,
+            len(row.deliverables),
+            sum(1 for deliverable in row.deliverables if deliverable.status == Deliverable.Status.APPROVED),
+            "" if row.engagements is None else row.engagements,
+            "" if row.cost_per_engagement is None else row.cost_per_engagement,
+            "" if row.estimated_reach is None else row.estimated_reach,
+        ]
+
+
+@brand_member_required
+@require_safe
+def report_csv(request: BrandRequest, pk: int) -> HttpResponse:
+    """The report's table as CSV (numbers as numbers, empty where not measured; definitions: the report page)."""
+    campaign = _campaign(request, pk)
+    report = selectors.campaign_report(campaign=campaign)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
+    writer = csv.writer(buffer)
+    for row in _report_csv_rows(campaign, report):
+        writer.writerow(csv_row(row))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    filename = f"campaign-report-{slugify(campaign.title) or campaign.pk}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @brand_member_required

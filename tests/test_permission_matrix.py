@@ -116,6 +116,7 @@ GET_PAGES = [
     ("campaigns:people", lambda w: [w.campaign.pk], BRAND_A),
     ("campaigns:deliverables", lambda w: [w.campaign.pk], BRAND_A),
     ("campaigns:report", lambda w: [w.campaign.pk], BRAND_A),
+    ("campaigns:report_csv", lambda w: [w.campaign.pk], BRAND_A),
     ("campaigns:detail", lambda w: [w.draft.pk], BRAND_A),
     ("campaigns:collaboration", lambda w: [w.campaign.pk, w.collaboration.pk], BRAND_A),
     ("recommendations:list", lambda w: [w.campaign.pk], BRAND_A),

@@ -41,8 +41,9 @@ class _Page:
     def __init__(self, context: template.Context) -> None:
         self.metric_open = {}
         for key in ("followers", "engagement_rate", "tier_benchmark", "credibility", "growth", "price"):
-            href, label, short = _current(key)
-            self.metric_open[key] = f'<a class="metric" href="{href}" title="{label}: {short}">'
+            _href, label, short = _current(key)
+            # The value is a number with its definition on hover; the label beside it is the link to it.
+            self.metric_open[key] = f'<span class="metric" title="{label}: {short}">'
         self.labels = {
             "followers": metric_label("followers"),
             "engagement_rate": metric_label("engagement_rate", _("ER")),
@@ -78,7 +79,7 @@ class _Page:
 
     def metric(self, key: str, value: str | None, unknown: str | None = None) -> str:
         shown = escape(str(value)) if value not in (None, "") else (unknown or self.unknown)
-        return f"{self.metric_open[key]}{shown}</a>"
+        return f"{self.metric_open[key]}{shown}</span>"
 
 
 @functools.lru_cache(maxsize=32)

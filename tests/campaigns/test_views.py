@@ -3,7 +3,9 @@ applications inbox, deliverable review, giveaway winners, ambassadorship months 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
@@ -512,3 +514,28 @@ def test_cancelling_is_folded_away_from_the_everyday_actions(brand_client, membe
     actions, danger = html.split('<details class="wf-danger">', 1)
     assert "Cancel campaign" not in actions
     assert "Cancel campaign" in danger
+
+
+def test_the_report_exports_as_csv_with_numbers_as_numbers(brand_client, member):
+    campaign = CampaignFactory(brand=member.brand, title="Summer run")
+    CollaborationFactory(campaign=campaign, status=Status.ACCEPTED, agreed_fee=Decimal("250.00"))
+    CollaborationFactory(campaign=campaign, status=Status.DECLINED)  # in the table, without a fee
+    page = brand_client.get(reverse("campaigns:report", args=[campaign.pk])).content.decode()
+    assert reverse("campaigns:report_csv", args=[campaign.pk]) in page
+
+    response = brand_client.get(reverse("campaigns:report_csv", args=[campaign.pk]))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="campaign-report-summer-run.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Handle", "Status", "Agreed fee"]
+    assert len(rows) == 3  # the same rows as the report page's table
+    by_status = {row[1]: row for row in rows[1:]}
+    assert by_status["Accepted"][2:4] == ["250.00", "EUR"]
+    assert by_status["Declined"][2] == ""  # no fee agreed: empty, not 0
+
+
+def test_another_brand_cannot_export_the_report(client, member):
+    campaign = CampaignFactory(brand=member.brand)
+    client.force_login(BrandMemberFactory().user)
+    assert client.get(reverse("campaigns:report_csv", args=[campaign.pk])).status_code == 404

@@ -282,6 +282,7 @@ PAGES = [
     page("campaigns:people", lambda w: [w.campaign.pk], "get", BRAND_A),
     page("campaigns:deliverables", lambda w: [w.campaign.pk], "get", BRAND_A),
     page("campaigns:report", lambda w: [w.campaign.pk], "get", BRAND_A),
+    page("campaigns:report_csv", lambda w: [w.campaign.pk], "get", BRAND_A),
     page("campaigns:winners", lambda w: [w.campaign.pk], "post", BRAND_A),
     page("campaigns:collaboration", lambda w: [w.campaign.pk, w.collaboration.pk], "get", BRAND_A),
     page("campaigns:collaboration_message", lambda w: [w.campaign.pk, w.collaboration.pk], "post", BRAND_A),
