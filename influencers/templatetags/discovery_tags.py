@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .metric_tags import _current, freshness, initials, metric_label, money, number, pct, signed_pct
+from .metric_tags import _current, avatar_html, freshness, metric_label, money, number, pct, signed_pct
 
 register = template.Library()
 
@@ -98,12 +98,11 @@ def _card(influencer, page: _Page) -> str:
     pk = str(influencer.pk)
     handle = escape(influencer.handle)
     name = escape(influencer.display_name)
-    if influencer.avatar:
-        avatar = (
-            f'<img class="avatar" src="{escape(influencer.avatar.url)}" alt="" width="56" height="56" loading="lazy">'
-        )
-    else:
-        avatar = f'<span class="avatar initials" aria-hidden="true">{escape(initials(influencer.display_name))}</span>'
+    avatar = avatar_html(
+        name=influencer.display_name,
+        handle=influencer.handle,
+        url=influencer.avatar.url if influencer.avatar else None,
+    )
     country = f" · {page.display(influencer, 'country')}" if influencer.country else ""
     tier = ""
     if influencer.tier:

@@ -253,3 +253,21 @@ def test_the_repository_metrics_document_defines_every_anchor_the_pages_link_to(
     document = views.metrics_document()
     missing = sorted(anchor for anchor in anchors() if f'id="{anchor}"' not in document)
     assert not missing, f"docs/metrics.md lacks headings for: {missing}"
+
+
+def test_faces_are_the_photo_or_initials_on_a_tone_fixed_by_the_handle() -> None:
+    from types import SimpleNamespace
+
+    from influencers.templatetags.metric_tags import AVATAR_TONES, avatar, avatar_html
+
+    photo = avatar_html(name="Anna de Vries", handle="anna", url="/media/avatars/a.jpg")
+    assert photo.startswith('<img class="avatar" src="/media/avatars/a.jpg" alt=""')
+    first = avatar_html(name="Anna de Vries", handle="anna", url=None)
+    assert ">AD</span>" in first
+    assert 'aria-hidden="true"' in first
+    assert first == avatar_html(name="Anna de Vries", handle="anna", url=None)  # same handle, same tone
+    tones = {avatar_html(name="X", handle=f"h{n}", url=None).split("tone-")[1][0] for n in range(40)}
+    assert len(tones) == AVATAR_TONES  # the handles spread over every tone
+    hostile = str(avatar(SimpleNamespace(display_name="<b>x</b> <i>", handle="h", avatar=None), 96))
+    assert "<b>" not in hostile
+    assert "large" in hostile
