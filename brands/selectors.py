@@ -82,3 +82,21 @@ def shortlist_entries(*, shortlist: Shortlist, currency: str = Currency.EUR) -> 
         .prefetch_related(Prefetch("influencer__niches", queryset=Niche.objects.only("slug", "name")))
         .order_by("-added_at", "-pk")
     )
+
+
+def shortlist_export_entries(*, shortlist: Shortlist) -> QuerySet[ListedEntry]:
+    """shortlist_entries plus what only the CSV shows: each creator's accounts and audience (five queries per
+    chunk of the export, whatever its length)."""
+    return (
+        shortlist_entries(shortlist=shortlist)
+        .select_related("influencer__audience")
+        .prefetch_related(
+            Prefetch(
+                "influencer__accounts",
+                queryset=SocialAccount.objects.only("influencer_id", "platform", "handle", "followers").order_by(
+                    "-followers", "pk"
+                ),
+            ),
+            "influencer__audience__countries",
+        )
+    )

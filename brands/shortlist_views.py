@@ -27,9 +27,11 @@ from influencers.access import actor_of
 from influencers.kernel.errors import DomainError
 from influencers.kernel.http import BrandRequest
 from influencers.models import Influencer
+from influencers.selectors import audience_of
+from influencers.taxonomy import AGE_FIELDS, GENDER_FIELDS, AgeBand, Gender
 
 from .models import Shortlist
-from .selectors import brand_shortlists, shortlist_entries, shortlist_for_brand
+from .selectors import brand_shortlists, shortlist_entries, shortlist_export_entries, shortlist_for_brand
 from .services import (
     shortlist_create,
     shortlist_delete,
@@ -251,19 +253,24 @@ def _export_rows(request: HttpRequest, shortlist: Shortlist) -> Iterator[list[ob
         _("City"),
         _("Niches"),
         _("Cheapest offer (EUR)"),
+        _("Platforms (followers)"),
+        *[_("Audience %(band)s (%%)") % {"band": band.label} for band in AgeBand],
+        *[_("Audience %(gender)s (%%)") % {"gender": gender.label} for gender in Gender],
+        _("Audience top countries"),
+        _("Audience as of"),
         _("Note"),
         _("Added"),
         _("Added by"),
         _("Metrics updated"),
     ]
-    for entry in shortlist_entries(shortlist=shortlist).iterator(chunk_size=500):
+    for entry in shortlist_export_entries(shortlist=shortlist).iterator(chunk_size=500):
         influencer = entry.influencer
         if not entry.available:
             # Suspended, rejected or paused since it was added: none of the creator's data leaves.
             yield [
                 "",
                 _("No longer available"),
-                *[""] * 10,
+                *[""] * (10 + EXPORT_AUDIENCE_COLUMNS),
                 entry.note,
                 entry.added_at.date().isoformat(),
                 entry.added_by.get_username() if entry.added_by else "",
@@ -281,13 +288,38 @@ def _export_rows(request: HttpRequest, shortlist: Shortlist) -> Iterator[list[ob
             "" if influencer.credibility_score is None else influencer.credibility_score,
             influencer.country,
             influencer.city,
-            ", ".join(niche.name for niche in influencer.niches.all()),
+            ", ".join(niche.label for niche in influencer.niches.all()),
             "" if entry.cheapest_offer_price is None else Decimal(f"{entry.cheapest_offer_price:.2f}"),
+            *_audience_cells(influencer),
             entry.note,
             entry.added_at.date().isoformat(),
             entry.added_by.get_username() if entry.added_by else "",
             influencer.metrics_updated_at.isoformat() if influencer.metrics_updated_at else "",
         ]
+
+
+# Platforms, one column per age band and gender, top countries, as-of date.
+EXPORT_AUDIENCE_COLUMNS = 1 + len(AgeBand) + len(Gender) + 2
+
+
+def _audience_cells(influencer: Influencer) -> list[object]:
+    platforms = "; ".join(
+        f"{account.get_platform_display()} @{account.handle} {account.followers}"
+        for account in influencer.accounts.all()
+    )
+    audience = audience_of(influencer)
+    if audience is None:
+        return [platforms, *[""] * (EXPORT_AUDIENCE_COLUMNS - 1)]
+    countries = "; ".join(
+        f"{country.country} {_percent(country.share)}" for country in list(audience.countries.all())[:5]
+    )
+    return [
+        platforms,
+        *[_percent(getattr(audience, field)) for field in AGE_FIELDS.values()],
+        *[_percent(getattr(audience, field)) for field in GENDER_FIELDS.values()],
+        countries,
+        audience.as_of.isoformat(),
+    ]
 
 
 def _percent(fraction: float | None) -> Decimal | str:

@@ -235,3 +235,21 @@ def test_list_and_detail_pages_run_a_fixed_number_of_queries(brand_client, membe
     # detail: session, user, membership+brand, shortlist, entries, niches, navigation
     assert [count(f"/brand/shortlists/{shortlist.pk}/"), count("/brand/shortlists/")] == small == [7, 5]
     assert count(f"/brand/shortlists/{shortlist.pk}/export.csv") == small_export
+
+
+def test_csv_export_has_platforms_and_audience_columns(brand_client, member):
+    shortlist = ShortlistFactory(brand=member.brand)
+    ShortlistEntryFactory(
+        shortlist=shortlist,
+        influencer=creator("aud", followers=48_000, audience={"gender_female": 0.62, "gender_male": 0.36}),
+    )
+    ShortlistEntryFactory(shortlist=shortlist, influencer=creator("noaud", audience=False))
+    header, *data = _export(brand_client, shortlist)
+    rows = {row[0]: dict(zip(header, row, strict=True)) for row in data}
+
+    assert rows["aud"]["Platforms (followers)"] == "Instagram @aud_instagram 48000"
+    assert rows["aud"]["Audience Women (%)"] == "62.00"
+    assert rows["aud"]["Audience 18–24 (%)"] == "35.00"
+    assert rows["aud"]["Audience top countries"] == "NL 70.00; BE 20.00; DE 10.00"
+    assert rows["noaud"]["Audience Women (%)"] == ""  # unknown, not 0
+    assert rows["noaud"]["Platforms (followers)"].startswith("Instagram @noaud_instagram")
