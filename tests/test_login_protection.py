@@ -76,3 +76,23 @@ def test_password_validators_refuse_weak_passwords():
     with pytest.raises(ValidationError):
         validate_password("password123")
     validate_password("a-much-longer-passphrase-2026")
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2_and_old_pbkdf2_hashes_upgrade_at_log_in(client, settings) -> None:
+    from django.contrib.auth.hashers import make_password
+
+    from config import settings as project_settings
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = UserFactory(username="oldtimer")
+    user.password = make_password("a-long-enough-secret", hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+    assert user.password.startswith("pbkdf2_sha256$")
+
+    response = client.post("/accounts/login/", {"username": "oldtimer", "password": "a-long-enough-secret"})
+    assert response.status_code == 302  # logged in through the real form
+
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$")
+    assert make_password("another-long-secret").startswith("argon2$argon2id$")
