@@ -142,6 +142,8 @@ class Influencer(models.Model):
 
     # Not columns: attributes some readers put on the instances they return (declared for the type checker).
     er_benchmark: float | None  # selectors.attach_benchmarks
+    card_accounts: list[SocialAccount]  # discovery_details.attach_card_details
+    audience_shares: list[float | None]  # discovery_details.attach_card_details
     active_offers: list[Offer]  # selectors.influencer_profile_queryset (Prefetch to_attr)
     sort_key: object  # the discovery ordering annotation (filters.InfluencerFilter._order)
     # Discovery's annotations (filters.InfluencerFilter, or selectors._discovery_from_search_table).

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from .access import actor_of
 from .definitions import DEFINITIONS
+from .discovery_details import attach_card_details, audience_columns
 from .filters import SORT_CHOICES, InfluencerFilter
 from .kernel.http import BrandViewerRequest, HtmxRequest
 from .models import Audience
@@ -55,6 +56,9 @@ if TYPE_CHECKING:  # the type only: influencers imports nothing from brands at r
 P = ParamSpec("P")
 METRICS_DOC = Path(settings.BASE_DIR) / "docs" / "metrics.md"
 BLOCKED_BRAND_STATUSES = (ModerationStatus.REJECTED, ModerationStatus.SUSPENDED)
+# Discovery shows cards or a compact table; the choice is remembered in a cookie.
+DISCOVERY_VIEWS = ("cards", "table")
+DISCOVERY_VIEW_COOKIE = "discovery_view"
 # Staff use discovery (and see hidden profiles) with the admin's permission to view creators, not for is_staff.
 VIEW_CREATORS = "influencers.view_influencer"
 # What other apps add to a creator's profile: a function of the influencer returning template context
@@ -107,8 +111,16 @@ def _is_partial(request: HtmxRequest) -> bool:
 def discover(request: BrandViewerRequest) -> HttpResponse:
     filterset = InfluencerFilter(request.GET, request=request)
     page = influencer_discovery(filterset=filterset, cursor=request.GET.get("cursor"))
+    columns = audience_columns(getattr(filterset.form, "cleaned_data", {}))
+    attach_card_details(page.results, columns=columns)
+    chosen_view = request.GET.get("view")
+    view = chosen_view if chosen_view in DISCOVERY_VIEWS else request.COOKIES.get(DISCOVERY_VIEW_COOKIE, "cards")
+    if view not in DISCOVERY_VIEWS:
+        view = "cards"
     query = request.GET.copy()
     query.pop("cursor", None)
+    view_query = query.copy()
+    view_query.pop("view", None)
     next_query = query.copy()
     if page.next_cursor:
         next_query["cursor"] = page.next_cursor
@@ -125,10 +137,23 @@ def discover(request: BrandViewerRequest) -> HttpResponse:
         "brand": brand,
         "currency": filterset.selected_currency(),
         "sort_label": dict(SORT_CHOICES)[page.sort.name],
+        "view": view,
+        "view_query": view_query.urlencode(),
+        "audience_columns": columns,
     }
     template = "influencers/discover.html#results" if _is_partial(request) else "influencers/discover.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
+    if chosen_view in DISCOVERY_VIEWS:
+        # Remembered for the next visit: a brand that works in the table keeps the table.
+        response.set_cookie(
+            DISCOVERY_VIEW_COOKIE,
+            chosen_view,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
     return response
 
 

@@ -40,7 +40,7 @@ class _Page:
 
     def __init__(self, context: template.Context) -> None:
         self.metric_open = {}
-        for key in ("followers", "engagement_rate", "tier_benchmark", "credibility", "growth", "price"):
+        for key in ("followers", "engagement_rate", "tier_benchmark", "credibility", "growth", "price", "audience"):
             _href, label, short = _current(key)
             # The value is a number with its definition on hover; the label beside it is the link to it.
             self.metric_open[key] = f'<span class="metric" title="{label}: {short}">'
@@ -60,6 +60,11 @@ class _Page:
         self.compare = escape(_("Compare"))
         self.shortlist_form = self._shortlist_form(context)
         self.language = get_language()
+        # The audience filters in force (influencers/discovery_details.py): a share per creator on each card.
+        self.audience_labels = [
+            metric_label("audience", column.heading) for column in context.get("audience_columns") or ()
+        ]
+        self.platforms_label = escape(_("Platforms"))
 
     def display(self, influencer: models.Model, field: str) -> str:
         """The escaped label of a choice field (what get_FOO_display() gives, without its per-call cost)."""
@@ -128,6 +133,23 @@ def _card(influencer, page: _Page) -> str:
         ("price", page.metric("price", price, page.no_offer)),
     )
     stats = "".join(f"<div><dt>{page.labels[key]}</dt><dd>{value}</dd></div>" for key, value in rows)
+    shares = getattr(influencer, "audience_shares", ())
+    stats += "".join(
+        f'<div class="audience-share"><dt>{label}</dt><dd>{page.metric("audience", pct(share, 0))}</dd></div>'
+        for label, share in zip(page.audience_labels, shares, strict=False)
+    )
+    accounts = getattr(influencer, "card_accounts", ())
+    platforms = (
+        f'<ul class="platforms small" aria-label="{page.platforms_label}">'
+        + "".join(
+            f'<li class="platform-{escape(account.platform)}">{page.display(account, "platform")} '
+            f"{number(account.followers)}</li>"
+            for account in accounts
+        )
+        + "</ul>"
+        if accounts
+        else ""
+    )
     profile_url = escape(reverse("influencers:profile", args=[influencer.handle]))
     shortlist = page.shortlist_form.replace(_HANDLE, handle).replace(_PK, pk)
     return (
@@ -135,7 +157,7 @@ def _card(influencer, page: _Page) -> str:
         f'<header class="creator-head">{avatar}<div class="creator-name">'
         f'<h3 id="card-{pk}"><a href="{profile_url}">{name}</a></h3>'
         f'<p class="muted small">@{handle}{country}</p></div>{tier}</header>'
-        f'{niche_list}<dl class="stats">{stats}</dl>'
+        f'{platforms}{niche_list}<dl class="stats">{stats}</dl>'
         f'<p class="small">{freshness(influencer.metrics_updated_at)}</p>'
         f'<footer class="card-actions"><label class="compare-pick">'
         f'<input type="checkbox" name="h" value="{handle}" form="compare-form"> {page.compare}'

@@ -379,11 +379,12 @@ def test_the_page_runs_a_fixed_number_of_queries_whatever_the_number_of_results(
     for i in range(30):
         creator(f"many{i}", niches=("fashion", "beauty"))
     # session, user, the actor (membership + brand, one query), niche choices, count, page, niches
-    # prefetch, shortlists, and the navigation's role/unread-notifications query from base.html.
-    with django_assert_num_queries(9):
+    # prefetch, shortlists, the navigation's role/unread-notifications query from base.html, and the page's
+    # accounts, audiences and audience countries (discovery_details: an audience filter is set).
+    with django_assert_num_queries(12):
         brand_client.get(URL, filters)
-    assert few == 9
-    with django_assert_num_queries(9):
+    assert few == 12
+    with django_assert_num_queries(12):
         brand_client.get(URL, {**filters, "q": "many", "sort": "relevance"})
 
 
@@ -471,3 +472,23 @@ def test_autovacuum_keeps_the_creator_table_visible_for_index_only_scans():
         cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'influencers_influencer'")
         options = set(cursor.fetchone()[0] or ())
     assert {"autovacuum_vacuum_scale_factor=0.01", "autovacuum_analyze_scale_factor=0.02"} <= options
+
+
+def test_table_view_shows_platforms_and_a_column_per_audience_filter_and_is_remembered(brand_client):
+    creator("lotte", audience_countries={"NL": 0.46, "BE": 0.2, "DE": 0.34}, platform="tiktok")
+    creator("noaud", audience=False)
+    table = brand_client.get(URL, {"view": "table", "audience_country": ["NL", "BE"]}).content.decode()
+    assert '<table class="results-table">' in table
+    assert ">NL + BE</a>" in table  # the column heading links to the audience definition
+    assert "66\u00a0%" in table  # 46 % + 20 %
+    assert "TikTok" in table
+    assert brand_client.cookies["discovery_view"].value == "table"
+
+    remembered = brand_client.get(URL).content.decode()  # no view parameter: the cookie decides
+    assert '<table class="results-table">' in remembered
+    assert "NL + BE" not in remembered  # no audience filter now, no audience column
+
+    cards = brand_client.get(URL, {"view": "cards", "audience_country": ["NL", "BE"]}).content.decode()
+    assert '<ol class="cards"' in cards
+    assert "66\u00a0%" in cards  # the cards show the filtered share too
+    assert "platform-tiktok" in cards
