@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.http import QueryDict
+
 from .models import Audience, Influencer, SocialAccount
 from .taxonomy import AGE_FIELDS, GENDER_FIELDS, AgeBand, Gender
 
@@ -75,3 +77,43 @@ def attach_card_details(influencers: Sequence[Influencer], *, columns: Sequence[
         influencer.card_accounts = accounts.get(influencer.pk, [])
         audience = audiences.get(influencer.pk)
         influencer.audience_shares = [_share(audience, column) for column in columns]
+
+
+@dataclass(frozen=True)
+class FilterChip:
+    """One filter in force, as the brand set it, with the address of the same search without it."""
+
+    label: str
+    value: str
+    remove_query: str
+
+
+IGNORED_IN_CHIPS = {"sort", "currency"}
+
+
+def filter_chips(form: Any, query: QueryDict) -> list[FilterChip]:
+    """A chip per value of every filter in force (one per niche, country…), each removable on its own."""
+    data = getattr(form, "cleaned_data", {})
+    chips = []
+    for name, field in form.fields.items():
+        if name in IGNORED_IN_CHIPS or name not in query:
+            continue
+        value = data.get(name)
+        if value in (None, "", [], False):
+            continue
+        raw_values = query.getlist(name)
+        choices = {str(key): str(label) for key, label in getattr(field, "choices", ())}
+        shown: list[tuple[str | None, str]]
+        if isinstance(value, list):
+            shown = [(raw, choices.get(raw, raw)) for raw in raw_values if raw]
+        else:
+            shown = [(None, choices.get(str(value), "" if value is True else str(value)))]
+        for raw, text in shown:
+            rest = query.copy()
+            rest.pop("cursor", None)
+            if raw is None:
+                rest.pop(name, None)
+            else:
+                rest.setlist(name, [other for other in raw_values if other != raw])
+            chips.append(FilterChip(label=str(field.label), value=text, remove_query=rest.urlencode()))
+    return chips

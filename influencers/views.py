@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 
 from .access import actor_of
 from .definitions import DEFINITIONS
-from .discovery_details import attach_card_details, audience_columns
+from .discovery_details import attach_card_details, audience_columns, filter_chips
 from .filters import SORT_CHOICES, InfluencerFilter
 from .kernel.http import BrandViewerRequest, HtmxRequest
 from .models import Audience
@@ -133,6 +133,7 @@ def discover(request: BrandViewerRequest) -> HttpResponse:
         "first_page_query": query.urlencode(),
         "next_page_query": next_query.urlencode() if page.next_cursor else "",
         "active_filters": filterset.active_filter_count(),
+        "chips": filter_chips(filterset.form, request.GET),
         "shortlists": list(brand.shortlists.order_by("name")) if brand is not None else [],
         "brand": brand,
         "currency": filterset.selected_currency(),
@@ -141,7 +142,10 @@ def discover(request: BrandViewerRequest) -> HttpResponse:
         "view_query": view_query.urlencode(),
         "audience_columns": columns,
     }
-    template = "influencers/discover.html#results" if _is_partial(request) else "influencers/discover.html"
+    partial = _is_partial(request)
+    # An in-place update also refreshes the filter count in the panel's heading (out of band).
+    context["swap_oob"] = partial
+    template = "influencers/discover.html#results" if partial else "influencers/discover.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     if chosen_view in DISCOVERY_VIEWS:

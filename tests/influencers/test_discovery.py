@@ -492,3 +492,20 @@ def test_table_view_shows_platforms_and_a_column_per_audience_filter_and_is_reme
     assert '<ol class="cards"' in cards
     assert "66\u00a0%" in cards  # the cards show the filtered share too
     assert "platform-tiktok" in cards
+
+
+def test_filters_in_force_show_as_chips_each_removable_and_the_count_follows_in_place(brand_client):
+    creator("chipper", niches=("fashion", "beauty"))
+    html = brand_client.get(URL, {"niches": ["fashion", "beauty"], "country": "NL", "sort": "engagement"}).content
+    html = html.decode()
+    assert "Niches: Fashion" in html
+    assert "Niches: Beauty" in html
+    assert "Creator country: Netherlands" in html or "country: Netherlands" in html
+    assert "Sort" not in html.split('class="chips"')[1].split("</ul>")[0]  # the sort is not a filter
+    # Removing "Fashion" keeps "Beauty", the country and the sort.
+    assert 'href="?niches=beauty&amp;country=NL&amp;sort=engagement"' in html
+
+    partial = brand_client.get(URL, {"niches": "fashion"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="filter-count"' in partial
+    assert 'hx-swap-oob="true"' in partial
+    assert ">1</span>" in partial
