@@ -46,7 +46,7 @@ class CampaignForm(forms.ModelForm):
         label=_("Audience countries"),
         choices=Country.choices,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "searchable-choices"}),
         help_text=_("Leave empty for any country. Hold Ctrl (⌘ on a Mac) to choose several."),
     )
     target_languages = _multi(_("Languages"), Language.choices, _("Leave empty for any language."))

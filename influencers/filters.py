@@ -43,7 +43,7 @@ from django.utils.translation import gettext_lazy as _
 from .access import actor_of
 from .models import AudienceCountry, Influencer, InfluencerQuerySet, Niche, Offer, SocialAccount, niche_label
 from .taxonomy import AGE_FIELDS, GENDER_FIELDS, AgeBand, Country, Currency, Gender, Language, Platform, Tier, WorkKind
-from .widgets import FastCheckboxSelectMultiple, FastSelect, FastSelectMultiple
+from .widgets import FastCheckboxSelectMultiple, FastSelect
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -247,7 +247,8 @@ class InfluencerFilter(django_filters.FilterSet):
         label=_("Audience countries"),
         choices=Country.choices,
         method="filter_noop",
-        widget=FastSelectMultiple(attrs={"size": 6}),
+        # Ticked in a scrolling list with a "find" box (static/js/site.js), not a Ctrl-click multi-select.
+        widget=FastCheckboxSelectMultiple(attrs={"class": "searchable-choices"}),
         help_text=_("The shares of the chosen countries are added up."),
     )
     audience_country_min = django_filters.NumberFilter(

@@ -25,6 +25,30 @@
         }
       });
     }
+    // A long list of checkboxes (countries) gets a box that narrows it while typing; ticked ones stay visible.
+    document.querySelectorAll("div.searchable-choices").forEach(function (list) {
+      if (list.previousElementSibling && list.previousElementSibling.classList.contains("choices-find")) {
+        return;
+      }
+      var find = document.createElement("input");
+      find.type = "search";
+      find.className = "choices-find";
+      find.placeholder = document.documentElement.lang === "nl" ? "Zoeken…" : "Find…";
+      find.setAttribute("aria-label", find.placeholder);
+      find.setAttribute("aria-controls", list.id || "");
+      // Typing here must not submit or live-update the surrounding filter form.
+      find.setAttribute("form", "no-such-form");
+      list.parentNode.insertBefore(find, list);
+      find.addEventListener("change", function (event) { event.stopPropagation(); });
+      find.addEventListener("input", function () {
+        var wanted = find.value.trim().toLowerCase();
+        list.querySelectorAll("label").forEach(function (label) {
+          var box = label.querySelector("input");
+          var show = !wanted || label.textContent.toLowerCase().indexOf(wanted) !== -1 || (box && box.checked);
+          (label.parentElement === list ? label : label.parentElement).hidden = !show;
+        });
+      });
+    });
     document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
       select.addEventListener("change", function () {
         if (select.form) {

@@ -141,7 +141,13 @@ def test_a_brand_finds_compares_shortlists_and_invites_a_creator(world, page: Pa
     # Filters: niche + audience countries with a minimum share + engagement rate, each applied by htmx.
     page.locator('input[name="niches"][value="fashion"]').check()
     expect(page.locator("#results-heading")).to_contain_text("4")
-    page.select_option("#id_audience_country", ["NL", "BE"])
+    # Audience countries: a checkbox list with a find box (no Ctrl-click multi-select).
+    find = page.locator(".choices-find").first
+    find.fill("belg")
+    expect(page.locator('#id_audience_country input[value="NL"]')).to_be_hidden()
+    page.locator('#id_audience_country input[value="BE"]').check()
+    find.fill("")
+    page.locator('#id_audience_country input[value="NL"]').check()
     page.fill("#id_audience_country_min", "40")
     page.press("#id_audience_country_min", "Tab")
     expect(page.locator("#results-heading")).to_contain_text("3")
@@ -248,7 +254,8 @@ def test_discovery_works_without_javascript(world, browser, live_server, artifac
     page.goto(f"{live_server.url}/influencers/")
     expect(page.locator("#results-heading")).to_contain_text("5")
     page.locator('input[name="niches"][value="fashion"]').check()
-    page.select_option("#id_audience_country", ["NL", "BE"])
+    page.locator('#id_audience_country input[value="NL"]').check()
+    page.locator('#id_audience_country input[value="BE"]').check()
     page.fill("#id_audience_country_min", "40")
     page.fill("#id_er_min", "3")
     page.get_by_role("button", name="Apply filters").click()
