@@ -47,7 +47,7 @@ class CampaignForm(forms.ModelForm):
         choices=Country.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "searchable-choices"}),
-        help_text=_("Leave empty for any country. Hold Ctrl (⌘ on a Mac) to choose several."),
+        help_text=_("Leave empty for any country; type in the box to find one."),
     )
     target_languages = _multi(_("Languages"), Language.choices, _("Leave empty for any language."))
     tiers = _multi(
