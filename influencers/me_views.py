@@ -454,6 +454,7 @@ def deliverable_submit_view(request: InfluencerRequest, pk: int) -> HttpResponse
         except DisclosureMissing as error:
             warned = True
             disclosure_missing = error.message
+            form.add_error(None, error.message)  # the form is refused; the page shows it once, in the warning box
         except DomainError as error:
             add_service_error(form, error)
         else:

@@ -140,6 +140,7 @@ SHORTLIST = lambda w: w.shortlist.pk  # noqa: E731
 PAGES: dict[str, list[Page]] = {
     "": [("anonymous", _r("home")), ("creator", _r("home")), ("brand", _r("home"))],
     "healthz": [("anonymous", _r("healthz"))],
+    "favicon.ico": [("anonymous", _r("favicon"))],
     "i18n/setlang/": [("anonymous", _r("set_language"))],
     "accounts/login/": [("anonymous", _r("login"))],
     "accounts/signup/": [("anonymous", _r("signup"))],
@@ -219,6 +220,7 @@ PAGES: dict[str, list[Page]] = {
     "brand/campaigns/<int:pk>/creators/": [("brand", _r("campaigns:people", GIVEAWAY))],
     "brand/campaigns/<int:pk>/deliverables/": [("brand", _r("campaigns:deliverables", GIVEAWAY))],
     "brand/campaigns/<int:pk>/report/": [("brand", _r("campaigns:report", GIVEAWAY))],
+    "brand/campaigns/<int:pk>/report.csv": [("brand", _r("campaigns:report_csv", GIVEAWAY))],
     "brand/campaigns/<int:pk>/winners/": [("brand", _r("campaigns:winners", GIVEAWAY))],
     "brand/campaigns/<int:pk>/collaborations/<int:collaboration_pk>/": [
         ("brand", _r("campaigns:collaboration", GIVEAWAY, WORKING))
