@@ -43,7 +43,11 @@ def filter_schema(filter_: django_filters.Filter, choices: Iterable[str] | None 
     if isinstance(filter_, django_filters.BooleanFilter):
         return {"type": "boolean"}
     if isinstance(filter_, django_filters.NumberFilter):
-        whole = issubclass(filter_.field_class, forms.IntegerField)
+        # Django's DecimalField and FloatField subclass IntegerField: only a plain integer field is "integer".
+        field_class = filter_.field_class
+        whole = issubclass(field_class, forms.IntegerField) and not issubclass(
+            field_class, forms.DecimalField | forms.FloatField
+        )
         return {"type": "integer" if whole else "number", **_bounds(filter_)}
     schema = {"type": "string", "minLength": 1, "pattern": NO_NUL}
     if filter_.extra.get("max_length") is not None:

@@ -159,5 +159,8 @@ def test_the_openapi_schema_documents_the_filter_and_the_sort(client):
     parameters = {p["name"]: p for p in schema["paths"][API]["get"]["parameters"]}
     assert parameters["delivers_on_time_min"]["schema"] == {"type": "integer", "minimum": 0, "maximum": 100}
     assert "delivers_on_time" in parameters["sort"]["schema"]["enum"]
+    # Decimal filters stay numbers (DecimalField subclasses IntegerField in Django).
+    assert parameters["max_price"]["schema"]["type"] == "number"
+    assert parameters["er_min"]["schema"]["type"] == "number"
     card = schema["components"]["schemas"]["InfluencerCard"]["properties"]
     assert "delivers_on_time" in card
