@@ -362,3 +362,7 @@ class GiveawayDrawAdmin(ViewOnlyAdmin):
         ("drawn_by", "drawn_at"),
     )
     readonly_fields = ("public_id", "revealed_seed")
+
+    @admin.display(description=_("Revealed seed (hex)"))
+    def revealed_seed(self, draw: GiveawayDraw) -> str:
+        return draw.revealed_seed

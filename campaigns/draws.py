@@ -52,42 +52,64 @@ class GiveawayDraw(models.Model):
         COMMITTED = "committed", _("Commitment published")
         DRAWN = "drawn", _("Drawn")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public id"))
     collaboration = models.OneToOneField(
-        "campaigns.Collaboration", on_delete=models.PROTECT, related_name="giveaway_draw"
+        "campaigns.Collaboration",
+        on_delete=models.PROTECT,
+        related_name="giveaway_draw",
+        verbose_name=_("collaboration"),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UPLOADED, verbose_name=_("status"))
     # The rule, as published: one entry per account always; these accounts may not win.
-    excluded_handles = models.JSONField(default=list, blank=True)
-    winners_count = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(1000)])
+    excluded_handles = models.JSONField(default=list, blank=True, verbose_name=_("excluded accounts"))
+    winners_count = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(1000)], verbose_name=_("winners to draw")
+    )
     # The canonical entry list (draw_algorithm.entry_list_text) and what the rule removed.
-    entries_text = models.TextField()
-    entries_sha256 = models.CharField(max_length=64)
-    raw_count = models.PositiveIntegerField()
-    duplicates_removed = models.PositiveIntegerField()
-    excluded_removed = models.PositiveIntegerField()
-    eligible_count = models.PositiveIntegerField()
+    entries_text = models.TextField(verbose_name=_("canonical entry list"))
+    entries_sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256 of the entry list"))
+    raw_count = models.PositiveIntegerField(verbose_name=_("entries uploaded"))
+    duplicates_removed = models.PositiveIntegerField(verbose_name=_("duplicates removed"))
+    excluded_removed = models.PositiveIntegerField(verbose_name=_("excluded accounts removed"))
+    eligible_count = models.PositiveIntegerField(verbose_name=_("eligible entries"))
     # The secret seed (hex) exists from the commitment on; only its hash is shown until the draw.
-    seed_hex = models.CharField(max_length=64, blank=True)
-    seed_sha256 = models.CharField(max_length=64, blank=True)
-    winners = models.JSONField(default=list, blank=True)
+    seed_hex = models.CharField(max_length=64, blank=True, verbose_name=_("revealed seed"))
+    seed_sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("SHA-256 of the seed"))
+    winners = models.JSONField(default=list, blank=True, verbose_name=_("winners"))
 
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("committed by"),
     )
     drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("drawn by"),
     )
-    uploaded_at = models.DateTimeField()
-    committed_at = models.DateTimeField(null=True, blank=True)
-    drawn_at = models.DateTimeField(null=True, blank=True)
+    uploaded_at = models.DateTimeField(verbose_name=_("uploaded at"))
+    committed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("committed at"))
+    drawn_at = models.DateTimeField(null=True, blank=True, verbose_name=_("drawn at"))
 
     objects = GiveawayDrawQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("giveaway draw")
+        verbose_name_plural = _("giveaway draws")
         ordering = ["-uploaded_at"]
         constraints = [
             models.CheckConstraint(
@@ -103,7 +125,7 @@ class GiveawayDraw(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Draw {self.public_id}"
+        return _("Draw %(id)s") % {"id": self.public_id}
 
     @property
     def is_drawn(self) -> bool:

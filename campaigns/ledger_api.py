@@ -128,7 +128,9 @@ class PaymentTermsSerializer(serializers.Serializer):
 class ScoreSerializer(serializers.Serializer):
     sample = serializers.IntegerField()
     period_days = serializers.IntegerField()
-    enough_history = serializers.BooleanField(source="enough", help_text=_(f"At least {MIN_SAMPLE} data points."))
+    enough_history = serializers.BooleanField(
+        source="enough", help_text=_("At least %(n)d data points.") % {"n": MIN_SAMPLE}
+    )
     share_on_time = serializers.FloatField(source="share", allow_null=True)
     median_days_late = serializers.FloatField(allow_null=True)
     definition = serializers.SerializerMethodField()

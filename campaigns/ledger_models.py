@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -43,16 +44,19 @@ class BrandPaymentTerms(models.Model):
 
     DEFAULT_DAYS = 30
 
-    brand = models.OneToOneField(Brand, on_delete=models.CASCADE, primary_key=True, related_name="payment_terms")
-    days = models.PositiveSmallIntegerField(choices=Days.choices, default=DEFAULT_DAYS)
-    updated_at = models.DateTimeField(auto_now=True)
+    brand = models.OneToOneField(
+        Brand, on_delete=models.CASCADE, primary_key=True, related_name="payment_terms", verbose_name=_("brand")
+    )
+    days = models.PositiveSmallIntegerField(choices=Days.choices, default=DEFAULT_DAYS, verbose_name=_("payment terms"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
-        verbose_name_plural = "brand payment terms"
+        verbose_name = _("payment terms")
+        verbose_name_plural = _("brand payment terms")
         constraints = [models.CheckConstraint(condition=Q(days__in=[7, 14, 30, 45, 60]), name="payment_terms_days")]
 
     def __str__(self) -> str:
-        return f"{self.brand}: {self.days} days"
+        return _("%(brand)s: %(days)d days") % {"brand": self.brand, "days": self.days}
 
 
 class LedgerEntryQuerySet(models.QuerySet["LedgerEntry"]):
@@ -83,34 +87,52 @@ class LedgerEntry(models.Model):
     ANSWERS = (Kind.CONFIRMED, Kind.DISPUTED)
 
     collaboration = models.ForeignKey(
-        "campaigns.Collaboration", on_delete=models.PROTECT, related_name="ledger_entries"
+        "campaigns.Collaboration",
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        verbose_name=_("collaboration"),
     )
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("kind"))
     # Every entry but a payable is about one payable; a confirmation or dispute answers one "sent" entry.
-    payable = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    responds_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    payable = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("payable")
+    )
+    responds_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("responds to")
+    )
     # A payable's key within its collaboration: "fee", or the month ("2026-03") of an ambassadorship.
-    key = models.CharField(max_length=7, blank=True)
-    period = models.DateField(null=True, blank=True)
+    key = models.CharField(max_length=7, blank=True, verbose_name=_("key"))
+    period = models.DateField(null=True, blank=True, verbose_name=_("period"))
     amount_cents = models.BigIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(MAX_CENTS)]
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_CENTS)],
+        verbose_name=_("amount (cents)"),
     )
-    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
-    due_on = models.DateField(null=True, blank=True)
-    sent_on = models.DateField(null=True, blank=True)
-    reference = models.CharField(max_length=120, blank=True)
-    message = models.TextField(max_length=2000, blank=True)
-    party = models.CharField(max_length=10, choices=Party.choices)
+    currency = models.CharField(
+        max_length=3, choices=Currency.choices, default=Currency.EUR, verbose_name=_("currency")
+    )
+    due_on = models.DateField(null=True, blank=True, verbose_name=_("due on"))
+    sent_on = models.DateField(null=True, blank=True, verbose_name=_("sent on"))
+    reference = models.CharField(max_length=120, blank=True, verbose_name=_("payment reference"))
+    message = models.TextField(max_length=2000, blank=True, verbose_name=_("message"))
+    party = models.CharField(max_length=10, choices=Party.choices, verbose_name=_("party"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created at"))
 
     objects = LedgerEntryQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
         ordering = ["created_at", "pk"]
-        verbose_name_plural = "ledger entries"
         indexes = [models.Index(fields=["collaboration", "kind"], name="ledger_collaboration_kind")]
         constraints = [
             models.UniqueConstraint(
@@ -149,9 +171,14 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         amount = f" {self.currency} {cents_display(self.amount_cents)}" if self.amount_cents is not None else ""
-        return f"{self.get_kind_display()}{amount} (collaboration {self.collaboration_id})"
+        return _("%(kind)s%(amount)s (collaboration %(id)s)") % {
+            "kind": self.get_kind_display(),
+            "amount": amount,
+            "id": self.collaboration_id,
+        }
 
     @property
+    @admin.display(description=_("amount"))
     def amount_display(self) -> str:
         return cents_display(self.amount_cents)
 

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from influencers.definitions import REPUTATION_PERIOD_DAYS
 from influencers.models import Influencer
 
 from .ledger_models import LedgerEntry
 from .models import Deliverable
 from .review_models import ASPECT_LABELS, Review
 
-PERIOD_DAYS = 365
+PERIOD_DAYS = REPUTATION_PERIOD_DAYS  # 365
 MIN_SAMPLE = 3
 
 Kind = LedgerEntry.Kind

@@ -81,34 +81,47 @@ class Review(models.Model):
     }
     ALL_ASPECTS = ALL_ASPECTS
 
-    collaboration = models.ForeignKey("campaigns.Collaboration", on_delete=models.CASCADE, related_name="reviews")
-    author_party = models.CharField(max_length=10, choices=Party.choices)
+    collaboration = models.ForeignKey(
+        "campaigns.Collaboration", on_delete=models.CASCADE, related_name="reviews", verbose_name=_("collaboration")
+    )
+    author_party = models.CharField(max_length=10, choices=Party.choices, verbose_name=_("author's side"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
     )
     brief_clarity = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)], verbose_name=_("brief clarity")
     )
     payment = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)], verbose_name=_("payment")
     )
     quality = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)], verbose_name=_("quality")
     )
     punctuality = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)], verbose_name=_("punctuality")
     )
-    communication = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
-    comment = models.TextField(max_length=2000, blank=True)
-    reply = models.TextField(max_length=2000, blank=True)
-    replied_at = models.DateTimeField(null=True, blank=True)
-    moderation_status = models.CharField(max_length=8, choices=Moderation.choices, default=Moderation.VISIBLE)
-    moderation_reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    communication = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)], verbose_name=_("communication")
+    )
+    comment = models.TextField(max_length=2000, blank=True, verbose_name=_("comment"))
+    reply = models.TextField(max_length=2000, blank=True, verbose_name=_("reply"))
+    replied_at = models.DateTimeField(null=True, blank=True, verbose_name=_("replied at"))
+    moderation_status = models.CharField(
+        max_length=8, choices=Moderation.choices, default=Moderation.VISIBLE, verbose_name=_("moderation")
+    )
+    moderation_reason = models.TextField(blank=True, verbose_name=_("moderation reason"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created at"))
 
     objects = ReviewQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["collaboration", "author_party"], name="review_once_per_side"),
@@ -132,7 +145,10 @@ class Review(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Review by the {self.get_author_party_display().lower()} of collaboration {self.collaboration_id}"
+        return _("Review by the %(party)s of collaboration %(id)s") % {
+            "party": self.get_author_party_display().lower(),
+            "id": self.collaboration_id,
+        }
 
     collaboration_id: int
 

@@ -7,6 +7,8 @@
   changed, the open campaigns whose stored list it can enter or leave.
 - feature_store_build_task(): rebuild the matching feature store if changes were recorded since the
   last build (beat, and after a full metric run).
+- delivery_punctuality_task(): recompute the stored delivers-on-time score discovery filters and sorts
+  by (beat, daily: the 365-day window slides and due dates pass without a write).
 - engine_sweep_task(): re-enqueue campaigns and influencers whose stale flag is older than
   ENGINE_SWEEP_MINUTES, i.e. whose trigger was lost (beat, every few minutes).
 """
@@ -101,3 +103,12 @@ def ledger_overdue_task(*, today: str | None = None) -> int:
 
     day = dt.date.fromisoformat(today) if today else None
     return ledger_overdue_notify(today=day)
+
+
+@shared_task
+def delivery_punctuality_task(*, today: str | None = None) -> int:
+    """Daily (beat): recompute the stored delivers-on-time score of every creator with history."""
+    from .services.punctuality import delivery_punctuality_refresh_all
+
+    day = dt.date.fromisoformat(today) if today else None
+    return delivery_punctuality_refresh_all(today=day)

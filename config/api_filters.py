@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
@@ -42,7 +43,12 @@ def filter_schema(filter_: django_filters.Filter, choices: Iterable[str] | None 
     if isinstance(filter_, django_filters.BooleanFilter):
         return {"type": "boolean"}
     if isinstance(filter_, django_filters.NumberFilter):
-        return {"type": "number", **_bounds(filter_)}
+        # Django's DecimalField and FloatField subclass IntegerField: only a plain integer field is "integer".
+        field_class = filter_.field_class
+        whole = issubclass(field_class, forms.IntegerField) and not issubclass(
+            field_class, forms.DecimalField | forms.FloatField
+        )
+        return {"type": "integer" if whole else "number", **_bounds(filter_)}
     schema = {"type": "string", "minLength": 1, "pattern": NO_NUL}
     if filter_.extra.get("max_length") is not None:
         schema["maxLength"] = filter_.extra["max_length"]

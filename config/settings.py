@@ -415,6 +415,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "feature-store": {"task": "campaigns.tasks.feature_store_build_task", "schedule": timedelta(minutes=15)},
     # Payables past their due date and not confirmed paid: both sides are told, once per payable.
     "ledger-overdue-daily": {"task": "campaigns.tasks.ledger_overdue_task", "schedule": crontab(hour=8, minute=0)},
+    # Discovery's stored copy of each creator's delivers-on-time score (docs/metrics.md#delivers-on-time-in-discovery):
+    # the 365-day window slides and due dates pass without a write, so it is recomputed every night.
+    "delivery-punctuality-daily": {
+        "task": "campaigns.tasks.delivery_punctuality_task",
+        "schedule": crontab(hour=0, minute=20),
+    },
     # Re-enqueue work whose trigger was lost (broker down at commit time): stale flags older than this.
     "engine-sweep": {"task": "campaigns.tasks.engine_sweep_task", "schedule": timedelta(minutes=ENGINE_SWEEP_MINUTES)},
 }

@@ -69,6 +69,17 @@ INFLUENCER_METRICS = (
     "metrics_updated_at",
     "metrics_stale_since",
 )
+# Discovery's stored copy of the delivers-on-time score (campaigns writes it; docs/metrics.md).
+INFLUENCER_PUNCTUALITY = (
+    "delivery_on_time_percent",
+    "delivery_on_time_count",
+    "delivery_sample",
+    "delivery_computed_at",
+)
+PUNCTUALITY_HELP = _(
+    "Deliverables handed in by their due date over the last 365 days, stored for discovery's filter and sort "
+    "when a deliverable is handed in or reviewed and every night; empty below 3 deliverables. Read-only here."
+)
 ACCOUNT_METRICS = (
     "engagement_rate_display",
     "engagement_rate_by_views_display",
@@ -210,12 +221,13 @@ class InfluencerAdmin(MetricsDisplayMixin, EngineInputAdmin, OwnershipTransferAd
     show_full_result_count = False
     list_per_page = 50
     inlines = (SocialAccountInline, AudienceInline, OfferInline)
-    readonly_fields = (*INFLUENCER_METRICS, "created_at", "updated_at")
+    readonly_fields = (*INFLUENCER_METRICS, *INFLUENCER_PUNCTUALITY, "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("user", "handle", "display_name", "bio", "avatar", ("country", "city"), "languages")}),
         (_("Niches and availability"), {"fields": ("niches", "is_active")}),
         (_("Moderation"), {"fields": ("status", "status_reason", "moderated_at")}),
         (_("Metrics"), {"fields": INFLUENCER_METRICS, "description": METRICS_HELP}),
+        (_("Delivery punctuality"), {"fields": INFLUENCER_PUNCTUALITY, "description": PUNCTUALITY_HELP}),
         (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
 

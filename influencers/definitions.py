@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+# The period of the reputation scores (docs/metrics.md#reputation), defined here so that influencers/ can
+# say it beside the stored delivers-on-time score; campaigns/reputation.py computes every score over it.
+REPUTATION_PERIOD_DAYS = 365
+
 
 @dataclass(frozen=True)
 class Definition:
@@ -64,6 +68,15 @@ DEFINITIONS: dict[str, Definition] = {
             _(
                 "0–100, starting at 100: points off for engagement far from the tier benchmark, unexplained "
                 "follower spikes, odd like/comment ratios and sponsored posts without disclosure. Reasons listed."
+            ),
+        ),
+        # Stored from campaigns' reputation score for discovery (docs/metrics.md#delivers-on-time-in-discovery).
+        "delivers_on_time": (
+            "delivers-on-time",
+            _("Delivers on time"),
+            _(
+                "Share of the creator's deliverables due in the last 365 days that were handed in by their due "
+                "date. Shown from 3 deliverables; recomputed at every hand-in and every night."
             ),
         ),
         "averages": (

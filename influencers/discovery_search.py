@@ -33,6 +33,7 @@ SORT_COLUMNS = {
     "engagement": "engagement_key",
     "growth": "growth_key",
     "credibility": "credibility_key",
+    "delivers_on_time": "delivery_key",
 }
 
 
@@ -113,6 +114,8 @@ def _filter_own_fields(
             conditions[lookup] = float(data[name]) / 100
     if data.get("credibility_min") is not None:
         conditions["credibility_score__gte"] = data["credibility_min"]
+    if data.get("delivers_on_time_min") is not None:  # NULL (not enough history) never passes
+        conditions["delivery_on_time_percent__gte"] = data["delivers_on_time_min"]
     if _present(data.get("city")):
         conditions["city__iexact"] = data["city"]
     return rows.filter(**conditions)

@@ -116,6 +116,7 @@ SORTS: dict[str, Sort] = {
     "growth": Sort("growth", True, float),
     "credibility": Sort("credibility", True, int),
     "price": Sort("price", False, Decimal),
+    "delivers_on_time": Sort("delivers_on_time", True, int),
 }
 
 SORT_CHOICES = [
@@ -125,12 +126,19 @@ SORT_CHOICES = [
     ("growth", _("Fastest growing (30 days)")),
     ("credibility", _("Highest credibility")),
     ("price", _("Lowest price")),
+    ("delivers_on_time", _("Delivers on time")),
 ]
 
 
 def search_words(text: str) -> list[str]:
     """The words of a search box entry (letters and digits only, so nothing reaches tsquery syntax)."""
     return re.findall(r"[^\W_]+", text.lower())[:MAX_SEARCH_WORDS]
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A number filter on an integer column: "89.5" is refused with a message, not silently cut to 89."""
+
+    field_class = forms.IntegerField
 
 
 def percent_field_widget() -> forms.NumberInput:
@@ -225,6 +233,17 @@ class InfluencerFilter(django_filters.FilterSet):
         min_value=0,
         max_value=100,
         widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+    )
+    # The stored copy of campaigns' delivers-on-time score (docs/metrics.md#delivers-on-time-in-discovery);
+    # NULL (fewer than 3 data points) never passes, so "not enough history" is left out when it is set.
+    delivers_on_time_min = WholeNumberFilter(
+        label=_("Delivers on time at least (%)"),
+        field_name="delivery_on_time_percent",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=100,
+        help_text=_("Creators with fewer than 3 deliverables in the last 365 days have no score yet and are left out."),
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1, "inputmode": "numeric"}),
     )
     country = django_filters.ChoiceFilter(
         widget=FastSelect,
@@ -501,6 +520,7 @@ class InfluencerFilter(django_filters.FilterSet):
             "engagement": lambda: Coalesce(F("engagement_rate"), Value(UNKNOWN_LOW), output_field=FloatField()),
             "growth": lambda: Coalesce(F("follower_growth_30d"), Value(UNKNOWN_LOW), output_field=FloatField()),
             "credibility": lambda: Coalesce(F("credibility_score"), Value(-1), output_field=IntegerField()),
+            "delivers_on_time": lambda: Coalesce(F("delivery_on_time_percent"), Value(-1), output_field=IntegerField()),
             "price": lambda: Coalesce(
                 F("cheapest_offer_price"),
                 Value(UNKNOWN_PRICE),

@@ -135,6 +135,21 @@ class Influencer(models.Model):
     # re-enqueues rows whose flag is old (the trigger may have been lost with the broker down).
     metrics_stale_since = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
 
+    # Delivery punctuality (docs/metrics.md#delivers-on-time): a stored copy of the creator's
+    # delivers-on-time score for discovery's filter and sort, plain data here. Written only by campaigns
+    # (campaigns/services/punctuality.py) when a deliverable is handed in or reviewed and by a daily beat
+    # task, with the same function the profile shows live. NULL percent: fewer than 3 data points.
+    delivery_on_time_percent = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, verbose_name=_("delivers on time (%)")
+    )
+    delivery_on_time_count = models.PositiveIntegerField(
+        default=0, editable=False, verbose_name=_("deliverables on time")
+    )
+    delivery_sample = models.PositiveIntegerField(default=0, editable=False, verbose_name=_("deliverables counted"))
+    delivery_computed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("delivery punctuality computed at")
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -206,6 +221,11 @@ class Influencer(models.Model):
             models.CheckConstraint(
                 condition=Q(engagement_rate__isnull=True) | Q(engagement_rate__gte=0),
                 name="influencer_er_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=(Q(delivery_on_time_percent__isnull=True) | Q(delivery_on_time_percent__lte=100))
+                & Q(delivery_on_time_count__lte=F("delivery_sample")),
+                name="influencer_delivery_on_time_consistent",
             ),
         ]
 

@@ -3,7 +3,8 @@
 PostgreSQL only. Discovery at a million creators touched five tables per search (niches, accounts,
 offers, audience, audience countries) and sorted by joined values; this row carries them as arrays,
 shares and precomputed sort keys, indexed for the access paths brands use (migration
-0009_search_table, docs/decisions.md "The discovery search table").
+0009_search_table, docs/decisions.md "The discovery search table"; migration 0011 added the stored
+delivery punctuality).
 
 It is kept in step by the database itself: statement-level triggers on every table that feeds it call
 `influencers_search_refresh(ids)` in the same transaction as the write, for every path (services,
@@ -71,6 +72,10 @@ class SearchRow(models.Model):
     engagement_key = models.FloatField()
     growth_key = models.FloatField()
     credibility_key = models.IntegerField()
+    # The stored delivers-on-time percent (NULL: not enough history) and its sort key (-1 for NULL),
+    # added by migration 0011_delivery_punctuality.
+    delivery_on_time_percent = models.SmallIntegerField(null=True)
+    delivery_key = models.IntegerField()
     # The audience: NULL when the creator has none (then no audience filter passes).
     age_13_17 = _share()
     age_18_24 = _share()

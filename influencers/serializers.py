@@ -20,6 +20,7 @@ from rest_framework import serializers
 
 from config.api_fields import MoneyField, StrictBooleanField, StrictCharField, StrictFloatField, StrictIntegerField
 
+from .definitions import REPUTATION_PERIOD_DAYS
 from .importers import COLUMNS as IMPORT_COLUMNS
 from .models import Audience, AudienceSource, Influencer, Niche, Offer, SocialAccount
 from .taxonomy import NICHES, AgeBand, Country, Currency, Gender, Language, ModerationStatus, Platform, Tier, WorkKind
@@ -138,6 +139,29 @@ class InfluencerMetricsSerializer(serializers.Serializer):
         return getattr(influencer, "er_benchmark", None)
 
 
+class DeliveryPunctualitySerializer(serializers.Serializer):
+    """The stored delivers-on-time score (docs/metrics.md#delivers-on-time-in-discovery)."""
+
+    percent = StrictIntegerField(
+        source="delivery_on_time_percent",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Share of deliverables handed in by their due date (0-100); null: not enough history."),
+    )
+    on_time = StrictIntegerField(source="delivery_on_time_count", read_only=True)
+    sample = StrictIntegerField(
+        source="delivery_sample", read_only=True, help_text=_("Deliverables counted; a percent needs 3.")
+    )
+    period_days = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField(
+        source="delivery_computed_at", read_only=True, allow_null=True, help_text=_("When it was last recomputed.")
+    )
+
+    @extend_schema_field({"type": "integer"})
+    def get_period_days(self, influencer: Influencer) -> int:
+        return REPUTATION_PERIOD_DAYS
+
+
 class CheapestOfferSerializer(serializers.Serializer):
     price = serializers.DecimalField(max_digits=12, decimal_places=2, source="cheapest_offer_price")
     currency = serializers.ChoiceField(choices=Currency.choices, source="cheapest_offer_currency")
@@ -155,6 +179,7 @@ class InfluencerCardSerializer(serializers.Serializer):
     niches = NicheSlugsField(read_only=True)
     primary_platform = serializers.ChoiceField(choices=Platform.choices, read_only=True, allow_null=True)
     metrics = InfluencerMetricsSerializer(source="*", read_only=True)
+    delivers_on_time = DeliveryPunctualitySerializer(source="*", read_only=True)
     cheapest_offer = serializers.SerializerMethodField()
 
     @extend_schema_field(NULLABLE_URI)
@@ -212,7 +237,17 @@ class InfluencerCardListSerializer(serializers.ListSerializer):
             "niches": [niche.slug for niche in influencer.niches.all()],
             "primary_platform": getattr(influencer, "primary_platform", None),
             "metrics": self._metrics(influencer),
+            "delivers_on_time": self._delivers_on_time(influencer),
             "cheapest_offer": self._cheapest_offer.to_representation(influencer) if has_offer else None,
+        }
+
+    def _delivers_on_time(self, influencer: Influencer) -> dict:
+        return {
+            "percent": _unless_none(int, influencer.delivery_on_time_percent),
+            "on_time": _unless_none(int, influencer.delivery_on_time_count),
+            "sample": _unless_none(int, influencer.delivery_sample),
+            "period_days": REPUTATION_PERIOD_DAYS,
+            "updated_at": _unless_none(self._timestamp.to_representation, influencer.delivery_computed_at),
         }
 
     def _metrics(self, influencer: Influencer) -> dict:

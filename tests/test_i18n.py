@@ -167,3 +167,113 @@ def test_every_seeded_niche_has_a_dutch_name() -> None:
         untranslated = [name for _slug, name in NICHES if translation.gettext(name) == name]
     # Names Dutch uses as they are (Beauty, Fitness, Lifestyle, Gaming, Tech) are translated to themselves.
     assert set(untranslated) <= {"Beauty", "Fitness", "Lifestyle", "Gaming", "Tech"}
+
+
+# --- money and reputation (issue #18) and giveaway draws, in Dutch ---------------------------------
+
+# Phrases of the ledger page, its review form, the score panels, payment terms and draw pages: none may be
+# left in English once the visitor chose Dutch (each was English before the catalog covered these pages).
+ENGLISH_PHRASES = [
+    "Payments and reviews",
+    "No money moves through Invloed",
+    "Back to the collaboration",
+    "Payment terms",
+    "pays within",
+    "Pays on time",
+    "Delivers on time",
+    "Rated by brands",
+    "Rated by creators",
+    "not enough history",
+    "data points in the last",
+    "definition",
+    "Sent, waiting for the creator",
+    "Marked sent",
+    "Mark payment sent",
+    "Amount sent",
+    "Payment reference",
+    "Confirm payment received",
+    "Dispute payment",
+    "What is wrong?",
+    "Review the creator",
+    "Review the brand",
+    "Brief clarity",
+    "Punctuality",
+    "Communication",
+    "Comment (optional)",
+    "Publish review",
+    "Once per collaboration",
+    "No published reviews yet",
+    "review of the brand",
+    "Your reply (once)",
+    "We pay within",
+    "Save payment terms",
+    "30 days",
+    "Giveaway draw",
+    "Entries close on",
+    "Commitment published",
+    "Winners to draw",
+    "Eligible entries",
+    "Duplicates removed",
+    "Draw the winners",
+    "Verify it yourself",
+    "Entry rule and counts",
+]
+
+
+def visible_text(html: str) -> str:
+    """The page's text and its attributes people read (titles, labels), tags and scripts removed."""
+    html = re.sub(r"(?s)<script.*?</script>|<style.*?</style>", " ", html)
+    readable = " ".join(re.findall(r'(?:title|placeholder|aria-label|alt)="([^"]*)"', html))
+    return re.sub(r"(?s)<[^>]+>", " ", html).replace("&#x27;", "'").replace("&quot;", '"') + " " + readable
+
+
+def english_left(text: str) -> list[str]:
+    return [phrase for phrase in ENGLISH_PHRASES if phrase in text]
+
+
+@pytest.mark.django_db
+def test_ledger_review_form_terms_and_draw_pages_are_dutch(client) -> None:
+    from django.utils import timezone
+
+    from campaigns.ledger_models import LedgerEntry
+    from campaigns.services import ledger_payment_mark_sent, review_submit
+    from tests.factories import BrandMemberFactory, GiveawayDrawFactory
+    from tests.ledger_data import approved_collaboration
+
+    collaboration = approved_collaboration(complete=True)
+    brand = collaboration.campaign.brand.members.first().user
+    payable = LedgerEntry.objects.get(collaboration=collaboration)
+    ledger = f"/collaborations/{collaboration.pk}/ledger/"
+    client.force_login(brand)
+    english = visible_text(client.get(ledger).content.decode())
+    assert "Mark payment sent" in english  # the phrases are really on the page in English
+    assert "Review the creator" in english
+
+    switch_to_dutch(client)
+    pages = {"ledger with the brand's payment and review forms": client.get(ledger)}
+    pages["payment terms"] = client.get("/brand/payment-terms/")
+    ledger_payment_mark_sent(payable=payable, by=brand, amount_cents=35000, sent_on=timezone.localdate())
+    client.force_login(collaboration.influencer.user)
+    switch_to_dutch(client)
+    pages["ledger with the creator's confirm/dispute and review forms"] = client.get(ledger)
+    for party, ratings in (
+        (collaboration.influencer.user, {"brief_clarity": 4, "communication": 5, "payment": 3}),
+        (brand, {"quality": 4, "communication": 5, "punctuality": 3}),
+    ):
+        review_submit(collaboration=collaboration, by=party, ratings=ratings)
+    pages["ledger with both published reviews"] = client.get(ledger)
+    draw = GiveawayDrawFactory()
+    client.force_login(BrandMemberFactory(brand=draw.collaboration.campaign.brand).user)
+    switch_to_dutch(client)
+    pages["draw page of the parties"] = client.get(f"/giveaways/draws/collaborations/{draw.collaboration.pk}/")
+    pages["public draw page"] = client.get(f"/giveaways/draws/{draw.public_id}/")
+
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        assert '<html lang="nl">' in html, name
+        assert english_left(visible_text(html)) == [], name
+    dutch = visible_text(pages["ledger with the brand's payment and review forms"].content.decode())
+    assert "Betalingen en beoordelingen" in dutch
+    assert "Beoordeel de creator" in dutch
+    assert "Stiptheid" in dutch

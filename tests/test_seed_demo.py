@@ -74,6 +74,7 @@ NOT_OURS = {
     "follower_growth_30d",
     "metrics_updated_at",
     "metrics_stale_since",
+    "delivery_computed_at",
     "posts_changed_at",
     "avg_likes",
     "avg_comments",

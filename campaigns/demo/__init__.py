@@ -62,6 +62,7 @@ from django.utils import timezone
 
 from brands.models import Brand
 from campaigns.models import Campaign, Collaboration
+from campaigns.services.punctuality import delivery_punctuality_refresh_all
 from influencers.models import EngineRun, Influencer, Niche
 
 from .campaign_rows import _seed_brands
@@ -146,6 +147,9 @@ def seed_demo(
             with transaction.atomic():
                 _seed_brands(ctx, result, community=community, logins=logins)
                 seed_ledger(ctx, result)
+                if result.written.get("deliverables"):
+                    # Discovery's stored delivers-on-time scores, as a submission or the nightly task writes them.
+                    delivery_punctuality_refresh_all()
         except BaseException as exc:
             _demo_run_finish(run, result, error=repr(exc))
             raise

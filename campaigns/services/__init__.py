@@ -3,7 +3,8 @@
 transitions.py holds the collaboration status machine the others build on; campaigns.py the campaign's
 lifecycle; deliverables.py planning, submitting and reviewing work; collaborations.py invitations,
 applications and the action buttons; payments.py the payment ledger and brand payment terms; reviews.py
-two-sided reviews; draws.py a giveaway's verifiable draw. The vocabulary reads share with them lives in
+two-sided reviews; punctuality.py the stored copy of each creator's delivery punctuality that
+discovery filters and sorts by; draws.py a giveaway's verifiable draw. The vocabulary reads share with them lives in
 campaigns/domain.py.
 Every public name is re-exported here, so callers import from `campaigns.services`.
 """
@@ -57,6 +58,10 @@ from .payments import (
     ledger_payment_mark_sent,
     payment_terms_set,
 )
+from .punctuality import (
+    delivery_punctuality_refresh_all,
+    influencer_delivery_punctuality_store,
+)
 from .reviews import review_moderate, review_reply, review_submit
 from .transitions import TRANSITION_STEPS, collaboration_party, collaboration_transition, user_brand_id
 
@@ -94,10 +99,12 @@ __all__ = [
     "collaboration_transition",
     "deliverable_review",
     "deliverable_submit",
+    "delivery_punctuality_refresh_all",
     "draw_commit",
     "draw_entries_upload",
     "draw_run",
     "giveaway_winners_record",
+    "influencer_delivery_punctuality_store",
     "ledger_overdue_notify",
     "ledger_payable_correct",
     "ledger_payables_open",

@@ -33,6 +33,7 @@ from ..models import Campaign, Collaboration, Deliverable
 from ..participation import Step, participation_require
 from .campaigns import _require_campaign_member
 from .payments import ledger_payables_open
+from .punctuality import influencer_delivery_punctuality_store
 from .transitions import collaboration_party, collaboration_transition
 
 Party = Collaboration.Party
@@ -237,6 +238,8 @@ def deliverable_submit(
         if not claimed:
             raise Conflict(_("This deliverable was already submitted. Reload to see its current state."))
         target.refresh_from_db()
+        # Discovery's copy of the creator's punctuality follows the hand-in in the same transaction.
+        influencer_delivery_punctuality_store(influencer_ids=[locked.influencer_id])
         audit_record(
             actor=by,
             action="deliverable.submitted",
@@ -276,6 +279,7 @@ def deliverable_review(*, deliverable: Deliverable, by: User, approve: bool, com
             )
         deliverable.refresh_from_db()
         audit_record(actor=by, action=f"deliverable.{new_status}", target=deliverable, reason=comment)
+        influencer_delivery_punctuality_store(influencer_ids=[locked.influencer_id])
         if approve:  # approved work becomes payable (the ledger: campaigns/services/payments.py)
             ledger_payables_open(collaboration=locked, by=by)
         if not _collaboration_follow_deliverables(collaboration=locked, by=by, message=comment):

@@ -25,6 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from influencers.definitions import REPUTATION_PERIOD_DAYS
+
 from .metric_tags import _current, avatar_html, freshness, metric_label, money, number, pct, signed_pct
 
 register = template.Library()
@@ -40,7 +42,16 @@ class _Page:
 
     def __init__(self, context: template.Context) -> None:
         self.metric_open = {}
-        for key in ("followers", "engagement_rate", "tier_benchmark", "credibility", "growth", "price", "audience"):
+        for key in (
+            "followers",
+            "engagement_rate",
+            "tier_benchmark",
+            "credibility",
+            "growth",
+            "price",
+            "delivers_on_time",
+            "audience",
+        ):
             _href, label, short = _current(key)
             # The value is a number with its definition on hover; the label beside it is the link to it.
             self.metric_open[key] = f'<span class="metric" title="{label}: {short}">'
@@ -50,11 +61,14 @@ class _Page:
             "credibility": metric_label("credibility"),
             "growth": metric_label("growth", _("30 d")),
             "price": metric_label("price", _("From")),
+            "delivers_on_time": metric_label("delivers_on_time", _("On time")),
         }
         tier_href, tier_label, tier_short = _current("tier")
         self.tier_attrs = f'href="{tier_href}" title="{tier_label}: {tier_short}"'
         self.unknown = escape(_("unknown"))
         self.no_offer = escape(_("no offer"))
+        self.not_enough_history = escape(_("not enough history"))
+        self.punctuality_updated = _("on-time score updated")
         self.versus = escape(_("vs"))
         self.niches_label = escape(_("Niches"))
         self.compare = escape(_("Compare"))
@@ -131,6 +145,7 @@ def _card(influencer, page: _Page) -> str:
         ("credibility", page.metric("credibility", influencer.credibility_score)),
         ("growth", page.metric("growth", signed_pct(influencer.follower_growth_30d))),
         ("price", page.metric("price", price, page.no_offer)),
+        ("delivers_on_time", _punctuality(influencer, page)),
     )
     stats = "".join(f"<div><dt>{page.labels[key]}</dt><dd>{value}</dd></div>" for key, value in rows)
     shares = getattr(influencer, "audience_shares", ())
@@ -158,11 +173,31 @@ def _card(influencer, page: _Page) -> str:
         f'<h3 id="card-{pk}"><a href="{profile_url}">{name}</a></h3>'
         f'<p class="muted small">@{handle}{country}</p></div>{tier}</header>'
         f'{platforms}{niche_list}<dl class="stats">{stats}</dl>'
-        f'<p class="small">{freshness(influencer.metrics_updated_at)}</p>'
+        f'<p class="small">{freshness(influencer.metrics_updated_at)}{_punctuality_freshness(influencer, page)}</p>'
         f'<footer class="card-actions"><label class="compare-pick">'
         f'<input type="checkbox" name="h" value="{handle}" form="compare-form"> {page.compare}'
         f'<span class="visually-hidden"> @{handle}</span></label>{shortlist}</footer></article>'
     )
+
+
+def _punctuality(influencer, page: _Page) -> str:
+    """The stored delivers-on-time percent with its sample and period ("89 % 8 of 9, 365 d")."""
+    percent = influencer.delivery_on_time_percent
+    if percent is None:
+        return page.metric("delivers_on_time", None, page.not_enough_history)
+    evidence = _("%(on_time)d of %(sample)d, %(days)d d") % {
+        "on_time": influencer.delivery_on_time_count,
+        "sample": influencer.delivery_sample,
+        "days": REPUTATION_PERIOD_DAYS,
+    }
+    shown = page.metric("delivers_on_time", f"{percent}\u00a0%")  # no-break space, as pct()
+    return f'{shown} <span class="muted small">{escape(evidence)}</span>'
+
+
+def _punctuality_freshness(influencer, page: _Page) -> str:
+    if influencer.delivery_computed_at is None:
+        return ""
+    return f" · {freshness(influencer.delivery_computed_at, page.punctuality_updated)}"
 
 
 @register.simple_tag(takes_context=True)

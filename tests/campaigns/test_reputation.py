@@ -140,3 +140,82 @@ def test_ratings_average_published_reviews_only():
     assert ratings.overall == 4.1
     Review.objects.filter(collaboration=influencer_collaborations[0]).update(moderation_status="hidden")
     assert not creator_ratings([influencer.pk])[influencer.pk].enough
+
+
+# --- the stored copy discovery reads (docs/metrics.md#delivers-on-time-in-discovery) --------------
+
+
+def _stored(influencer) -> tuple:
+    influencer.refresh_from_db()
+    return (influencer.delivery_on_time_percent, influencer.delivery_on_time_count, influencer.delivery_sample)
+
+
+def test_a_submission_stores_exactly_the_score_the_profile_shows(client):
+    from tests.ledger_data import accepted_collaboration
+
+    today = timezone.localdate()
+    collaboration = accepted_collaboration(fee="350")  # a sponsored post: two planned deliverables
+    influencer = collaboration.influencer
+    earlier = CollaborationFactory(influencer=influencer, status=Collaboration.Status.COMPLETED)
+    noon = dt.datetime.combine(today - dt.timedelta(days=20), dt.time(12), tzinfo=timezone.get_current_timezone())
+    DeliverableFactory(collaboration=earlier, due_date=today - dt.timedelta(days=15), submitted_at=noon)
+    DeliverableFactory(collaboration=earlier, due_date=today - dt.timedelta(days=9))  # never handed in: late
+    collaboration.deliverables.update(due_date=today - dt.timedelta(days=2))
+    assert _stored(influencer) == (None, 0, 0)  # nothing stored until something is computed
+
+    from campaigns.services import deliverable_submit
+
+    first = collaboration.deliverables.order_by("pk").first()
+    deliverable_submit(
+        collaboration=collaboration, by=influencer.user, url="https://x.com/p/1", draft_text="#ad", deliverable=first
+    )
+    live = delivers_on_time([influencer.pk])[influencer.pk]
+    assert (live.sample, live.on_time) == (4, 1)  # the early one on time; two days late; two unsubmitted
+    assert _stored(influencer) == (live.percent, live.on_time, live.sample) == (25, 1, 4)
+    assert influencer.delivery_computed_at is not None
+    # The profile computes it live: the same number.
+    member = collaboration.campaign.brand.members.first()
+    client.force_login(member.user)
+    profile = client.get(f"/influencers/{influencer.handle}/").content.decode()
+    assert "25 %" in profile
+    assert "1 of 4 on time, last 365 days" in profile
+
+
+def test_below_three_data_points_nothing_is_stored_but_the_sample():
+    from campaigns.services import influencer_delivery_punctuality_store
+
+    collaboration = CollaborationFactory(status=Collaboration.Status.COMPLETED)
+    DeliverableFactory(collaboration=collaboration, due_date=timezone.localdate() - dt.timedelta(days=3))
+    DeliverableFactory(collaboration=collaboration, due_date=timezone.localdate() - dt.timedelta(days=4))
+    influencer_delivery_punctuality_store(influencer_ids=[collaboration.influencer_id])
+    assert _stored(collaboration.influencer) == (None, 0, 2)
+
+
+def test_the_daily_task_recomputes_as_due_dates_pass_and_the_window_slides():
+    from campaigns.tasks import delivery_punctuality_task
+
+    today = timezone.localdate()
+    noon = dt.time(12, tzinfo=timezone.get_current_timezone())
+    old = CollaborationFactory(status=Collaboration.Status.COMPLETED)
+    for days in (360, 361, 362):  # on time, leaving the 365 days within a week
+        submitted = dt.datetime.combine(today - dt.timedelta(days=days + 1), noon)
+        DeliverableFactory(collaboration=old, due_date=today - dt.timedelta(days=days), submitted_at=submitted)
+    busy = CollaborationFactory(status=Collaboration.Status.ACCEPTED)
+    for days in (10, 11):
+        submitted = dt.datetime.combine(today - dt.timedelta(days=days), noon)
+        DeliverableFactory(collaboration=busy, due_date=today - dt.timedelta(days=days), submitted_at=submitted)
+    DeliverableFactory(collaboration=busy, due_date=today + dt.timedelta(days=2))  # not yet due, not handed in
+    idle = CollaborationFactory(status=Collaboration.Status.ACCEPTED).influencer
+
+    assert delivery_punctuality_task.apply(kwargs={}).get() == 2  # the idle creator has no history
+    assert _stored(old.influencer) == (100, 3, 3)
+    assert _stored(busy.influencer) == (None, 2, 2)
+    assert idle.delivery_computed_at is None
+    assert _stored(idle) == (None, 0, 0)
+
+    later = today + dt.timedelta(days=5)
+    assert delivery_punctuality_task.apply(kwargs={"today": later.isoformat()}).get() == 2
+    assert _stored(busy.influencer) == (67, 2, 3)  # the third is now due and not handed in
+    assert _stored(old.influencer) == (None, 1, 1)  # two of the three left the 365 days
+    expected = delivers_on_time([busy.influencer_id], today=later)[busy.influencer_id]
+    assert _stored(busy.influencer) == (expected.percent, expected.on_time, expected.sample)

@@ -4,8 +4,9 @@ The reference is `InfluencerFilter.qs`, the query discovery ran before the searc
 still runs on SQLite). On a demo world of 1,500 creators, a few hundred searches drawn at random from
 every filter and sort the page offers are answered both ways: the same ids in the same order with the
 same sort keys, the same capped counts and the same pages and cursors. Then writes through every kind of
-path (model saves, queryset updates, bulk inserts, deletes, moderation, offers, audience, niches) must
-leave the table equal to a full rebuild from the source tables. PostgreSQL only: that is where the table
+path (model saves, queryset updates, bulk inserts, deletes, moderation, offers, audience, niches, and
+campaigns storing a creator's delivery punctuality) must leave the table equal to a full rebuild from the
+source tables. PostgreSQL only: that is where the table
 lives.
 """
 
@@ -22,14 +23,16 @@ from django.test import RequestFactory
 
 from campaigns import demo
 from campaigns.models import Collaboration
+from campaigns.services import influencer_delivery_punctuality_store
 from influencers import selectors
 from influencers.discovery_search import search_rows
 from influencers.filters import SORTS, InfluencerFilter
 from influencers.metrics import recompute_metrics
 from influencers.models import Audience, AudienceCountry, Influencer, Niche, Offer, SocialAccount
-from influencers.search_row import refresh_search_rows
+from influencers.search_row import SearchRow, refresh_search_rows
 from influencers.selectors import influencer_discovery
 from influencers.taxonomy import AgeBand, Currency, Gender, ModerationStatus, Platform, Tier, WorkKind
+from tests.factories import CollaborationFactory, DeliverableFactory
 from tests.module_world import built_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db]
@@ -49,11 +52,35 @@ def world(django_db_setup, django_db_blocker):
         for number, offer in enumerate(offers):
             offer.currency = [Currency.USD, Currency.GBP][number % 2]
         Offer.objects.bulk_update(offers, ["currency"])
+        _punctuality(random.Random(5))
         return _vocabulary()
 
     if connection.vendor != "postgresql":
         pytest.skip("the search table is PostgreSQL's")
     yield from built_once(django_db_blocker, build)
+
+
+def _punctuality(rng: random.Random) -> None:
+    """Stored delivers-on-time scores for half the creators, with many ties (100 %) and many "not enough history".
+
+    The demo's collaborations give a few creators a score (seed_demo stores them as the service does);
+    discovery only reads the stored copy, so the rest are written directly to give the filter and sort
+    something to disagree about.
+    """
+    creators = list(Influencer.objects.filter(delivery_sample=0).order_by("pk"))
+    chosen = [creator for creator in creators if rng.random() < 0.5]
+    for creator in chosen:
+        creator.delivery_sample = rng.choice([1, 2, 3, 4, 10, 25])
+        creator.delivery_on_time_count = rng.randint(0, creator.delivery_sample)
+        if rng.random() < 0.3:
+            creator.delivery_on_time_count = creator.delivery_sample
+        enough = creator.delivery_sample >= 3
+        creator.delivery_on_time_percent = (
+            round(100 * creator.delivery_on_time_count / creator.delivery_sample) if enough else None
+        )
+    Influencer.objects.bulk_update(
+        chosen, ["delivery_sample", "delivery_on_time_count", "delivery_on_time_percent"], batch_size=500
+    )
 
 
 def _vocabulary() -> dict:
@@ -86,6 +113,7 @@ def _random_search(rng: random.Random, vocabulary: dict) -> QueryDict:
         "er": lambda: {"er_min": rng.choice(["0.5", "1", "2.5", "4"]), "er_max": rng.choice(["", "8", "15"])},
         "growth": lambda: {"growth_min": rng.choice(["-5", "0", "0.5", "2"])},
         "credibility": lambda: {"credibility_min": rng.choice(["40", "60", "70", "85"])},
+        "punctuality": lambda: {"delivers_on_time_min": rng.choice(["0", "50", "67", "80", "100"])},
         "country": lambda: {"country": rng.choice(vocabulary["countries"])},
         "city": lambda: {
             "city": rng.choice(vocabulary["cities"]).upper() if rng.random() < 0.3 else rng.choice(vocabulary["cities"])
@@ -112,7 +140,7 @@ def _random_search(rng: random.Random, vocabulary: dict) -> QueryDict:
         "no_collaboration": lambda: {"no_collaboration": "on"},
     }
     weights = {
-        "niches": 8, "platform": 5, "tier": 3, "followers": 3, "er": 3, "growth": 1, "credibility": 3,
+        "niches": 8, "platform": 5, "tier": 3, "followers": 3, "er": 3, "growth": 1, "credibility": 3, "punctuality": 3,
         "country": 6, "city": 2, "language": 2, "audience_country": 4, "audience_age": 2, "audience_gender": 2,
         "offer": 4, "q": 4, "no_collaboration": 1,
     }  # fmt: skip
@@ -135,6 +163,7 @@ def _filterset(query: QueryDict, vocabulary: dict) -> InfluencerFilter:
 def test_every_filter_and_sort_gives_the_reference_answer(world):
     rng = random.Random(2026)
     checked_non_empty = 0
+    punctuality = {"filter": 0, "sort": 0}
     for _ in range(SEARCHES):
         query = _random_search(rng, world)
         reference = list(_filterset(query, world).qs.values_list("pk", "sort_key"))
@@ -142,8 +171,11 @@ def test_every_filter_and_sort_gives_the_reference_answer(world):
         assert [pk for pk, _key in table] == [pk for pk, _key in reference], query.urlencode()
         assert [float(key) for _pk, key in table] == [float(key) for _pk, key in reference], query.urlencode()
         checked_non_empty += bool(reference)
+        punctuality["filter"] += bool(reference) and "delivers_on_time_min" in query
+        punctuality["sort"] += len(reference) > 1 and query["sort"] == "delivers_on_time"
     # The draw must exercise real results, not a run of empty answers.
     assert checked_non_empty > SEARCHES // 2
+    assert min(punctuality.values()) >= 10, punctuality
 
 
 @pytest.mark.parametrize(
@@ -159,7 +191,7 @@ def test_pages_counts_and_cursors_are_the_reference_ones(world, monkeypatch, cou
     rng = random.Random(7)
     word = world["words"][0]
     # Words with a non-relevance sort: the ranking's parameters come before the walk's in the statement.
-    fixed = [QueryDict(f"q={word}&sort={sort}") for sort in ("growth", "price", "followers")]
+    fixed = [QueryDict(f"q={word}&sort={sort}") for sort in ("growth", "price", "followers", "delivers_on_time")]
     for query in [*fixed, *(_random_search(rng, world) for _ in range(60))]:
         cursor = None
         for _page in range(3):
@@ -236,11 +268,18 @@ def test_every_kind_of_write_keeps_the_table_equal_to_a_rebuild(world):
     Audience.objects.filter(influencer=creators[23]).delete()
     creators[24].delete()
     Influencer.objects.filter(pk=creators[25].pk).update(bio="Zeldzame woorden: xylofoonrecensent")
+    # The campaigns service storing a creator's delivery punctuality (three deliverables due, none handed in).
+    late = CollaborationFactory(influencer=creators[26], status=Collaboration.Status.ACCEPTED)
+    for days in (3, 4, 5):
+        DeliverableFactory(collaboration=late, due_date=dt.date.today() - dt.timedelta(days=days))
+    influencer_delivery_punctuality_store(influencer_ids=[creators[26].pk])
 
     written = _table()
     refresh_search_rows()
     assert written == _table()
     assert first.pk not in {row[0] for row in written}
+    stored = SearchRow.objects.values_list("delivery_on_time_percent", "delivery_key").get(pk=creators[26].pk)
+    assert stored == (0, 0)  # 0 of 3 on time: a score, not "not enough history"
     assert second.pk not in {row[0] for row in written}
     hits = search_rows(_filterset(QueryDict("q=xylofoon"), world))
     assert list(hits.values_list("influencer_id", flat=True)) == [creators[25].pk]
