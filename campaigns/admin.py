@@ -362,3 +362,7 @@ class GiveawayDrawAdmin(ViewOnlyAdmin):
         ("drawn_by", "drawn_at"),
     )
     readonly_fields = ("public_id", "revealed_seed")
+
+
+# Webhooks (endpoints, events, the delivery log) have their own admin module; importing it registers them.
+from . import webhook_admin  # noqa: E402, F401
