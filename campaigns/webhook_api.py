@@ -107,7 +107,7 @@ class WebhookAttemptSerializer(serializers.ModelSerializer):
 class WebhookDeliverySerializer(serializers.ModelSerializer):
     event_id = serializers.CharField(source="event.event_id")
     event_type = serializers.ChoiceField(choices=EventType.choices, source="event.type")
-    attempt_log = serializers.SerializerMethodField(help_text=_(f"The latest {ATTEMPTS_SHOWN} attempts, newest first."))
+    attempt_log = serializers.SerializerMethodField(help_text=_("The latest attempts (at most 10), newest first."))
 
     class Meta:
         model = WebhookDelivery
