@@ -40,6 +40,7 @@ from campaigns.webhooks import (
     retry_delay,
     webhook_attempt,
     webhook_endpoint_create,
+    webhook_log_prune,
     webhook_redeliver,
     webhook_retry_sweep,
 )
@@ -578,3 +579,27 @@ def test_a_bad_address_on_the_page_is_explained_and_writes_nothing(client, membe
     assert response.status_code == 400
     assert "loopback" in response.content.decode()
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_the_log_keeps_30_days_and_never_drops_a_pending_delivery(member):
+    endpoint, _secret = register(member.user, "http://127.0.0.1:9/x")
+    old = timezone.now() - dt.timedelta(days=31)
+    finished = WebhookEvent.objects.create(type="collaboration.invited", data={})
+    pending = WebhookEvent.objects.create(type="collaboration.invited", data={})
+    recent = WebhookEvent.objects.create(type="collaboration.invited", data={})
+    WebhookEvent.objects.filter(pk__in=[finished.pk, pending.pk]).update(created_at=old)
+    WebhookDelivery.objects.create(event=finished, endpoint=endpoint, status="succeeded")
+    WebhookDelivery.objects.create(event=pending, endpoint=endpoint, next_attempt_at=timezone.now())
+    WebhookDelivery.objects.create(event=recent, endpoint=endpoint, status="failed")
+    webhook_log_prune()
+    assert set(WebhookEvent.objects.values_list("pk", flat=True)) == {pending.pk, recent.pk}
+
+
+def test_a_delivery_whose_queue_message_was_lost_is_sent_by_the_sweep(member, creator):
+    """The action committed but its on-commit publish never ran (broker down): the sweep sends it."""
+    with receiving(200) as receiver:
+        register(member.user, receiver.url)
+        collaboration_invite(campaign=CampaignFactory(brand=member.brand), influencer=creator, by=member.user)
+        assert receiver.received == []  # the on-commit callbacks of this test transaction never run
+        assert webhook_retry_sweep() == 1
+    assert [r.headers["Invloed-Event-Type"] for r in receiver.received] == ["collaboration.invited"]
