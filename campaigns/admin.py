@@ -366,3 +366,7 @@ class GiveawayDrawAdmin(ViewOnlyAdmin):
     @admin.display(description=_("Revealed seed (hex)"))
     def revealed_seed(self, draw: GiveawayDraw) -> str:
         return draw.revealed_seed
+
+
+# Webhooks (endpoints, events, the delivery log) have their own admin module; importing it registers them.
+from . import webhook_admin  # noqa: E402, F401

@@ -618,3 +618,6 @@ from .feature_store_models import FeatureStore, FeatureStoreColumn  # noqa: E402
 # The ledger and reviews live in their own modules (this one stays readable); importing them here registers them.
 from .ledger_models import BrandPaymentTerms, LedgerEntry  # noqa: E402, F401
 from .review_models import Review  # noqa: E402, F401
+
+# Signed webhooks (endpoints, events, deliveries and their attempts): campaigns/webhook_models.py.
+from .webhook_models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: E402, F401

@@ -112,3 +112,28 @@ def delivery_punctuality_task(*, today: str | None = None) -> int:
 
     day = dt.date.fromisoformat(today) if today else None
     return delivery_punctuality_refresh_all(today=day)
+
+
+@shared_task
+def webhook_deliver_task(*, delivery_id: int, manual: bool = False) -> bool:
+    """One attempt of a due webhook delivery (a no-op when it is not due or another worker has it)."""
+    from .webhooks import webhook_attempt
+
+    attempt = webhook_attempt(delivery_id=delivery_id, manual=manual)
+    return bool(attempt and attempt.succeeded)
+
+
+@shared_task
+def webhook_retry_sweep_task() -> int:
+    """Every minute (beat): queue the webhook deliveries whose next attempt is due."""
+    from .webhooks import webhook_retry_sweep
+
+    return webhook_retry_sweep()
+
+
+@shared_task
+def webhook_log_prune_task() -> int:
+    """Daily (beat): drop webhook events, deliveries and attempts older than the retention period."""
+    from .webhooks import webhook_log_prune
+
+    return webhook_log_prune()

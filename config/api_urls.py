@@ -8,7 +8,7 @@ from django.urls import path, re_path, register_converter
 
 from brands import api as brands_api
 from campaigns import api as campaigns_api
-from campaigns import draw_api, ledger_api
+from campaigns import draw_api, ledger_api, webhook_api
 from influencers import api as influencers_api
 
 from .api_errors import api_not_found
@@ -166,6 +166,16 @@ urlpatterns = [
     ),
     path("collaborations/<id:pk>/draw/run/", draw_api.CollaborationDrawRunApi.as_view(), name="collaboration-draw-run"),
     path("draws/<uuid:public_id>/", draw_api.DrawPublicApi.as_view(), name="draw-public"),
+    # Signed webhooks: the owner's endpoints (a brand's team or a creator), secrets, delivery log, redelivery
+    path("webhooks/", webhook_api.WebhookEndpointListApi.as_view(), name="webhook-list"),
+    path("webhooks/<id:pk>/", webhook_api.WebhookEndpointDetailApi.as_view(), name="webhook-detail"),
+    path("webhooks/<id:pk>/rotate-secret/", webhook_api.WebhookSecretRotateApi.as_view(), name="webhook-rotate-secret"),
+    path("webhooks/<id:pk>/deliveries/", webhook_api.WebhookDeliveryListApi.as_view(), name="webhook-deliveries"),
+    path(
+        "webhooks/<id:pk>/deliveries/<id:delivery_pk>/redeliver/",
+        webhook_api.WebhookRedeliverApi.as_view(),
+        name="webhook-redeliver",
+    ),
     # Anything else under /api/v1/: the JSON 404
     re_path(r"^[\s\S]*$", api_not_found),
 ]

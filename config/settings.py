@@ -421,6 +421,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "campaigns.tasks.delivery_punctuality_task",
         "schedule": crontab(hour=0, minute=20),
     },
+    # Webhook deliveries whose next attempt is due (retries on campaigns/webhooks.RETRY_SCHEDULE, lost messages).
+    "webhook-retry-sweep": {"task": "campaigns.tasks.webhook_retry_sweep_task", "schedule": timedelta(minutes=1)},
+    # Webhook events, deliveries and attempts older than 30 days (the delivery log's retention).
+    "webhook-log-prune-daily": {
+        "task": "campaigns.tasks.webhook_log_prune_task",
+        "schedule": crontab(hour=4, minute=15),
+    },
     # Re-enqueue work whose trigger was lost (broker down at commit time): stale flags older than this.
     "engine-sweep": {"task": "campaigns.tasks.engine_sweep_task", "schedule": timedelta(minutes=ENGINE_SWEEP_MINUTES)},
 }
@@ -448,6 +455,13 @@ MATCH_FEATURE_PATCH_LIMIT = env.int("MATCH_FEATURE_PATCH_LIMIT", default=50_000)
 MATCH_TOP_N = env.int("MATCH_TOP_N", default=200)
 # Absolute address of the site, used in emails (no request to take it from).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Webhooks (campaigns/webhooks.py, docs/security.md "Webhooks") ----------------------------
+# http:// and loopback receivers (127.0.0.1, ::1) are allowed only when this is on: in debug and tests by
+# default, never in production. Private, link-local, multicast and reserved addresses are always refused.
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=DEBUG)
+# Seconds for the connection and for the whole answer of one delivery attempt.
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=5)
 
 LOGGING = {
     "version": 1,

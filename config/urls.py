@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("account/", account_views.account_settings, name="account"),
     path("account/api-token/", token_views.api_token, name="api_token"),
+    path("account/webhooks/", include("campaigns.webhook_urls")),
     path("notifications/", include(account_urls.notification_patterns)),
     path("me/", include("influencers.me_urls")),
     path("influencers/", include("influencers.urls")),

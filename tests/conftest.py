@@ -134,6 +134,16 @@ def _reads_from_the_primary(settings):
 
 
 @pytest.fixture(autouse=True)
+def _language_reset_after_each_test():
+    """A page request in Dutch leaves Dutch active in the thread (LocaleMiddleware never deactivates it);
+    the next test then read its service errors in Dutch. Each test starts from the default language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Factories set passwords for every user; the production hasher's cost is pointless here."""
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS

@@ -15,6 +15,7 @@ from brands.models import Brand, BrandInvitation, BrandMember, EmailConfirmation
 from campaigns.draw_algorithm import entry_list_sha256, entry_list_text, sha256_hex
 from campaigns.draws import GiveawayDraw
 from campaigns.models import Campaign, Collaboration, CollaborationMessage, Deliverable, LedgerEntry, Match, Review
+from campaigns.webhook_models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from influencers.models import (
     Audience,
     AudienceCountry,
@@ -360,3 +361,47 @@ class ReviewFactory(DjangoModelFactory):
     quality = 5
     punctuality = 4
     communication = 5
+
+
+class WebhookEndpointFactory(DjangoModelFactory):
+    """A brand's endpoint (written directly; registration with its address checks: campaigns/webhooks.py)."""
+
+    class Meta:
+        model = WebhookEndpoint
+
+    brand = factory.SubFactory(BrandFactory)
+    url = factory.Sequence(lambda n: f"https://hooks{n}.example.com/invloed")
+    events = factory.LazyFunction(lambda: ["collaboration.invited"])
+    secret = factory.Sequence(lambda n: f"whsec_test{n}")
+
+
+class WebhookEventFactory(DjangoModelFactory):
+    class Meta:
+        model = WebhookEvent
+
+    type = "collaboration.invited"
+    data = factory.LazyFunction(lambda: {"collaboration": {"id": 1}})
+
+
+class WebhookDeliveryFactory(DjangoModelFactory):
+    class Meta:
+        model = WebhookDelivery
+
+    event = factory.SubFactory(WebhookEventFactory)
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    status = WebhookDelivery.Status.SUCCEEDED
+    attempts = 1
+    last_status_code = 200
+
+
+class WebhookAttemptFactory(DjangoModelFactory):
+    class Meta:
+        model = WebhookAttempt
+
+    delivery = factory.SubFactory(WebhookDeliveryFactory)
+    number = 1
+    started_at = factory.LazyFunction(timezone.now)
+    duration_ms = 12
+    status_code = 200
+    succeeded = True
+    response_body = "ok"

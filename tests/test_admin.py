@@ -31,6 +31,7 @@ from campaigns.models import (
     Match,
     Review,
 )
+from campaigns.webhook_models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from influencers.models import (
     Audience,
     AudienceCountry,
@@ -120,7 +121,22 @@ CASES = [
     ),
     AdminCase(Review, lambda: f.ReviewFactory(), queries=4, can_add=False),
     AdminCase(GiveawayDraw, lambda: f.GiveawayDrawFactory(), queries=5, can_add=False),  # + total count
+    # Webhooks: read-only; + a filter each (is_active, status, type, succeeded), no total count.
+    AdminCase(WebhookEndpoint, lambda: f.WebhookEndpointFactory(), queries=4, can_add=False),
+    AdminCase(WebhookDelivery, lambda: f.WebhookDeliveryFactory(), queries=4, can_add=False),
+    AdminCase(WebhookEvent, lambda: f.WebhookEventFactory(), queries=4, can_add=False),
+    AdminCase(WebhookAttempt, lambda: f.WebhookAttemptFactory(), queries=4, can_add=False),
 ]
+
+
+def test_the_webhook_admin_never_shows_the_signing_secret(staff_client: Client) -> None:
+    attempt = f.WebhookAttemptFactory(response_body="pong")
+    endpoint = attempt.delivery.endpoint
+    page = staff_client.get(admin_url(WebhookEndpoint, "change", endpoint.pk)).content.decode()
+    assert endpoint.url in page
+    assert endpoint.secret not in page
+    delivery_page = staff_client.get(admin_url(WebhookDelivery, "change", attempt.delivery_id)).content.decode()
+    assert "pong" in delivery_page  # the attempts with their answers, inline
 
 
 def test_every_model_of_the_three_apps_is_registered() -> None:

@@ -18,6 +18,7 @@ from brands.models import BrandMember
 from campaigns.draws import GiveawayDraw
 from campaigns.models import Campaign, Collaboration
 from campaigns.services import collaboration_accept, collaboration_apply, deliverable_submit, draw_entries_upload
+from campaigns.webhook_models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from influencers.models import AuditEvent, Notification
 from tests.factories import (
     BrandInvitationFactory,
@@ -51,6 +52,8 @@ class World:
     teammate: BrandMember
     notification: Notification
     draw: GiveawayDraw
+    webhook: WebhookEndpoint
+    webhook_delivery: WebhookDelivery
 
 
 @pytest.fixture
@@ -75,6 +78,9 @@ def world() -> World:
     GiveawayDraw.objects.filter(pk=draw.pk).update(
         status=GiveawayDraw.Status.COMMITTED, seed_hex="00" * 32, seed_sha256="0" * 64, committed_at=draw.uploaded_at
     )
+    webhook = WebhookEndpoint.objects.create(
+        brand=brand_a.brand, url="http://127.0.0.1:9/hooks", events=["draw.completed"], secret="whsec_matrix"
+    )
     return World(
         users={
             "anonymous": None,
@@ -95,6 +101,12 @@ def world() -> World:
         teammate=BrandMemberFactory(brand=brand_a.brand, role=BrandMember.Role.MEMBER),
         notification=NotificationFactory(user=influencer_a.user),
         draw=draw,
+        webhook=webhook,
+        webhook_delivery=WebhookDelivery.objects.create(
+            event=WebhookEvent.objects.create(type="collaboration.invited", data={}),
+            endpoint=webhook,
+            status=WebhookDelivery.Status.SUCCEEDED,
+        ),
     )
 
 
@@ -132,6 +144,7 @@ GET_PAGES = [
     ("giveaways:manage", lambda w: [w.collaboration.pk], only(("brand_a", "influencer_a"))),
     ("giveaways:draw", lambda w: [w.draw.public_id], PUBLIC),
     ("giveaways:draw_entries", lambda w: [w.draw.public_id], PUBLIC),
+    ("webhooks:detail", lambda w: [w.webhook.pk], BRAND_A),
 ]
 
 POST_ACTIONS = [
@@ -151,6 +164,9 @@ POST_ACTIONS = [
     ("me:submit", lambda w: [w.collaboration.pk], INFLUENCER_A),
     ("notifications:read", lambda w: [w.notification.pk], INFLUENCER_A),
     ("giveaways:manage", lambda w: [w.collaboration.pk], only(("brand_a", "influencer_a"))),
+    ("webhooks:rotate", lambda w: [w.webhook.pk], BRAND_A),
+    ("webhooks:redeliver", lambda w: [w.webhook.pk, w.webhook_delivery.pk], BRAND_A),
+    ("webhooks:delete", lambda w: [w.webhook.pk], BRAND_A),
 ]
 
 POST_DATA = {
@@ -212,6 +228,7 @@ AREA_PAGES = [
     ("campaigns:create", only(("brand_a", "brand_b"))),
     ("account", only(tuple(r for r in ROLES if r != "anonymous"))),
     ("notifications:list", only(tuple(r for r in ROLES if r != "anonymous"))),
+    ("webhooks:list", only(("brand_a", "brand_b", "influencer_a", "influencer_b"))),
 ]
 
 

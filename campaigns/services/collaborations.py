@@ -20,6 +20,8 @@ from influencers.taxonomy import ModerationStatus
 from ..domain import COLLABORATION_ACTIONS
 from ..models import Campaign, Collaboration, Deliverable
 from ..participation import Step, participation_require
+from ..webhook_models import EventType
+from ..webhooks import webhook_collaboration_event
 from .deliverables import _deliverables_plan
 from .transitions import (
     _add_message,
@@ -119,6 +121,12 @@ def _collaboration_start(
             )
             _add_message(collaboration=collaboration, author=by, body=message)
             audit_record(actor=by, action=f"collaboration.{status}", target=collaboration)
+            webhook_collaboration_event(
+                event_type=EventType.COLLABORATION_INVITED
+                if initiated_by == Party.BRAND
+                else EventType.COLLABORATION_APPLIED,
+                collaboration=collaboration,
+            )
     except IntegrityError as exc:
         raise Conflict(_("%(handle)s is already part of this campaign.") % {"handle": influencer}) from exc
     if initiated_by == Party.BRAND:
@@ -156,6 +164,7 @@ def collaboration_accept(
             collaboration=collaboration, to=Status.ACCEPTED, by=by, message=message, agreed_fee=agreed_fee
         )
         _deliverables_plan(collaboration=collaboration)
+        webhook_collaboration_event(event_type=EventType.COLLABORATION_ACCEPTED, collaboration=collaboration)
     return collaboration
 
 

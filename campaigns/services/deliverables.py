@@ -31,6 +31,8 @@ from ..domain import (
 )
 from ..models import Campaign, Collaboration, Deliverable
 from ..participation import Step, participation_require
+from ..webhook_models import EventType
+from ..webhooks import deliverable_data, webhook_collaboration_event
 from .campaigns import _require_campaign_member
 from .payments import ledger_payables_open
 from .punctuality import influencer_delivery_punctuality_store
@@ -254,6 +256,11 @@ def deliverable_submit(
             }
             for member in BrandMember.objects.filter(brand_id=locked.campaign.brand_id).select_related("user"):
                 notification_send(user=member.user, verb="deliverable.submitted", message=text)
+        webhook_collaboration_event(
+            event_type=EventType.DELIVERABLE_SUBMITTED,
+            collaboration=locked,
+            extra={"deliverable": deliverable_data(target)},
+        )
     return target
 
 
@@ -291,6 +298,12 @@ def deliverable_review(*, deliverable: Deliverable, by: User, approve: bool, com
             if comment:
                 text = f"{text} {comment}"
             notification_send(user=locked.influencer.user, verb=f"deliverable.{new_status}", message=text)
+        if approve:
+            webhook_collaboration_event(
+                event_type=EventType.DELIVERABLE_APPROVED,
+                collaboration=locked,
+                extra={"deliverable": deliverable_data(deliverable)},
+            )
     return deliverable
 
 

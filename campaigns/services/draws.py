@@ -4,7 +4,7 @@ Only the collaboration's two parties act (collaboration_party: staff and outside
 and only while neither party nor the campaign is stopped by moderation (participation Step.DRAW).
 Each step moves the draw forward with a conditional UPDATE on its status, so a committed draw can
 never be edited and of two concurrent draws exactly one wins. `draw_run` is the one place a draw
-completes: the "draw completed" event (webhooks) is added there.
+completes: the "draw completed" webhook event is emitted there.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ from ..draw_algorithm import (
 from ..draws import MAX_ENTRIES_CSV_BYTES, MAX_ENTRY_ROWS, MAX_EXCLUDED, GiveawayDraw
 from ..models import Campaign, Collaboration
 from ..participation import Step, participation_require
+from ..webhook_models import EventType
+from ..webhooks import draw_data, webhook_collaboration_event
 from .transitions import collaboration_party
 
 Status = GiveawayDraw.Status
@@ -229,5 +231,8 @@ def draw_run(*, draw: GiveawayDraw, by: User) -> GiveawayDraw:
             target=draw,
             data={"winners": winners, "seed": draw.seed_hex, "entries_sha256": draw.entries_sha256},
         )
-        # A "draw completed" webhook is enqueued here (transaction.on_commit), once webhooks exist.
+        # The "draw completed" webhook: written with the draw, sent once it commits (campaigns/webhooks.py).
+        webhook_collaboration_event(
+            event_type=EventType.DRAW_COMPLETED, collaboration=collaboration, extra={"draw": draw_data(draw)}
+        )
     return draw

@@ -31,6 +31,8 @@ from influencers.taxonomy import WorkKind
 from ..ledger import PayableState, PayableStatus, overdue_payables, payable_state, payment_terms_days
 from ..ledger_models import MAX_CENTS, BrandPaymentTerms, LedgerEntry, cents_display
 from ..models import Collaboration, Deliverable
+from ..webhook_models import EventType
+from ..webhooks import payment_data, webhook_collaboration_event
 from .transitions import collaboration_party
 
 Kind = LedgerEntry.Kind
@@ -205,6 +207,11 @@ def ledger_payment_mark_sent(
         }
         notification_send(
             user=collaboration.influencer.user, verb="ledger.sent", message=text, url=ledger_url(collaboration)
+        )
+        webhook_collaboration_event(
+            event_type=EventType.PAYMENT_MARKED_SENT,
+            collaboration=collaboration,
+            extra={"payment": payment_data(entry)},
         )
     return entry
 

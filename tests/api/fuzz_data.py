@@ -27,6 +27,7 @@ from tests.factories import (
     ShortlistFactory,
     SocialAccountFactory,
     UserFactory,
+    WebhookAttemptFactory,
 )
 
 
@@ -78,6 +79,12 @@ def demo_world(creators: int = 6) -> dict:
     shortlist = ShortlistFactory(brand=member.brand, name="Favourites")
     ShortlistEntryFactory(shortlist=shortlist, influencer=influencers[2])
     run = EngineRunFactory(scope=f"campaign:{campaigns[0].pk}", kind=EngineRun.Kind.MATCHES_CAMPAIGN)
+    # A webhook endpoint each (port 9 on loopback refuses connections at once) with a logged delivery.
+    for owner in ({"brand": member.brand}, {"influencer": creator, "brand": None}):
+        WebhookAttemptFactory(
+            delivery__endpoint__url="http://127.0.0.1:9/hooks",
+            **{f"delivery__endpoint__{k}": v for k, v in owner.items()},
+        )
     return {
         "brand_token": api_token_issue(user=member.user).key,
         "influencer_token": api_token_issue(user=creator.user).key,

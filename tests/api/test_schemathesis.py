@@ -65,6 +65,9 @@ BUSINESS_RULE_OPERATIONS = {
     "collaborations_draw_entries": "a giveaway whose entries closed; handles valid; a committed draw never changes",
     "collaborations_draw_commit": "the draw's state: entries uploaded, commitment not yet published",
     "collaborations_draw_run": "the draw's state: commitment published, not yet drawn",
+    "webhooks_create": "the address must resolve to an allowed host (SSRF rules); at most 10 endpoints per owner",
+    "webhooks_partial_update": "the same address rules",
+    "webhooks_redeliver": "a turned-off endpoint cannot redeliver",
 }
 
 

@@ -33,6 +33,7 @@ from campaigns.models import Campaign, Collaboration, CollaborationMessage, Ledg
 from campaigns.services import collaboration_accept, collaboration_apply, deliverable_submit
 from campaigns.services.payments import ledger_payment_mark_sent
 from campaigns.services.reviews import review_submit
+from campaigns.webhook_models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from influencers.models import EngineRun
 from influencers.taxonomy import ModerationStatus
 from tests.factories import (
@@ -92,6 +93,8 @@ class World:
     sent: LedgerEntry
     review: Review
     draw: GiveawayDraw
+    webhook: WebhookEndpoint
+    webhook_delivery: WebhookDelivery
 
 
 def build_world() -> World:
@@ -171,7 +174,26 @@ def build_world() -> World:
         ),
         invitation_token=INVITATION_TOKEN,
         draw=committed_draw(collaboration),
+        webhook=(webhook := brand_webhook(brand_a)),
+        webhook_delivery=webhook_delivery(webhook),
     )
+
+
+def brand_webhook(member: BrandMember) -> WebhookEndpoint:
+    """Brand A's webhook endpoint (its description carries the private marker; port 9 refuses connections)."""
+    return WebhookEndpoint.objects.create(
+        brand=member.brand,
+        url="http://127.0.0.1:9/hooks",
+        description=f"CRM {SECRET}",
+        events=["collaboration.invited"],
+        secret=f"whsec_{SECRET}",
+        created_by=member.user,
+    )
+
+
+def webhook_delivery(endpoint: WebhookEndpoint) -> WebhookDelivery:
+    event = WebhookEvent.objects.create(type="collaboration.invited", data={"note": SECRET})
+    return WebhookDelivery.objects.create(event=event, endpoint=endpoint, status=WebhookDelivery.Status.SUCCEEDED)
 
 
 def committed_draw(collaboration: Collaboration) -> GiveawayDraw:
@@ -340,6 +362,17 @@ PAGES = [
     page("giveaways:manage", lambda w: [w.collaboration.pk], "get post", expect(("brand_a", "influencer_a"))),
     page("giveaways:draw", lambda w: [w.draw.public_id], "get", PUBLIC),
     page("giveaways:draw_entries", lambda w: [w.draw.public_id], "get", PUBLIC),
+    # Webhooks: only the owning brand's members (or the owning creator); staff read them in the admin only
+    page(
+        "webhooks:detail",
+        lambda w: [w.webhook.pk],
+        "get post",
+        BRAND_A,
+        {"url": "http://127.0.0.1:9/changed", "events": ["draw.completed"]},
+    ),
+    page("webhooks:rotate", lambda w: [w.webhook.pk], "post", BRAND_A),
+    page("webhooks:delete", lambda w: [w.webhook.pk], "post", BRAND_A),
+    page("webhooks:redeliver", lambda w: [w.webhook.pk, w.webhook_delivery.pk], "post", BRAND_A),
     # A team invitation link is a capability: whoever holds it may look; joining is checked by the service
     page(
         "brand_invitation_accept",
@@ -557,6 +590,17 @@ API += [
         for action in ("commit", "run")
     ),
     api("api:draw-public", lambda w: [w.draw.public_id], "get", PUBLIC),
+    # Webhooks: the owning brand's members only; nobody else finds the endpoint (staff included: admin)
+    api(
+        "api:webhook-detail",
+        lambda w: [w.webhook.pk],
+        "get patch delete",
+        API_BRAND_A,
+        {"description": "x", "url": "http://127.0.0.1:9/changed"},
+    ),
+    api("api:webhook-rotate-secret", lambda w: [w.webhook.pk], "post", API_BRAND_A),
+    api("api:webhook-deliveries", lambda w: [w.webhook.pk], "get", API_BRAND_A),
+    api("api:webhook-redeliver", lambda w: [w.webhook.pk, w.webhook_delivery.pk], "post", API_BRAND_A),
 ]
 
 # Routes with an id that are not in the matrix, and why.

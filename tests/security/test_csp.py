@@ -269,6 +269,13 @@ PAGES: dict[str, list[Page]] = {
         ("anonymous", lambda w: reverse("giveaways:draw_entries", args=[w.draw.public_id]))
     ],
     "giveaways/draws/collaborations/<int:pk>/": [("creator", _r("giveaways:manage", WORKING))],
+    "account/webhooks/": [("brand", _r("webhooks:list")), ("creator", _r("webhooks:list"))],
+    "account/webhooks/<int:pk>/": [("brand", _r("webhooks:detail", lambda w: 987654))],
+    "account/webhooks/<int:pk>/rotate-secret/": [("brand", _r("webhooks:rotate", lambda w: 987654))],
+    "account/webhooks/<int:pk>/delete/": [("brand", _r("webhooks:delete", lambda w: 987654))],
+    "account/webhooks/<int:pk>/deliveries/<int:delivery_pk>/redeliver/": [
+        ("brand", _r("webhooks:redeliver", lambda w: 987654, lambda w: 987654))
+    ],
     "api/schema/": [("brand", _r("api-schema"))],
     "api/docs/": [("anonymous", _r("api-docs")), ("brand", _r("api-docs"))],
     "media/<path:path>": [("anonymous", lambda w: f"{settings.MEDIA_URL}no-such-file.jpg")],
@@ -353,6 +360,7 @@ def api_pages(w: World) -> dict[str, list[Page]]:
         "run": w.run.pk,
         "me-account": w.account.pk,
         "me-offer": w.offer.pk,
+        "webhook": 987654,  # no endpoint in this world: the browsable API's 404 page
     }
     pages: dict[str, list[Page]] = {}
     for route, name in all_routes():
@@ -375,6 +383,8 @@ def api_pages(w: World) -> dict[str, list[Page]]:
             kwargs["entry_pk"] = w.entry.pk
         if "<id:review_pk>" in route:
             kwargs["review_pk"] = 987654
+        if "<id:delivery_pk>" in route:
+            kwargs["delivery_pk"] = 987654
         if "<id:deliverable_pk>" in route:
             kwargs["deliverable_pk"] = w.deliverable.pk
         pages[name] = [(role, lambda w, n=name, k=kwargs: reverse(n, kwargs=k))]
