@@ -65,6 +65,7 @@ BUSINESS_RULE_OPERATIONS = {
     "collaborations_draw_entries": "a giveaway whose entries closed; handles valid; a committed draw never changes",
     "collaborations_draw_commit": "the draw's state: entries uploaded, commitment not yet published",
     "collaborations_draw_run": "the draw's state: commitment published, not yet drawn",
+    "audience_overlap": "the handles must name visible creators, two of them different",
 }
 
 

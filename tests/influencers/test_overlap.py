@@ -15,12 +15,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from campaigns.demo.follower_samples import PlantedWorld, planted_world
 from influencers import overlap
 from influencers.importers import ImportFailed, metrics_import
-from influencers.models import EngineRun, FollowerSketch, Influencer
+from influencers.models import EngineRun, FollowerSketch
 from influencers.overlap_selectors import audience_overlap
 from tests.discovery_data import brand_member, creator
+from tests.overlap_data import import_samples, planted
 
 pytestmark = pytest.mark.django_db
 
@@ -28,32 +28,10 @@ COMPARE_URL = "/brand/campaigns/compare/"
 API_URL = "/api/v1/audience-overlap/"
 
 
-def import_samples(records: list[dict]) -> object:
-    body = json.dumps({"follower_samples": records}).encode()
-    return metrics_import(source=io.BytesIO(body), fmt="json", filename="samples.json")
-
-
 def rejected(records: list[dict]) -> list[str]:
     with pytest.raises(ImportFailed) as failed:
         import_samples(records)
     return [str(error) for error in failed.value.errors]
-
-
-def sample_record(world: PlantedWorld, position: int, handle: str) -> dict:
-    return {
-        "platform": world.platform,
-        "account": handle,
-        "sample_rate": overlap.rate_of(world.levels[position]),
-        "follower_ids": list(world.sample(position)),
-    }
-
-
-def planted(followers: list[int], *, group_size: int = 10, prefix: str = "pl") -> tuple[PlantedWorld, list[Influencer]]:
-    """Creators with these follower counts on Instagram and their planted samples, imported."""
-    world = planted_world(followers, group_size=group_size)
-    creators = [creator(f"{prefix}{i}", followers=count) for i, count in enumerate(followers)]
-    import_samples([sample_record(world, i, f"{prefix}{i}_instagram") for i in range(len(followers))])
-    return world, creators
 
 
 # --- import ------------------------------------------------------------------------------------
