@@ -11,6 +11,7 @@ import json
 import logging
 import re
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -314,3 +315,27 @@ def test_api_bad_queries_are_400_with_a_message(client, params, message):
     response = client.get(API_URL, params)
     assert response.status_code == 400
     assert message in str(response.json())
+
+
+def _sketch_at_rate_one_eighth(size: int, values: np.ndarray, level: int) -> overlap.Sketch:
+    levels = overlap.MAX_LEVEL - level + 1
+    sizes = np.zeros(levels, dtype=np.uint32)
+    table = np.full((levels, overlap.K), overlap.EMPTY, dtype=np.uint32)
+    sizes[3 - level], table[3 - level] = size, values
+    return overlap.Sketch(level=level, sizes=sizes, values=table)
+
+
+def test_worked_example_from_the_metrics_document():
+    anna_values = np.arange(overlap.K, dtype=np.uint32) + 1000
+    bea_values = anna_values.copy()
+    bea_values[128:] += 100_000  # 128 of 512 slots equal
+    anna = overlap.Member(40_000, _sketch_at_rate_one_eighth(5_000, anna_values, level=3))
+    bea = overlap.Member(20_000, _sketch_at_rate_one_eighth(2_500, bea_values, level=0))
+    shared, share = overlap.shared_audience(anna, bea)
+    assert shared.value == pytest.approx(12_000)
+    assert share.value == pytest.approx(0.60)
+    assert shared.bound == pytest.approx(2_439, abs=1)
+    assert share.bound == pytest.approx(0.122, abs=0.001)
+    reach = overlap.unique_reach([anna, bea])
+    assert reach.value == pytest.approx(48_000)
+    assert reach.bound == pytest.approx(2_810, abs=1)
