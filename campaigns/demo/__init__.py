@@ -61,6 +61,7 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
 from brands.models import Brand
+from campaigns.demo.follower_samples import seed_follower_samples
 from campaigns.models import Campaign, Collaboration
 from influencers.models import EngineRun, Influencer, Niche
 
@@ -146,6 +147,8 @@ def seed_demo(
             with transaction.atomic():
                 _seed_brands(ctx, result, community=community, logins=logins)
                 seed_ledger(ctx, result)
+                # After the shortlists: their creators get samples first (audience overlap).
+                result.add("follower samples", seed_follower_samples(seed=seed, imported_at=ctx.days_ago(1)))
         except BaseException as exc:
             _demo_run_finish(run, result, error=repr(exc))
             raise

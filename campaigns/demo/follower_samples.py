@@ -10,12 +10,16 @@ at its level (influencers/overlap.py), exactly what an import of that sample wou
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from brands.models import ShortlistEntry
 from influencers import overlap
+from influencers.models import FollowerSketch, SocialAccount
+from influencers.taxonomy import ModerationStatus, Platform
 
 PAIR_SHARES = (0.38, 0.2, 0.1, 0.05, 0.3, 0.15, 0.25, 0.02, 0.12)
 GROUP_SHARE = 0.04
@@ -94,3 +98,59 @@ def planted_world(
             raise ValueError("follower counts too uneven for the planted pools")
         world.pools.append(Pool(f"o{i}", frozenset((i,)), count - used[i]))
     return world
+
+
+# --- the demo's samples -----------------------------------------------------------------------------
+
+DEMO_SAMPLED_FOLLOWERS = 600_000  # follower ids made up and hashed for the demo, all accounts together
+DEMO_MAX_ACCOUNT = 60_000  # larger accounts are left without a sample (they show "no sample")
+
+
+def seed_follower_samples(*, seed: int, imported_at: dt.datetime) -> int:
+    """Planted samples for the Instagram accounts of shortlisted creators, then others; returns rows written.
+
+    Shortlisted creators come first, so a demo shortlist shows its unique reach and largest overlap.
+    Runs once: accounts that already have a sample keep it (a second run writes nothing).
+    """
+    shortlisted = (
+        ShortlistEntry.objects.filter(influencer__accounts__platform=Platform.INSTAGRAM)
+        .order_by("shortlist_id", "pk")
+        .values_list("influencer_id", flat=True)
+    )
+    order = list(dict.fromkeys(shortlisted))
+    accounts = {
+        account.influencer_id: account
+        for account in SocialAccount.objects.filter(
+            platform=Platform.INSTAGRAM,
+            influencer__status=ModerationStatus.APPROVED,
+            followers__gte=50,
+            followers__lte=DEMO_MAX_ACCOUNT,
+        ).order_by("influencer_id", "-followers", "pk")
+    }
+    order += sorted(set(accounts) - set(order))
+    chosen: list[SocialAccount] = []
+    total = 0
+    for influencer_id in order:
+        account = accounts.get(influencer_id)
+        if account is None or account in chosen or total + account.followers > DEMO_SAMPLED_FOLLOWERS:
+            continue
+        chosen.append(account)
+        total += account.followers
+    if not chosen or FollowerSketch.objects.filter(account__in=chosen).exists():
+        return 0
+    world = planted_world([account.followers for account in chosen], group_size=6, seed=seed)
+    key = overlap.hash_key()
+    rows = []
+    for position, account in enumerate(chosen):
+        sketch = world.sketch(position, key=key)
+        rows.append(
+            FollowerSketch(
+                account=account,
+                level=sketch.level,
+                sample_size=sketch.sample_size,
+                followers=account.followers,
+                sketch=sketch.to_bytes(),
+                imported_at=imported_at,
+            )
+        )
+    return len(FollowerSketch.objects.bulk_create([row for row in rows if row.sample_size > 0]))
