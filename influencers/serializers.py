@@ -460,7 +460,7 @@ def _record_schema(columns: tuple[str, ...]) -> dict:
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("A .csv, .json or .jsonl file (columns: docs/import.md)."))
     kind = serializers.ChoiceField(
-        choices=[("posts", "posts"), ("snapshots", "snapshots"), ("audience", "audience")],
+        choices=[(kind, kind) for kind in ("posts", "snapshots", "audience", "follower_samples")],
         required=False,
         help_text=_("CSV only; default: recognised from the header."),
     )
@@ -474,11 +474,12 @@ def _records_field(kind: str) -> serializers.ListField:
 
 
 class ImportDocumentSerializer(serializers.Serializer):
-    """The JSON import format: any of the three lists, with the columns of docs/import.md."""
+    """The JSON import format: any of the four lists, with the columns of docs/import.md."""
 
     posts = _records_field("posts")
     snapshots = _records_field("snapshots")
     audience = _records_field("audience")
+    follower_samples = _records_field("follower_samples")
 
 
 class ImportResultSerializer(serializers.Serializer):

@@ -339,3 +339,20 @@ def test_worked_example_from_the_metrics_document():
     reach = overlap.unique_reach([anna, bea])
     assert reach.value == pytest.approx(48_000)
     assert reach.bound == pytest.approx(2_810, abs=1)
+
+
+def test_the_import_api_takes_follower_samples():
+    from rest_framework.test import APIClient
+
+    from tests.factories import StaffFactory
+
+    creator("anna", followers=5_000)
+    client = APIClient()
+    client.force_authenticate(StaffFactory())
+    document = {
+        "follower_samples": [{"platform": "instagram", "account": "anna_instagram", "follower_ids": rule_ids(9, 0)}]
+    }
+    response = client.post("/api/v1/metrics/imports/", document, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["written"] == {"follower_samples": 1}
+    assert FollowerSketch.objects.get().sample_size == 9
