@@ -8,6 +8,7 @@
     python -m bench run --scale 100000 --only import   time only the metric import
     python -m bench run --scale 100000 --only lookalikes   time only the similar-creators requests
     python -m bench run --scale 100000 --only workload     time only the realistic search mix (240 searches)
+    python -m bench run --scale 100000 --only overlap      time only overlap (10 creators), unique reach (50)
     python -m bench report --scale 100000    rewrite the docs table from bench/results/scale-N.json
     python -m bench cluster start|stop|status --data-dir DIR --port 5440
                                              a private PostgreSQL with production settings (bench/cluster.py)
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-docs", action="store_true", help="do not rewrite the bench section of the docs")
     parser.add_argument(
         "--only",
-        choices=["import", "lookalikes", "workload"],
+        choices=["import", "lookalikes", "workload", "overlap"],
         help="run: time only this group (results go to --output or bench/results/latest.json; no docs)",
     )
     parser.add_argument(

@@ -32,6 +32,7 @@ from .load import (
     secondary_ddl,
     temporary_defaults,
 )
+from .overlap import plant_samples, save_planted
 from .population import Population, build_population
 from .tables import (
     account_rows,
@@ -286,6 +287,10 @@ def generate(
 
     counts.update(create_brands_and_campaigns(seed=seed))
     t = lap("brands, campaigns, collaborations", t)
+    planted = plant_samples(dsn, seed=seed, log=log)
+    save_planted(dsn, planted)
+    counts["follower_samples"] = len(planted["influencer_ids"])
+    t = lap("follower samples (planted overlaps)", t)
     timings["load_total"] = round(time.perf_counter() - started, 2)
     with psycopg.connect(dsn, autocommit=True) as conn:
         max_post_id = conn.execute(f"SELECT coalesce(max(id), 0) FROM {T_POST}").fetchone()[0]

@@ -20,6 +20,8 @@ from .importing import measure_import
 from .lookalikes import CREATORS as LOOKALIKE_CREATORS
 from .lookalikes import measure_lookalikes
 from .measure import Measurement
+from .overlap import RUNS as OVERLAP_RUNS
+from .overlap import measure_overlap
 from .report import RESULTS_DIR, SMALLEST_DOCUMENTED_SCALE, judge, machine, markdown_table, write_json
 from .report import write_docs as write_docs_section
 from .search_mix import SEARCHES, search_mix
@@ -87,7 +89,7 @@ def run(
     only: str | None = None,
     log: Callable[[str], None] = print,
 ) -> list[Measurement]:
-    """Time everything, or only one group (`only=` "import", "lookalikes" or "workload": those lines, to `output`)."""
+    """Time everything, or only one group (`only=` "import", "lookalikes", "workload" or "overlap": to `output`)."""
     _collect_static()
     dsn = django_dsn()
     dataset = dataset_meta(dsn)
@@ -100,8 +102,10 @@ def run(
     if removed:
         log(f"Removed posts of {removed:,} accounts added by an earlier run")
     measurements: list[Measurement] = []
-    if only in ("import", "lookalikes", "workload"):
-        if only == "import":
+    if only in ("import", "lookalikes", "workload", "overlap"):
+        if only == "overlap":
+            measurements += measure_overlap(dsn=dsn, scale=scale, runs=repeat or OVERLAP_RUNS, log=log)
+        elif only == "import":
             log("Import")
             measurements += measure_import(scale=scale, dsn=dsn, runs=heavy_runs)
         elif only == "workload":
@@ -147,6 +151,7 @@ def run(
             measurements.append(line)
     measurements += _search_mix(dsn=dsn, scale=scale, repeat=repeat, log=log, vacuum=False)
     measurements += _lookalikes(dsn=dsn, scale=scale, repeat=repeat, log=log)
+    measurements += measure_overlap(dsn=dsn, scale=scale, runs=repeat or OVERLAP_RUNS, log=log)
     log("Metric recompute (incremental, 1 % of accounts with new posts)")
     measurements.append(measure_metrics_incremental(scale=scale, dsn=dsn, warmup=1, runs=engine_runs))
     log("Import")

@@ -29,6 +29,7 @@ from influencers.kernel.http import BrandRequest
 from influencers.models import Influencer
 from influencers.selectors import audience_of
 from influencers.taxonomy import AGE_FIELDS, GENDER_FIELDS, AgeBand, Gender
+from influencers.overlap_selectors import UNION_MAX, audience_overlap
 
 from .models import Shortlist
 from .selectors import brand_shortlists, shortlist_entries, shortlist_export_entries, shortlist_for_brand
@@ -99,12 +100,20 @@ def shortlist_detail(request: BrandRequest, pk: int) -> HttpResponse:
 
 def _detail_page(request: HttpRequest, shortlist: Shortlist, rename_form: ShortlistNameForm) -> HttpResponse:
     entries = list(shortlist_entries(shortlist=shortlist))
+    creators = [entry.influencer for entry in entries if entry.available]  # never a hidden creator's numbers
+    overlap = None
+    if creators:
+        # Also for one creator (its sample or "no sample"), so the page's queries do not depend on the
+        # list's length. The first UNION_MAX creators of the list: the page says so when it holds more.
+        overlap = audience_overlap(influencers=creators[:UNION_MAX])
     return render(
         request,
         "brands/shortlist_detail.html",
         {
             "shortlist": shortlist,
             "entries": entries,
+            "overlap": overlap,
+            "overlap_limit": UNION_MAX if len(creators) > UNION_MAX else None,
             "rename_form": rename_form,
             "compare_max": 4,
         },

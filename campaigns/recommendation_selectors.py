@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 
 from influencers.models import EngineRun, Influencer, Niche, Offer, SocialAccount
+from influencers.overlap_selectors import OverlapWithCampaign, overlap_with_creators
 from influencers.taxonomy import Currency
 
 from .matching.explain import explanation
@@ -25,6 +26,50 @@ from .models import Campaign, Collaboration, Match
 COMPARE_MIN = 2
 COMPARE_MAX = 4
 RUNNING_STATUSES = (EngineRun.Status.QUEUED, EngineRun.Status.RUNNING)
+
+
+# "Avoid overlap": creators whose shared audience with one already in the campaign is above this share
+# (docs/metrics.md, "Shared audience") are left out of the recommendations when the brand asks.
+OVERLAP_AVOID_ABOVE = 0.3
+# Creators the brand already chose or asked: their audiences are the ones not to pay for twice.
+CHOSEN_STATUSES = (
+    Collaboration.Status.INVITED,
+    Collaboration.Status.ACCEPTED,
+    Collaboration.Status.CONTENT_SUBMITTED,
+    Collaboration.Status.REVISION_REQUESTED,
+    Collaboration.Status.APPROVED,
+    Collaboration.Status.COMPLETED,
+)
+
+
+@dataclass(frozen=True)
+class AvoidedCandidate:
+    influencer_id: int
+    handle: str
+    overlap: OverlapWithCampaign
+
+
+def overlapping_candidates(*, campaign: Campaign, above: float = OVERLAP_AVOID_ABOVE) -> list[AvoidedCandidate]:
+    """Stored matches whose estimated shared audience with a creator already in the campaign is above `above`.
+
+    Three queries: the creators in the campaign, the matched creators, and every sketch of both.
+    Candidates without a follower sample are never left out: no sample, no guess.
+    """
+    anchors = dict(
+        Collaboration.objects.filter(campaign=campaign, status__in=CHOSEN_STATUSES).values_list(
+            "influencer_id", "influencer__handle"
+        )
+    )
+    if not anchors:
+        return []
+    candidates = dict(Match.objects.filter(campaign=campaign).values_list("influencer_id", "influencer__handle"))
+    overlaps = overlap_with_creators(candidate_ids=list(candidates), anchors=anchors)
+    avoided = [
+        AvoidedCandidate(influencer_id=i, handle=candidates[i], overlap=found)
+        for i, found in overlaps.items()
+        if found.share.value > above
+    ]
+    return sorted(avoided, key=lambda item: -item.overlap.share.value)
 
 
 def campaign_matches(*, campaign: Campaign, after_rank: int = 0) -> QuerySet[Match]:

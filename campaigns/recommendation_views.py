@@ -28,7 +28,9 @@ from influencers.forms import add_service_error
 from influencers.kernel.errors import Conflict, DomainError, NotAllowed
 from influencers.kernel.http import BrandRequest, BrandViewerRequest
 from influencers.models import Influencer, Offer
+from influencers.overlap_selectors import audience_overlap
 from influencers.selectors import influencers_for_compare
+from influencers.taxonomy import Platform
 from influencers.views import BLOCKED_BRAND_STATUSES, brand_or_staff_required
 
 from . import recommendation_selectors as selectors
@@ -52,7 +54,14 @@ def recommendation_list(request: BrandRequest, pk: int) -> HttpResponse:
         after = max(0, int(request.GET.get("after", "0")))
     except ValueError:
         after = 0
-    rows = list(selectors.campaign_matches(campaign=campaign, after_rank=after)[: PAGE_SIZE + 1])
+    avoid_overlap = request.GET.get("avoid_overlap") == "1"
+    avoided = selectors.overlapping_candidates(campaign=campaign) if avoid_overlap else []
+    left_out = [item.influencer_id for item in avoided]
+    rows = list(
+        selectors.campaign_matches(campaign=campaign, after_rank=after).exclude(influencer_id__in=left_out)[
+            : PAGE_SIZE + 1
+        ]
+    )
     has_more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     statuses = selectors.collaboration_statuses(campaign=campaign, influencer_ids=[m.influencer_id for m in rows])
@@ -70,7 +79,10 @@ def recommendation_list(request: BrandRequest, pk: int) -> HttpResponse:
         "campaign": campaign,
         "tabs": campaign_tabs(campaign, "recommendations"),
         "items": items,
-        "total": selectors.campaign_matches(campaign=campaign).count(),
+        "total": selectors.campaign_matches(campaign=campaign).exclude(influencer_id__in=left_out).count(),
+        "avoid_overlap": avoid_overlap,
+        "avoided": avoided,
+        "avoid_above": selectors.OVERLAP_AVOID_ABOVE,
         "next_after": rows[-1].rank if has_more and rows else None,
         "is_first_page": after == 0,
         "run": run,
@@ -256,6 +268,11 @@ def compare(request: BrandViewerRequest) -> HttpResponse:
         )
         campaign = next((c for c in campaigns if str(c.pk) == request.GET.get("campaign", "")), None)
     columns = selectors.compare_columns(influencers=influencers, campaign=campaign)
+    platform = request.GET.get("platform", "")
+    overlap = None
+    if len(influencers) >= selectors.COMPARE_MIN:
+        chosen = platform if platform in Platform.values else None
+        overlap = audience_overlap(influencers=influencers, platform=chosen)
     best_cpe = min((c.cost_per_engagement for c in columns if c.cost_per_engagement is not None), default=None)
     best_reach = max((c.reach for c in columns if c.reach), default=None)
     context = {
@@ -268,5 +285,7 @@ def compare(request: BrandViewerRequest) -> HttpResponse:
         "best_reach": best_reach,
         "can_add": len(influencers) < selectors.COMPARE_MAX,
         "brand": brand,
+        "overlap": overlap,
+        "platforms": Platform.choices,
     }
     return render(request, "influencers/compare.html", context)

@@ -48,6 +48,7 @@ urlpatterns = [
         influencers_api.InfluencerSimilarApi.as_view(),
         name="influencer-similar",
     ),
+    path("audience-overlap/", influencers_api.AudienceOverlapApi.as_view(), name="audience-overlap"),
     path(
         "influencers/<handle:handle>/follower-history/",
         influencers_api.InfluencerFollowerHistoryApi.as_view(),

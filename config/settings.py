@@ -453,6 +453,10 @@ MATCH_FEATURE_PATCH_LIMIT = env.int("MATCH_FEATURE_PATCH_LIMIT", default=50_000)
 
 # --- Invloed --------------------------------------------------------------------------------
 MATCH_TOP_N = env.int("MATCH_TOP_N", default=200)
+# The key of the hash follower ids get on import (docs/metrics.md, "Audience overlap"). Sketches made with
+# one key cannot be compared with sketches made with another: set it once and keep it (default: derived
+# from the secret key).
+FOLLOWER_HASH_KEY = env.str("FOLLOWER_HASH_KEY", default="") or SECRET_KEY
 # Absolute address of the site, used in emails (no request to take it from).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

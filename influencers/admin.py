@@ -38,6 +38,7 @@ from .models import (
     AuditEvent,
     EngineRun,
     FeatureChange,
+    FollowerSketch,
     FollowerSnapshot,
     Influencer,
     Niche,
@@ -432,6 +433,18 @@ class NicheAdmin(admin.ModelAdmin):
 
 
 # --- engine runs, audit trail, notifications ------------------------------------------------------
+@admin.register(FollowerSketch)
+class FollowerSketchAdmin(ViewOnlyAdmin):
+    """Imported follower samples: who has one, how large, at what rate, since when. Written only by the
+    import (docs/import.md); the sketch itself is hashes, not shown."""
+
+    list_display = ("account", "sample_size", "level", "followers", "imported_at")
+    list_select_related = ("account",)
+    ordering = ("-imported_at",)
+    fields = ("account", "sample_size", "level", "followers", "imported_at")
+    raw_id_fields = ("account",)
+
+
 @admin.register(FeatureChange)
 class FeatureChangeAdmin(ViewOnlyAdmin):
     """The log the matching feature store is kept exact by: read only, and not deletable by hand

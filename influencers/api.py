@@ -34,6 +34,7 @@ from .filters import InfluencerFilter
 from .import_admin import IMPORT_PERMISSION
 from .importers import ImportFailed, format_from_name, metrics_import
 from .models import Audience, EngineRun, Influencer, Offer, SocialAccount
+from .overlap_selectors import MIN_CREATORS, OverlapReport, audience_overlap
 from .selectors import (
     PAGE_SIZE,
     Cursor,
@@ -48,6 +49,8 @@ from .selectors import (
     with_primary_platform,
 )
 from .serializers import (
+    AudienceOverlapQuerySerializer,
+    AudienceOverlapReportSerializer,
     AudienceSerializer,
     EngagementPointSerializer,
     FollowerSeriesSerializer,
@@ -209,6 +212,83 @@ class InfluencerSimilarApi(ApiView):
             )
         body = {"handle": influencer.handle, "metrics_updated_at": influencer.metrics_updated_at, "results": results}
         return Response(SimilarCreatorsSerializer(body).data)
+
+
+class AudienceOverlapApi(ApiView):
+    """Shared audience of 2–10 creators, pair by pair, and their unique reach (/metrics/#audience-overlap)."""
+
+    permission_classes = [IsAuthenticated, BrandOrStaff]
+
+    @extend_schema(
+        operation_id="audience_overlap",
+        parameters=[AudienceOverlapQuerySerializer],
+        responses=AudienceOverlapReportSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        query = AudienceOverlapQuerySerializer(
+            data={"handle": request.query_params.getlist("handle"), **_single(request, "platform")}
+        )
+        query.is_valid(raise_exception=True)
+        handles = list(dict.fromkeys(h.removeprefix("@") for h in query.validated_data["handle"]))
+        found = {i.handle: i for i in Influencer.objects.visible_to_brands().filter(handle__in=handles).only("handle")}
+        if missing := [handle for handle in handles if handle not in found]:
+            raise ValidationError(
+                {"handle": [_("Not found: %(handles)s.") % {"handles": ", ".join(f"@{h}" for h in missing)}]}
+            )
+        if len(found) < MIN_CREATORS:
+            raise ValidationError({"handle": [_("Give at least two different creators.")]})
+        report = audience_overlap(
+            influencers=[found[h] for h in handles], platform=query.validated_data.get("platform")
+        )
+        return Response(AudienceOverlapReportSerializer(overlap_body(request, report)).data)
+
+
+def _single(request: Request, name: str) -> dict:
+    value = request.query_params.get(name)
+    return {} if value in (None, "") else {name: value}
+
+
+def overlap_body(request: Request, report: OverlapReport) -> dict:
+    sampled = {sample.handle: sample for sample in report.sampled}
+    creators = []
+    for handle in [s.handle for s in report.sampled] + report.no_sample:
+        sample = sampled.get(handle)
+        creators.append(
+            {
+                "handle": handle,
+                "sampled": sample is not None,
+                "account": sample.account_handle if sample else None,
+                "followers": sample.followers if sample else None,
+                "sample_size": sample.sample_size if sample else None,
+                "sample_rate": sample.rate if sample else None,
+                "imported_at": sample.imported_at if sample else None,
+            }
+        )
+    reach = None
+    if report.reach is not None:
+        reach = {
+            "value": report.reach.value,
+            "bound": report.reach.bound,
+            "followers_total": report.followers_total,
+            "creators": len(report.sampled),
+        }
+    return {
+        "platform": report.platform,
+        "definition": request.build_absolute_uri(reverse("metrics") + "#audience-overlap"),
+        "creators": creators,
+        "pairs": [
+            {
+                "a": pair.a.handle,
+                "b": pair.b.handle,
+                "shared_followers": pair.shared.value,
+                "shared_followers_bound": pair.shared.bound,
+                "shared_share": pair.share.value,
+                "shared_share_bound": pair.share.bound,
+            }
+            for pair in report.pairs
+        ],
+        "unique_reach": reach,
+    }
 
 
 class InfluencerFollowerHistoryApi(ApiView):

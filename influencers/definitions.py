@@ -185,6 +185,27 @@ DEFINITIONS: dict[str, Definition] = {
             _("Reach fit"),
             _("Reach in the target, discounted by credibility, against the campaign's range."),
         ),
+        "shared_audience": (
+            "shared-audience",
+            _("Shared audience"),
+            _(
+                "Followers of both creators ÷ the smaller of the two audiences, estimated from follower samples "
+                "on one platform; ± three standard errors (sketch and sample together)."
+            ),
+        ),
+        "unique_reach": (
+            "unique-reach",
+            _("Unique reach"),
+            _(
+                "Followers of at least one of the creators, each counted once, estimated from their follower "
+                "samples on one platform; ± three standard errors. Creators without a sample are left out."
+            ),
+        ),
+        "follower_sample": (
+            "follower-samples",
+            _("Follower sample"),
+            _("Follower ids imported for an account (all of them, or one in 2, 4, 8 … by the sampling rule), hashed."),
+        ),
         "similarity": (
             "similar-creators",
             _("Similarity"),

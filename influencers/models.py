@@ -290,6 +290,38 @@ class SocialAccount(models.Model):
         return f"{self.get_platform_display()} @{self.handle}"
 
 
+class FollowerSketch(models.Model):
+    """The compact sketch of an account's follower sample (docs/metrics.md, "Audience overlap").
+
+    Written only by the import (influencers/importers); the raw follower ids are hashed and dropped
+    on import, never stored. `followers` is the account's count when the sample came in, the size
+    the estimates scale to; `level` is the sampling rule's level (rate 2^-level, 0 = full list).
+    """
+
+    account = models.OneToOneField(SocialAccount, on_delete=models.CASCADE, related_name="follower_sketch")
+    level = models.PositiveSmallIntegerField()
+    sample_size = models.PositiveIntegerField()
+    followers = models.BigIntegerField()
+    sketch = models.BinaryField()
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(level__lte=16), name="followersketch_level_range"),
+            models.CheckConstraint(condition=Q(sample_size__gt=0), name="followersketch_sample_not_empty"),
+            models.CheckConstraint(
+                condition=Q(followers__gte=F("sample_size")), name="followersketch_sample_within_followers"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"follower sample of {self.account_id}"
+
+    @property
+    def rate(self) -> float:
+        return 2.0**-self.level
+
+
 class Post(models.Model):
     # No index of its own: the unique (account, external_id) and (account, -posted_at) indexes lead with
     # it. One index fewer on the biggest table makes imports faster (docs/benchmarks.md).

@@ -495,7 +495,7 @@ def _record_schema(columns: tuple[str, ...]) -> dict:
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("A .csv, .json or .jsonl file (columns: docs/import.md)."))
     kind = serializers.ChoiceField(
-        choices=[("posts", "posts"), ("snapshots", "snapshots"), ("audience", "audience")],
+        choices=[(kind, kind) for kind in ("posts", "snapshots", "audience", "follower_samples")],
         required=False,
         help_text=_("CSV only; default: recognised from the header."),
     )
@@ -509,11 +509,12 @@ def _records_field(kind: str) -> serializers.ListField:
 
 
 class ImportDocumentSerializer(serializers.Serializer):
-    """The JSON import format: any of the three lists, with the columns of docs/import.md."""
+    """The JSON import format: any of the four lists, with the columns of docs/import.md."""
 
     posts = _records_field("posts")
     snapshots = _records_field("snapshots")
     audience = _records_field("audience")
+    follower_samples = _records_field("follower_samples")
 
 
 class ImportResultSerializer(serializers.Serializer):
@@ -570,3 +571,56 @@ class SimilarCreatorsSerializer(serializers.Serializer):
         allow_null=True, help_text=_("When the engine computed that creator's numbers.")
     )
     results = SimilarCreatorSerializer(many=True)
+
+
+# --- audience overlap (docs/metrics.md, "Audience overlap") -------------------------------------
+
+
+class AudienceOverlapQuerySerializer(serializers.Serializer):
+    handle = serializers.ListField(
+        child=serializers.RegexField(r"^@?[a-z0-9](?:[a-z0-9._]{0,48}[a-z0-9])?$", max_length=51),
+        min_length=2,
+        max_length=10,
+        help_text=_("2–10 creator handles (repeat the parameter)."),
+    )
+    platform = serializers.ChoiceField(
+        choices=Platform.choices,
+        required=False,
+        help_text=_(
+            "Compare follower samples on this platform; default: the one most of the creators have a sample on."
+        ),
+    )
+
+
+class OverlapCreatorSerializer(serializers.Serializer):
+    handle = StrictCharField()
+    sampled = serializers.BooleanField(help_text=_("False: no follower sample on this platform (“no sample”)."))
+    account = StrictCharField(allow_null=True, help_text=_("The sampled account's handle on the platform."))
+    followers = StrictIntegerField(allow_null=True, help_text=_("The account's followers when the sample came in."))
+    sample_size = StrictIntegerField(allow_null=True, help_text=_("Distinct follower ids in the sample."))
+    sample_rate = StrictFloatField(allow_null=True, help_text=_("1 = the full list; 0.125 = one in eight followers."))
+    imported_at = serializers.DateTimeField(allow_null=True)
+
+
+class OverlapPairSerializer(serializers.Serializer):
+    a = StrictCharField()
+    b = StrictCharField()
+    shared_followers = StrictFloatField(help_text=_("Estimated followers of both."))
+    shared_followers_bound = StrictFloatField(help_text=_("± this many (three standard errors)."))
+    shared_share = StrictFloatField(help_text=_("Shared followers ÷ the smaller audience (0–1)."))
+    shared_share_bound = StrictFloatField(help_text=_("± this fraction (three standard errors)."))
+
+
+class UniqueReachSerializer(serializers.Serializer):
+    value = StrictFloatField(help_text=_("Estimated followers of at least one of the sampled creators."))
+    bound = StrictFloatField(help_text=_("± this many (three standard errors)."))
+    followers_total = StrictIntegerField(help_text=_("Their followers added up (the reach if nobody followed two)."))
+    creators = StrictIntegerField(help_text=_("Creators with a sample counted in the estimate."))
+
+
+class AudienceOverlapReportSerializer(serializers.Serializer):
+    platform = StrictCharField(allow_null=True)
+    definition = serializers.URLField(help_text=_("Where the numbers are defined."))
+    creators = OverlapCreatorSerializer(many=True)
+    pairs = OverlapPairSerializer(many=True)
+    unique_reach = UniqueReachSerializer(allow_null=True)

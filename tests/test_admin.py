@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.db import models
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from brands.accounts.api_tokens import api_token_issue
 from brands.models import ApiToken, Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
@@ -38,6 +39,7 @@ from influencers.models import (
     AuditEvent,
     EngineRun,
     FeatureChange,
+    FollowerSketch,
     FollowerSnapshot,
     Influencer,
     Niche,
@@ -50,6 +52,13 @@ from influencers.search_row import SearchRow
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
+
+
+def _follower_sketch() -> FollowerSketch:
+    account = f.SocialAccountFactory(followers=1_000)
+    return FollowerSketch.objects.create(
+        account=account, level=0, sample_size=10, followers=1_000, sketch=b"x", imported_at=timezone.now()
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -112,6 +121,7 @@ CASES = [
     AdminCase(CollaborationMessage, lambda: f.CollaborationMessageFactory(), queries=7, can_add=False),
     AdminCase(Deliverable, lambda: f.DeliverableFactory(), queries=5),
     AdminCase(FeatureChange, lambda: FeatureChange.objects.create(influencer_ids=[1]), queries=5, can_add=False),
+    AdminCase(FollowerSketch, lambda: _follower_sketch(), queries=5, can_add=False),
     AdminCase(FeatureStore, lambda: feature_store_build(force=True), queries=5, can_add=False),
     AdminCase(Match, lambda: f.MatchFactory(), queries=4, can_add=False),
     # + kind filter; no total count.

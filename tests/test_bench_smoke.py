@@ -107,6 +107,8 @@ def test_bench_harness_writes_every_measurement_with_numbers(smoke_results: dict
         "import:posts_unchanged_reimport",
         "lookalikes:api",
         "lookalikes:profile_card",
+        "overlap:pairs_10_creators",
+        "overlap:unique_reach_50_creators",
     ]
     assert sorted(by_name) == sorted(expected)
 
@@ -126,6 +128,14 @@ def test_bench_harness_writes_every_measurement_with_numbers(smoke_results: dict
             continue
         assert line["p50_ms"] > 0, name
         assert line["p95_ms"] >= line["p50_ms"], name
+        if name.startswith("overlap:"):
+            # Planted samples (bench/overlap.py), the estimates compared with the truth: the strict
+            # within-the-bound checks are tests/influencers/test_overlap.py's; here a gross error (a
+            # missing scale factor is tens of standard errors off) must not hide in the harness.
+            assert line["detail"]["sampled"] >= 2, name
+            assert isinstance(line["detail"]["within_bound"], bool), name
+            assert line["detail"]["unique_reach_z"] < 5, (name, line["detail"])
+            assert line["detail"]["pairs_max_z"] < 5, (name, line["detail"])
         if name.startswith("lookalikes:"):
             assert line["queries"] > 0, name
             assert line["detail"]["queries_constant"], name

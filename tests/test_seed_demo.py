@@ -321,3 +321,23 @@ def test_a_large_load_checks_the_bulk_foreign_keys_once_and_keeps_them(monkeypat
     assert len(before) == 2
     assert Post.objects.count() > 0
     assert FollowerSnapshot.objects.filter(account__influencer__handle="sanne.bakker").count() == 2 * demo.HISTORY_DAYS
+
+
+def test_demo_creators_have_planted_follower_samples_and_a_shortlist_shows_its_reach(client) -> None:
+    from influencers.models import FollowerSketch
+    from influencers.overlap_selectors import audience_overlap
+
+    result = seed()
+    assert result.written["follower samples"] == FollowerSketch.objects.count() > 0
+    sampled = FollowerSketch.objects.order_by("pk").values_list("account__influencer_id", flat=True)
+    entries = ShortlistEntry.objects.filter(influencer_id__in=list(sampled)).select_related("shortlist")
+    shortlist = next(e.shortlist for e in entries if e.shortlist.entries.filter(influencer_id__in=sampled).count() > 1)
+    creators = [e.influencer for e in shortlist.entries.filter(influencer_id__in=sampled)]
+    report = audience_overlap(influencers=creators)
+    assert report.reach is not None
+    assert report.reach.value <= report.followers_total + report.reach.bound
+    owner = BrandMember.objects.filter(brand=shortlist.brand).first().user
+    client.force_login(owner)
+    html = client.get(f"/brand/shortlists/{shortlist.pk}/").content.decode()
+    assert "unique followers" in html
+    assert seed().written.get("follower samples") is None  # the second run writes none

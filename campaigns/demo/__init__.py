@@ -61,6 +61,7 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
 from brands.models import Brand
+from campaigns.demo.follower_samples import seed_follower_samples
 from campaigns.models import Campaign, Collaboration
 from campaigns.services.punctuality import delivery_punctuality_refresh_all
 from influencers.models import EngineRun, Influencer, Niche
@@ -150,6 +151,8 @@ def seed_demo(
                 if result.written.get("deliverables"):
                     # Discovery's stored delivers-on-time scores, as a submission or the nightly task writes them.
                     delivery_punctuality_refresh_all()
+                # After the shortlists: their creators get samples first (audience overlap).
+                result.add("follower samples", seed_follower_samples(seed=seed, imported_at=ctx.days_ago(1)))
         except BaseException as exc:
             _demo_run_finish(run, result, error=repr(exc))
             raise

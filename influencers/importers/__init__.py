@@ -80,7 +80,7 @@ def _staged_in_sql(provider: MetricsProvider, writer: ImportWriter) -> bool:
         return False
     kind = provider.open()
     header = provider.header
-    if kind == "audience" or len(set(header)) != len(header):
+    if kind in ("audience", "follower_samples") or len(set(header)) != len(header):
         # The Python path, header already read. type: this one instance's records continue after it.
         provider.records = _continue_records(provider, kind)  # type: ignore[method-assign]
         return False

@@ -20,11 +20,22 @@ from django.utils.translation import gettext as _
 from .errors import ImportFailed, RowError
 from .validation import unknown_columns
 
-KINDS = ("posts", "snapshots", "audience")
+KINDS = ("posts", "snapshots", "audience", "follower_samples")
 # Singular spellings accepted in JSON Lines' "kind" and in --kind.
-KIND_ALIASES = {"post": "posts", "snapshot": "snapshots", "audiences": "audience", **{k: k for k in KINDS}}
+KIND_ALIASES = {
+    "post": "posts",
+    "snapshot": "snapshots",
+    "audiences": "audience",
+    "follower_sample": "follower_samples",
+    **{k: k for k in KINDS},
+}
 # A CSV file's kind, recognised from a column only that kind has.
-KIND_MARKERS = (("external_id", "posts"), ("followers", "snapshots"), ("as_of", "audience"))
+KIND_MARKERS = (
+    ("external_id", "posts"),
+    ("follower_ids", "follower_samples"),
+    ("followers", "snapshots"),
+    ("as_of", "audience"),
+)
 
 RawRecord = tuple[str, str, dict[str, object]]
 
@@ -42,7 +53,13 @@ def kind_from_name(name: str) -> str:
     kind = KIND_ALIASES.get((name or "").strip().lower())
     if kind is None:
         raise ImportFailed(
-            [RowError("", _("Unknown record kind “%(kind)s”: use posts, snapshots or audience.") % {"kind": name})]
+            [
+                RowError(
+                    "",
+                    _("Unknown record kind “%(kind)s”: use posts, snapshots, audience or follower_samples.")
+                    % {"kind": name},
+                )
+            ]
         )
     return kind
 
@@ -182,7 +199,7 @@ class JsonLinesProvider:
                 continue
             kind = KIND_ALIASES.get(str(item.pop("kind", "")).lower())
             if kind is None:
-                yield "posts", label, {"__error__": _('needs a "kind": post, snapshot or audience')}
+                yield "posts", label, {"__error__": _('needs a "kind": post, snapshot, audience or follower_sample')}
                 continue
             yield kind, label, _checked(kind, item)
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import overlap
 from ..models import Audience, AudienceSource
 from ..taxonomy import AGE_FIELDS, GENDER_FIELDS, SHARE_SUM_TOLERANCE, Country, Language, Platform, PostFormat
 
@@ -31,7 +32,13 @@ AUDIENCE_COLUMNS = (
     *GENDER_FIELDS.values(),
     *("countries", "languages"),
 )
-COLUMNS = {"posts": POST_COLUMNS, "snapshots": SNAPSHOT_COLUMNS, "audience": AUDIENCE_COLUMNS}
+FOLLOWER_SAMPLE_COLUMNS = ("platform", "account", "sample_rate", "follower_ids")
+COLUMNS = {
+    "posts": POST_COLUMNS,
+    "snapshots": SNAPSHOT_COLUMNS,
+    "audience": AUDIENCE_COLUMNS,
+    "follower_samples": FOLLOWER_SAMPLE_COLUMNS,
+}
 
 
 # Membership tests run once per row: frozensets, not the enum's (rebuilt-on-access) value lists.
@@ -266,6 +273,10 @@ def validate(kind: str, raw: Mapping[str, object]) -> tuple[tuple | None, list[s
         errors: list[str] = []
         values = _audience(raw, errors)
         return (None, errors) if errors else (values, [])
+    if kind == "follower_samples":
+        errors = []
+        values = follower_sample(raw, errors)
+        return (None, errors) if errors else (values, [])
     get = raw.get
     try:
         # One try around the whole row keeps the common (valid) case fast; a row with a problem is
@@ -301,3 +312,92 @@ def _audience(raw: Mapping[str, object], errors: list[str]) -> tuple:
         errors.extend(message for messages in problem.message_dict.values() for message in messages)
         return ()
     return (*values, countries, languages)
+
+
+# --- follower samples ---------------------------------------------------------------------------
+# The ids are hashed into the sketch here, during validation, and dropped: no later step (writer,
+# error message, engine run, log) ever sees a raw follower id. Messages give positions, never values.
+
+MAX_SAMPLE_IDS = 2_000_000
+MAX_ID_LENGTH = 100
+
+
+def sample_rate(value: object) -> int:
+    """The sampling level of a rate 1, 1/2, 0.25, "1/8" … 1/65,536 (empty = 1, the full list)."""
+    if _blank(value):
+        return 0
+    rate: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        rate = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            if "/" in text:
+                numerator, denominator = text.split("/", 1)
+                rate = int(numerator) / int(denominator)
+            else:
+                rate = float(text)
+        except (ValueError, ZeroDivisionError):
+            rate = None
+    level = overlap.level_of_rate(rate) if rate is not None else None
+    if level is None:
+        raise Invalid(_("must be 1 (the full list) or 1/2, 1/4, 1/8 … down to 1/65536"))
+    return level
+
+
+def _follower_id_list(value: object) -> list[str]:
+    if isinstance(value, list):
+        items = value
+    elif isinstance(value, str):
+        items = value.replace(";", " ").replace(",", " ").split()
+    else:
+        raise Invalid(_("must be a list of follower ids"))
+    if not items:
+        raise Invalid(_("must hold at least one follower id"))
+    if len(items) > MAX_SAMPLE_IDS:
+        raise Invalid(_("holds more than %(max)s ids: send a sample at a lower rate") % {"max": f"{MAX_SAMPLE_IDS:,}"})
+    ids = []
+    for position, item in enumerate(items, start=1):
+        if isinstance(item, int) and not isinstance(item, bool) and item >= 0:
+            ids.append(str(item))
+            continue
+        text = item.strip() if isinstance(item, str) else ""
+        if not text or len(text) > MAX_ID_LENGTH or not text.isprintable() or " " in text:
+            raise Invalid(
+                _("id number %(n)d is not a follower id (1–100 printable characters, or a whole number)")
+                % {"n": position}
+            )
+        ids.append(text)
+    return ids
+
+
+def follower_sample(raw: Mapping[str, object], errors: list[str]) -> tuple:
+    """(platform, account, level, sketch) of one account's follower sample; the ids are not kept."""
+    values = _parse(raw, ("platform", "account", "sample_rate"), (platform, handle, sample_rate), errors)
+    try:
+        ids = _follower_id_list(raw.get("follower_ids"))
+    except Invalid as problem:
+        errors.append(f"follower_ids {problem}")  # never the value: it holds follower ids
+        return ()
+    if errors:
+        return ()
+    platform_name, account, level = values
+    outside = [
+        position
+        for position, follower_id in enumerate(ids, start=1)
+        if not overlap.in_sample(platform_name, follower_id, level)
+    ]
+    if outside:
+        errors.append(
+            _(
+                "follower_ids: %(n)d of %(total)d ids (the first is number %(first)d) are not in a sample at "
+                "rate 1/%(denominator)d by the sampling rule in docs/import.md; send the full list at rate 1, "
+                "or sample by the rule"
+            )
+            % {"n": len(outside), "total": len(ids), "first": outside[0], "denominator": 2**level}
+        )
+        return ()
+    sketch = overlap.sketch_build(
+        platform=platform_name, follower_ids=dict.fromkeys(ids), level=level, key=overlap.hash_key()
+    )
+    return platform_name, account, level, sketch

@@ -11,10 +11,11 @@ from abc import ABC, abstractmethod
 from collections import defaultdict
 
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Audience, AudienceCountry, Influencer
+from ..models import Audience, AudienceCountry, FollowerSketch, Influencer, SocialAccount
 from ..sql import Dialect
 from ..taxonomy import AGE_FIELDS, GENDER_FIELDS
 from .errors import MAX_ERRORS, ImportFailed, RowError
@@ -58,6 +59,8 @@ class ImportWriter(ABC):
         self.changed_influencers: set[int] = set()
         self._audience: list[tuple[int, str, tuple]] = []
         self._audience_seen: dict[str, str] = {}
+        self._samples: list[tuple[int, str, tuple]] = []
+        self._samples_seen: dict[tuple[str, str], str] = {}
 
     # --- collecting -----------------------------------------------------------------------------
 
@@ -87,6 +90,13 @@ class ImportWriter(ABC):
             if len(self._audience) >= BATCH_ROWS:
                 self._pause()
                 self._flush_audience()
+        elif kind == "follower_samples":
+            sample_key = (values[0], values[1])
+            if sample_key in self._samples_seen:
+                self.reject(label, [_same_as(self._samples_seen[sample_key])])
+                return
+            self._samples_seen[sample_key] = label
+            self._samples.append((self.row_no, label, values))
         else:
             self._add_counts(kind, label, values)
 
@@ -106,6 +116,8 @@ class ImportWriter(ABC):
             raise ImportFailed([RowError("", _("The file holds no records: nothing to import."))])
         self._finish_counts()
         self._flush_audience()
+        # After the snapshots: a sample is checked against the account's follower count they set.
+        self._write_samples()
         if self.errors:
             raise self.failure()
         if self.changed_accounts:
@@ -116,6 +128,48 @@ class ImportWriter(ABC):
         """Write the posts and snapshots still held, after checking accounts and duplicates."""
 
     # --- shared steps ---------------------------------------------------------------------------
+
+    def _write_samples(self) -> None:
+        """Replace the follower sketch of every sampled account (the sketches were built in validation)."""
+        if not self._samples:
+            return
+        self._pause()
+        wanted = Q()
+        for platform, handle in self._samples_seen:
+            wanted |= Q(platform=platform, handle=handle)
+        accounts = {
+            (account.platform, account.handle): account
+            for account in SocialAccount.objects.filter(wanted).only("id", "platform", "handle", "followers")
+        }
+        now = timezone.now()
+        rows = []
+        for row_no, label, (platform, handle, level, sketch) in self._samples:
+            account = accounts.get((platform, handle))
+            if account is None:
+                self.reject(label, [_no_account(platform, handle)], row_no)
+                continue
+            if sketch.sample_size > account.followers:
+                message = _(
+                    "the sample holds %(sample)s distinct ids but the account has %(followers)s followers; "
+                    "import its follower count (a snapshot) first"
+                ) % {"sample": f"{sketch.sample_size:,}", "followers": f"{account.followers:,}"}
+                self.reject(label, [message], row_no)
+                continue
+            rows.append(
+                FollowerSketch(
+                    account=account,
+                    level=level,
+                    sample_size=sketch.sample_size,
+                    followers=account.followers,
+                    sketch=sketch.to_bytes(),
+                    imported_at=now,
+                )
+            )
+        if self.errors:
+            return
+        FollowerSketch.objects.filter(account__in=[row.account for row in rows]).delete()
+        FollowerSketch.objects.bulk_create(rows, batch_size=500)
+        self.written["follower_samples"] += len(rows)
 
     def _after_account_changes(self) -> None:
         """Current followers follow the newest snapshot; the accounts are marked for the recompute."""

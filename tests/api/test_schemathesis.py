@@ -68,6 +68,7 @@ BUSINESS_RULE_OPERATIONS = {
     "webhooks_create": "the address must resolve to an allowed host (SSRF rules); at most 10 endpoints per owner",
     "webhooks_partial_update": "the same address rules",
     "webhooks_redeliver": "a turned-off endpoint cannot redeliver",
+    "audience_overlap": "the handles must name visible creators, two of them different",
 }
 
 

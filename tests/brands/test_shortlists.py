@@ -232,8 +232,8 @@ def test_list_and_detail_pages_run_a_fixed_number_of_queries(brand_client, membe
     for i in range(12):
         ShortlistEntryFactory(shortlist=shortlist, influencer=creator(f"more{i}", niches=("food", "travel")))
         ShortlistFactory(brand=member.brand)
-    # detail: session, user, membership+brand, shortlist, entries, niches, navigation
-    assert [count(f"/brand/shortlists/{shortlist.pk}/"), count("/brand/shortlists/")] == small == [7, 5]
+    # detail: session, user, membership+brand, shortlist, entries, niches, follower sketches, navigation
+    assert [count(f"/brand/shortlists/{shortlist.pk}/"), count("/brand/shortlists/")] == small == [8, 5]
     assert count(f"/brand/shortlists/{shortlist.pk}/export.csv") == small_export
 
 

@@ -238,7 +238,7 @@ def test_json_lines_stream_records_of_any_kind(anna: Influencer) -> None:
         {"kind": "story", "platform": "instagram"},
     ]
     errors = rejected("\n".join(json.dumps(line) for line in lines) + "\n[1]\n", fmt="jsonl")
-    assert errors == ['Line 3: needs a "kind": post, snapshot or audience', "Line 4: is not an object"]
+    assert errors == ['Line 3: needs a "kind": post, snapshot, audience or follower_sample', "Line 4: is not an object"]
     result = run_import("\n".join(json.dumps(line) for line in lines[:2]), fmt="jsonl")
     assert result.written == {"posts": 1, "snapshots": 1}
 

@@ -264,14 +264,22 @@ class Route:
     methods: tuple[str, ...]
     expected: dict[str, str]
     data: dict | Callable[[World], dict] | None = None
+    query: Callable[[World], str] | None = None  # a query string the route reads (audience overlap)
 
     @property
     def id(self) -> str:
-        return f"{'/'.join(self.methods).upper()} {self.name}"
+        return f"{'/'.join(self.methods).upper()} {self.name}{' (query)' if self.query else ''}"
 
 
-def page(name: str, args: Args, methods: str, expected: dict[str, str], data: dict | Callable | None = None) -> Route:
-    return Route(name, args, tuple(methods.split()), expected, data)
+def page(
+    name: str,
+    args: Args,
+    methods: str,
+    expected: dict[str, str],
+    data: dict | Callable | None = None,
+    query: Callable[[World], str] | None = None,
+) -> Route:
+    return Route(name, args, tuple(methods.split()), expected, data, query)
 
 
 api = page  # the same shape; the name says which client runs it
@@ -387,6 +395,22 @@ API = [
     api("api:influencer-follower-history", lambda w: [w.handle_a], "get", API_DISCOVERY),
     api("api:influencer-engagement", lambda w: [w.handle_a], "get", API_DISCOVERY),
     api("api:influencer-similar", lambda w: [w.handle_a], "get", API_DISCOVERY),
+    # Audience overlap: discovery's audience; a hidden creator is "not found" (400), never its numbers.
+    api("api:audience-overlap", lambda w: [], "get", API_DISCOVERY, query=lambda w: ""),
+    api(
+        "api:audience-overlap",
+        lambda w: [],
+        "get",
+        {**API_DISCOVERY, "brand_a": "ok", "brand_b": "ok", "staff": "ok"},
+        query=lambda w: f"?handle={w.handle_a}&handle={w.handle_b}",
+    ),
+    api(
+        "api:audience-overlap",
+        lambda w: [],
+        "get",
+        {**API_DISCOVERY, "brand_a": "400", "brand_b": "400", "staff": "400"},
+        query=lambda w: f"?handle={w.handle_a}&handle={w.handle_pending}",
+    ),
     api(
         "api:influencer-detail",
         lambda w: [w.handle_pending],
@@ -656,7 +680,7 @@ def send(client, method: str, url: str, data: dict | None, *, is_api: bool):
 
 
 def run_route(world: World, route: Route, *, is_api: bool) -> None:
-    url = reverse(route.name, args=route.args(world))
+    url = reverse(route.name, args=route.args(world)) + (route.query(world) if route.query else "")
     failures = []
     for method in route.methods:
         for role in ROLES:
@@ -728,4 +752,7 @@ def test_every_id_route_is_in_the_matrix():
 
 def test_matrix_names_only_existing_routes():
     """A renamed route would otherwise leave a matrix row testing nothing."""
-    assert {route.name for route in PAGES + API} <= set(id_routes())
+    assert {route.name for route in PAGES + API if route.query is None} <= set(id_routes())
+    for route in PAGES + API:
+        if route.query is not None:  # routes that read a query string instead of a path value
+            assert reverse(route.name)

@@ -1,4 +1,4 @@
-"""python manage.py import_metrics FILE [--format csv|json|jsonl] [--kind posts|snapshots|audience]"""
+"""python manage.py import_metrics FILE [--format csv|json|jsonl] [--kind posts|snapshots|audience|follower_samples]"""
 
 from __future__ import annotations
 
