@@ -406,6 +406,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "feature-store": {"task": "campaigns.tasks.feature_store_build_task", "schedule": timedelta(minutes=15)},
     # Payables past their due date and not confirmed paid: both sides are told, once per payable.
     "ledger-overdue-daily": {"task": "campaigns.tasks.ledger_overdue_task", "schedule": crontab(hour=8, minute=0)},
+    # Saved searches: each brand member hears once a day about creators approved since the last digest.
+    "saved-search-digest-daily": {
+        "task": "brands.tasks.saved_search_digest_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Re-enqueue work whose trigger was lost (broker down at commit time): stale flags older than this.
     "engine-sweep": {"task": "campaigns.tasks.engine_sweep_task", "schedule": timedelta(minutes=ENGINE_SWEEP_MINUTES)},
 }
