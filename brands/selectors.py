@@ -93,6 +93,8 @@ def shortlist_entries(*, shortlist: Shortlist, currency: str = Currency.EUR) -> 
 # --- Saved searches ---------------------------------------------------------------------------------
 
 SAVED_SEARCH_QUERY_MAX_LENGTH = 2000
+# Values the discovery form always sends that change nothing (prices are compared in euros unless asked).
+SAVED_SEARCH_DEFAULTS = {"currency": Currency.EUR.value}
 
 
 def saved_search_query_normalize(query: str | QueryDict) -> str:
@@ -107,7 +109,7 @@ def saved_search_query_normalize(query: str | QueryDict) -> str:
         for key in data
         if key in InfluencerFilter.base_filters
         for value in data.getlist(key)
-        if value.strip()
+        if value.strip() and value.strip() != SAVED_SEARCH_DEFAULTS.get(key)
     )
     return urlencode(pairs)
 

@@ -27,6 +27,7 @@ from tests.factories import (
     InfluencerFactory,
     NotificationFactory,
     OfferFactory,
+    SavedSearchFactory,
     SocialAccountFactory,
     StaffFactory,
 )
@@ -51,6 +52,7 @@ class World:
     teammate: BrandMember
     notification: Notification
     draw: GiveawayDraw
+    saved_search: object
 
 
 @pytest.fixture
@@ -95,6 +97,7 @@ def world() -> World:
         teammate=BrandMemberFactory(brand=brand_a.brand, role=BrandMember.Role.MEMBER),
         notification=NotificationFactory(user=influencer_a.user),
         draw=draw,
+        saved_search=SavedSearchFactory(brand=brand_a.brand),
     )
 
 
@@ -151,6 +154,10 @@ POST_ACTIONS = [
     ("me:submit", lambda w: [w.collaboration.pk], INFLUENCER_A),
     ("notifications:read", lambda w: [w.notification.pk], INFLUENCER_A),
     ("giveaways:manage", lambda w: [w.collaboration.pk], only(("brand_a", "influencer_a"))),
+    # Saved searches (brands/views.py): the brand's own only
+    ("brand:saved_search_notify", lambda w: [w.saved_search.pk], BRAND_A),
+    ("brand:saved_search_delete", lambda w: [w.saved_search.pk], BRAND_A),
+    ("brand:saved_search_create", lambda w: [], only(("brand_a", "brand_b"))),
 ]
 
 POST_DATA = {

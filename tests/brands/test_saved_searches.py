@@ -46,7 +46,9 @@ def _save(member, name: str = "Fitness on Instagram", query: str = FITNESS) -> S
 
 def test_the_query_is_normalized_to_the_discovery_filters_only():
     assert (
-        saved_search_query_normalize("platform=instagram&cursor=abc&niches=fitness&niches=beauty&q=&utm=x&sort=")
+        saved_search_query_normalize(
+            "platform=instagram&cursor=abc&niches=fitness&niches=beauty&q=&utm=x&sort=&currency=EUR"
+        )
         == "niches=beauty&niches=fitness&platform=instagram"
     )
 

@@ -44,6 +44,7 @@ from tests.factories import (
     MatchFactory,
     NotificationFactory,
     OfferFactory,
+    SavedSearchFactory,
     ShortlistEntryFactory,
     ShortlistFactory,
     SocialAccountFactory,
@@ -92,6 +93,7 @@ class World:
     sent: LedgerEntry
     review: Review
     draw: GiveawayDraw
+    saved_search: object
 
 
 def build_world() -> World:
@@ -171,6 +173,7 @@ def build_world() -> World:
         ),
         invitation_token=INVITATION_TOKEN,
         draw=committed_draw(collaboration),
+        saved_search=SavedSearchFactory(brand=brand_a.brand, name=f"Search {SECRET}"),
     )
 
 
@@ -307,6 +310,9 @@ PAGES = [
     page("shortlists:export", lambda w: [w.shortlist.pk], "get", BRAND_A),
     page("shortlists:entry_note", lambda w: [w.shortlist.pk, w.entry.pk], "post", BRAND_A),
     page("shortlists:entry_remove", lambda w: [w.shortlist.pk, w.entry.pk], "post", BRAND_A),
+    # Saved searches: the brand's own only
+    page("brand:saved_search_notify", lambda w: [w.saved_search.pk], "post", BRAND_A),
+    page("brand:saved_search_delete", lambda w: [w.saved_search.pk], "post", BRAND_A),
     page("brand:invitation_revoke", lambda w: [w.invitation.pk], "post", BRAND_A),
     page("brand:member_remove", lambda w: [w.teammate.pk], "post", BRAND_A),
     # The creator's own records and work
@@ -363,6 +369,7 @@ API = [
     api("api:me-account-detail", lambda w: [w.account.pk], "get patch delete", API_CREATOR_A, {"handle": "x"}),
     api("api:me-offer-detail", lambda w: [w.offer.pk], "get patch delete", API_CREATOR_A, {"title": "x"}),
     api("api:shortlist-detail", lambda w: [w.shortlist.pk], "get patch delete", API_BRAND_A, {"name": "x"}),
+    api("api:saved-search-detail", lambda w: [w.saved_search.pk], "get patch delete", API_BRAND_A, {"name": "x"}),
     api(
         "api:shortlist-entry-list",
         lambda w: [w.shortlist.pk],
