@@ -25,6 +25,7 @@ from .saved_search_services import saved_search_create, saved_search_delete, sav
 from .selectors import (
     brand_saved_searches,
     brand_shortlists,
+    niche_labels,
     saved_search_for_brand,
     saved_search_summary,
     shortlist_entries,
@@ -197,8 +198,9 @@ class ShortlistEntryDetailApi(ApiView):
 # --- Saved searches -----------------------------------------------------------------------------------
 
 
-def _saved_search_data(saved_search: SavedSearch) -> dict:
-    saved_search.summary = saved_search_summary(saved_search.query)  # type: ignore[attr-defined]
+def _saved_search_data(saved_search: SavedSearch, niches: dict[str, str] | None = None) -> dict:
+    niches = niches if niches is not None else niche_labels()
+    saved_search.summary = saved_search_summary(saved_search.query, niches)  # type: ignore[attr-defined]
     saved_search.url = saved_search_url(saved_search)  # type: ignore[attr-defined]
     return SavedSearchSerializer(saved_search).data
 
@@ -210,7 +212,8 @@ class SavedSearchListApi(ApiView):
     def get(self, request: Request) -> Response:
         paginator = ApiCursorPagination()
         page = paginator.paginate_queryset(brand_saved_searches(actor=_brand_actor(request)), request, view=self) or []
-        return paginator.get_paginated_response([_saved_search_data(search) for search in page])
+        niches = niche_labels() if page else {}
+        return paginator.get_paginated_response([_saved_search_data(search, niches) for search in page])
 
     @extend_schema(
         operation_id="saved_searches_create", request=SavedSearchSerializer, responses={201: SavedSearchSerializer}

@@ -29,7 +29,7 @@ from django.shortcuts import get_object_or_404
 
 from influencers.access import Actor
 from influencers.filters import InfluencerFilter
-from influencers.models import Influencer, Niche, Offer, SocialAccount
+from influencers.models import Influencer, Niche, Offer, SocialAccount, niche_label
 from influencers.taxonomy import Currency, ModerationStatus
 
 from .models import SavedSearch, Shortlist, ShortlistEntry
@@ -151,10 +151,16 @@ def saved_search_for_brand(*, actor: Actor, pk: int) -> SavedSearch:
     return get_object_or_404(SavedSearch.objects.managed_by(actor), pk=pk)
 
 
-def saved_search_summary(query: str) -> str:
+def niche_labels() -> dict[str, str]:
+    """Every niche's name in the visitor's language by slug (one query, shared by a whole list of summaries)."""
+    return {slug: niche_label(name) for slug, name in Niche.objects.values_list("slug", "name")}
+
+
+def saved_search_summary(query: str, niches: dict[str, str] | None = None) -> str:
     """The filters of a saved query in words ("Platforms: Instagram · Followers from: 10000"), without a query.
 
-    Choices known without the database (platforms, tiers, countries, …) show their labels; niches show their slug.
+    Choices known without the database (platforms, tiers, countries, …) show their labels; niches show the
+    label from `niches` (see `niche_labels`), else their slug.
     """
     data = QueryDict(query)
     parts = []
@@ -162,7 +168,7 @@ def saved_search_summary(query: str) -> str:
         values = [value for value in data.getlist(name) if value]
         if not values or name in {"sort", "currency"}:
             continue
-        labels = dict(declared.extra.get("choices") or [])
+        labels = (niches or {}) if name == "niches" else dict(declared.extra.get("choices") or [])
         shown = ", ".join(str(labels.get(value, value)) for value in values)
         if name == "no_collaboration":
             parts.append(str(declared.label))

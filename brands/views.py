@@ -27,14 +27,20 @@ from influencers.kernel.errors import DomainError
 from influencers.kernel.http import BrandRequest
 
 from .forms import BrandProfileForm, TeamInviteForm
-from .models import Brand, BrandInvitation, BrandMember
+from .models import Brand, BrandInvitation, BrandMember, SavedSearch
 from .saved_search_services import (
     saved_search_create,
     saved_search_delete,
     saved_search_update,
     saved_search_url,
 )
-from .selectors import brand_saved_searches, saved_search_for_brand, saved_search_query_normalize, saved_search_summary
+from .selectors import (
+    brand_saved_searches,
+    niche_labels,
+    saved_search_for_brand,
+    saved_search_query_normalize,
+    saved_search_summary,
+)
 from .services import (
     BRAND_PROFILE_FIELDS,
     INVITATION_VALID_DAYS,
@@ -76,6 +82,13 @@ def brand_member_required(
     return login_required(wrapper)
 
 
+def _saved_searches(request: BrandRequest) -> list[tuple[SavedSearch, str, str]]:
+    """The brand's saved searches with their filters in words and their link (two queries, however many)."""
+    searches = list(brand_saved_searches(actor=actor_of(request)))
+    niches = niche_labels() if searches else {}
+    return [(search, saved_search_summary(search.query, niches), saved_search_url(search)) for search in searches]
+
+
 @brand_member_required
 @require_safe
 def dashboard(request: BrandRequest) -> HttpResponse:
@@ -83,10 +96,7 @@ def dashboard(request: BrandRequest) -> HttpResponse:
         "brand": request.brand,
         "membership": request.membership,
         "notifications": request.user.notifications.filter(read_at__isnull=True)[:5],
-        "saved_searches": [
-            (search, saved_search_summary(search.query), saved_search_url(search))
-            for search in brand_saved_searches(actor=actor_of(request))
-        ],
+        "saved_searches": _saved_searches(request),
     }
     for panel in dashboard_panels:
         context.update(panel(request.brand))

@@ -31,7 +31,7 @@ def test_create_read_update_delete(api, roles: Roles):
     body = response.json()
     assert body["query"] == "niches=fitness&platform=instagram"
     assert body["url"] == "/influencers/?niches=fitness&platform=instagram"
-    assert body["summary"].startswith("Niches: fitness")
+    assert body["summary"].startswith("Niches: Fitness · Platforms: Instagram")
     assert body["notify"] is True
     assert body["last_new_count"] is None
     pk = body["id"]

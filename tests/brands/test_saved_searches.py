@@ -18,7 +18,7 @@ from brands.saved_search_services import (
     saved_search_digest,
     saved_search_update,
 )
-from brands.selectors import saved_search_query_normalize, saved_search_summary
+from brands.selectors import niche_labels, saved_search_query_normalize, saved_search_summary
 from brands.tasks import saved_search_digest_task
 from influencers.kernel.errors import DomainError, NotAllowed
 from influencers.models import AuditEvent, Notification
@@ -128,9 +128,10 @@ def test_rename_toggle_and_delete(member):
 
 
 def test_the_summary_says_the_filters_in_words():
-    assert saved_search_summary("platform=instagram&followers_min=10000&sort=followers") == (
-        "Platforms: Instagram · Followers from: 10000"
+    assert saved_search_summary("platform=instagram&followers_min=10000&sort=followers&niches=fitness") == (
+        "Niches: fitness · Platforms: Instagram · Followers from: 10000"
     )
+    assert saved_search_summary("niches=fitness&country=NL", niche_labels()).startswith("Niches: Fitness · ")
 
 
 # --- pages ---------------------------------------------------------------------------------------------
@@ -176,7 +177,7 @@ def test_the_dashboard_lists_saved_searches_in_a_fixed_number_of_queries(client,
     assert dashboard_queries() == one
     html = client.get("/brand/").content.decode()
     assert 'href="/influencers/?niches=fitness&amp;platform=instagram"' in html
-    assert "Platforms: Instagram" in html
+    assert "Niches: Fitness · Platforms: Instagram" in html
 
 
 def test_toggle_and_delete_from_the_dashboard_and_another_brands_search_is_404(client, member):

@@ -31,7 +31,9 @@ def world():
     return member
 
 
-def test_a_saved_search_tells_the_brand_about_a_newly_approved_match(world, page: Page, live_server, login):
+def test_a_saved_search_tells_the_brand_about_a_newly_approved_match(
+    world, page: Page, live_server, login, artifacts_dir
+):
     login("saver", PASSWORD)
     page.goto(f"{live_server.url}/influencers/")
     expect(page.locator("#save-search-form")).to_have_count(0)  # no filter yet: nothing to save
@@ -42,13 +44,15 @@ def test_a_saved_search_tells_the_brand_about_a_newly_approved_match(world, page
     page.get_by_role("button", name="Save this search").click()
     page.wait_for_url(re.compile(r".*/influencers/\?niches=fitness$"))
     expect(page.get_by_text("Search “Fitness creators” saved.")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "saved-search-discovery.png"))
     assert SavedSearch.objects.get(brand=world.brand).query == "niches=fitness"
 
     page.goto(f"{live_server.url}/brand/")
     saved = page.locator("#saved-searches")
     expect(saved.get_by_role("link", name="Fitness creators")).to_have_attribute("href", "/influencers/?niches=fitness")
-    expect(saved).to_contain_text("Niches: fitness")
+    expect(saved).to_contain_text("Niches: Fitness")
     expect(saved).to_contain_text("the daily digest has not run yet")
+    page.screenshot(path=str(artifacts_dir / "saved-searches-dashboard.png"), full_page=True)
 
     # A moderator approves a new fitness creator (and a fashion one, which the search must not report).
     jade = creator("jade.gym", display_name="Jade Gym", niches=("fitness",), status=ModerationStatus.PENDING)
