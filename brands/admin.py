@@ -16,7 +16,16 @@ from influencers.kernel.admin_base import HTTPS_URL_FIELDS, ModeratedAdmin, View
 from influencers.kernel.admin_ownership import OwnershipReadOnlyAdmin
 
 from .accounts.api_tokens import api_token_revoke
-from .models import ApiToken, Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
+from .models import (
+    ApiToken,
+    Brand,
+    BrandInvitation,
+    BrandMember,
+    EmailConfirmation,
+    SavedSearch,
+    Shortlist,
+    ShortlistEntry,
+)
 from .services import brand_moderate
 
 if TYPE_CHECKING:  # django-stubs-ext is a development requirement: the type checker's names only
@@ -171,6 +180,17 @@ class ShortlistAdmin(OwnershipReadOnlyAdmin):
     @admin.display(description=_("Influencers"), ordering="entry_count")
     def entry_count(self, obj: WithAnnotations[Shortlist, ShortlistCounts]) -> int:
         return obj.entry_count
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(ViewOnlyAdmin):
+    """A brand's saved discovery searches: its members make and change them on their pages and the API."""
+
+    list_display = ("name", "brand", "notify", "checked_until", "last_new_count", "created_by", "created_at")
+    list_select_related = ("brand", "created_by")
+    list_filter = ("notify",)
+    search_fields = ("name", "brand__name")
+    fields = ("brand", "name", "query", "notify", "checked_until", "last_new_count", "created_by", "created_at")
 
 
 @admin.register(ShortlistEntry)

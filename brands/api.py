@@ -20,10 +20,20 @@ from influencers.access import Actor, actor_of
 from influencers.models import Influencer
 from influencers.serializers import niches_for
 
-from .models import BrandMember, Shortlist, ShortlistEntry
-from .selectors import brand_shortlists, shortlist_entries
+from .models import BrandMember, SavedSearch, Shortlist, ShortlistEntry
+from .saved_search_services import saved_search_create, saved_search_delete, saved_search_update, saved_search_url
+from .selectors import (
+    brand_saved_searches,
+    brand_shortlists,
+    niche_labels,
+    saved_search_for_brand,
+    saved_search_summary,
+    shortlist_entries,
+)
 from .serializers import (
     BrandSerializer,
+    SavedSearchSerializer,
+    SavedSearchUpdateSerializer,
     ShortlistEntryCreateSerializer,
     ShortlistEntryNoteSerializer,
     ShortlistEntrySerializer,
@@ -182,4 +192,65 @@ class ShortlistEntryDetailApi(ApiView):
     @extend_schema(operation_id="shortlists_entries_destroy", responses={204: None})
     def delete(self, request: Request, pk: int, entry_pk: int) -> Response:
         shortlist_entry_remove(entry=_entry(request, pk, entry_pk), by=api_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Saved searches -----------------------------------------------------------------------------------
+
+
+def _saved_search_data(saved_search: SavedSearch, niches: dict[str, str] | None = None) -> dict:
+    niches = niches if niches is not None else niche_labels()
+    saved_search.summary = saved_search_summary(saved_search.query, niches)  # type: ignore[attr-defined]
+    saved_search.url = saved_search_url(saved_search)  # type: ignore[attr-defined]
+    return SavedSearchSerializer(saved_search).data
+
+
+class SavedSearchListApi(ApiView):
+    pagination_class = ApiCursorPagination
+
+    @extend_schema(operation_id="saved_searches_list", responses=SavedSearchSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        paginator = ApiCursorPagination()
+        page = paginator.paginate_queryset(brand_saved_searches(actor=_brand_actor(request)), request, view=self) or []
+        niches = niche_labels() if page else {}
+        return paginator.get_paginated_response([_saved_search_data(search, niches) for search in page])
+
+    @extend_schema(
+        operation_id="saved_searches_create", request=SavedSearchSerializer, responses={201: SavedSearchSerializer}
+    )
+    def post(self, request: Request) -> Response:
+        membership = my_membership(request)
+        serializer = SavedSearchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        saved_search = saved_search_create(
+            brand=membership.brand, name=data["name"], query=data["query"], notify=data["notify"], by=api_user(request)
+        )
+        return Response(_saved_search_data(saved_search), status=status.HTTP_201_CREATED)
+
+
+class SavedSearchDetailApi(ApiView):
+    @extend_schema(operation_id="saved_searches_retrieve", responses=SavedSearchSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(_saved_search_data(saved_search_for_brand(actor=_brand_actor(request), pk=pk)))
+
+    @extend_schema(
+        operation_id="saved_searches_partial_update",
+        request=SavedSearchUpdateSerializer,
+        responses=SavedSearchSerializer,
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        saved_search = saved_search_for_brand(actor=_brand_actor(request), pk=pk)
+        serializer = SavedSearchUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        saved_search_update(
+            saved_search=saved_search, by=api_user(request), name=data.get("name"), notify=data.get("notify")
+        )
+        return Response(_saved_search_data(saved_search))
+
+    @extend_schema(operation_id="saved_searches_destroy", responses={204: None})
+    def delete(self, request: Request, pk: int) -> Response:
+        saved_search = saved_search_for_brand(actor=_brand_actor(request), pk=pk)
+        saved_search_delete(saved_search=saved_search, by=api_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

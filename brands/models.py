@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 
@@ -182,3 +183,37 @@ class ApiToken(AbstractAuthToken):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
         ordering = ["-created"]
+
+
+class SavedSearchQuerySet(models.QuerySet["SavedSearch"]):
+    def managed_by(self, actor: Actor) -> SavedSearchQuerySet:
+        return self.filter(brand_id=actor.brand_id) if actor.brand_id is not None else self.none()
+
+
+class SavedSearch(models.Model):
+    """A named discovery query; the daily digest tells the brand about creators approved since `checked_until`."""
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="saved_searches")
+    name = models.CharField(max_length=80)
+    # The discovery page's own parameters only (no cursor), sorted: "/influencers/?<query>" runs it.
+    query = models.CharField(max_length=2000)
+    notify = models.BooleanField(default=True, help_text=_("Send the daily digest of new matching creators."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Creators approved after this moment are "new"; the digest moves it to the start of its run.
+    checked_until = models.DateTimeField()
+    # How many new creators the last digest found (None before the first digest).
+    last_new_count = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = SavedSearchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "brand", name="saved_search_unique_name_per_brand"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -5,9 +5,12 @@ Everything is scoped to one brand: a shortlist id from another brand is simply n
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
+from urllib.parse import urlencode
 
+from django.contrib.auth.models import User
 from django.db.models import (
     BooleanField,
     Case,
@@ -20,13 +23,16 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Lower
+from django.http import HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 
 from influencers.access import Actor
-from influencers.models import Niche, Offer, SocialAccount
+from influencers.filters import InfluencerFilter
+from influencers.models import Influencer, Niche, Offer, SocialAccount, niche_label
 from influencers.taxonomy import Currency, ModerationStatus
 
-from .models import Shortlist, ShortlistEntry
+from .models import SavedSearch, Shortlist, ShortlistEntry
 
 if TYPE_CHECKING:  # django-stubs-ext is a development requirement: the type checker's names only
     from django_stubs_ext import WithAnnotations
@@ -100,3 +106,90 @@ def shortlist_export_entries(*, shortlist: Shortlist) -> QuerySet[ListedEntry]:
             "influencer__audience__countries",
         )
     )
+
+
+# --- Saved searches ---------------------------------------------------------------------------------
+
+SAVED_SEARCH_QUERY_MAX_LENGTH = 2000
+# Values the discovery form always sends that change nothing (prices are compared in euros unless asked).
+SAVED_SEARCH_DEFAULTS = {"currency": Currency.EUR.value}
+
+
+def saved_search_query_normalize(query: str | QueryDict) -> str:
+    """The discovery FilterSet's own parameters with a value, sorted: the same search is always the same text.
+
+    Paging (`cursor`) and anything the page does not read are dropped, so a saved link runs the search from
+    its first page.
+    """
+    data = query if isinstance(query, QueryDict) else QueryDict(query)
+    pairs = sorted(
+        (key, value.strip())
+        for key in data
+        if key in InfluencerFilter.base_filters
+        for value in data.getlist(key)
+        if value.strip() and value.strip() != SAVED_SEARCH_DEFAULTS.get(key)
+    )
+    return urlencode(pairs)
+
+
+def saved_search_filterset(*, query: str, user: User) -> InfluencerFilter:
+    """The discovery page's FilterSet for a saved query, as `user` (a member of the brand) would see it.
+
+    The brand matters for "not yet working with my brand"; the FilterSet reads it from the request's actor.
+    """
+    request = HttpRequest()
+    request.user = user
+    return InfluencerFilter(QueryDict(query), request=request)
+
+
+def saved_search_new_matches(
+    *, saved_search: SavedSearch, user: User, until: dt.datetime
+) -> QuerySet[Influencer] | None:
+    """Creators the saved search finds that were approved after `checked_until` and no later than `until`.
+
+    Exactly the discovery page's results (visible creators only, same FilterSet) restricted to those
+    approval times; None when the stored query no longer passes the FilterSet (its fields changed).
+    """
+    filterset = saved_search_filterset(query=saved_search.query, user=user)
+    if not filterset.is_valid():
+        return None
+    return filterset.qs.filter(
+        status=ModerationStatus.APPROVED,
+        moderated_at__gt=saved_search.checked_until,
+        moderated_at__lte=until,
+    )
+
+
+def brand_saved_searches(*, actor: Actor) -> QuerySet[SavedSearch]:
+    """The actor's brand's saved searches, by name (one query)."""
+    return SavedSearch.objects.managed_by(actor).order_by(Lower("name"), "pk")
+
+
+def saved_search_for_brand(*, actor: Actor, pk: int) -> SavedSearch:
+    return get_object_or_404(SavedSearch.objects.managed_by(actor), pk=pk)
+
+
+def niche_labels() -> dict[str, str]:
+    """Every niche's name in the visitor's language by slug (one query, shared by a whole list of summaries)."""
+    return {slug: niche_label(name) for slug, name in Niche.objects.values_list("slug", "name")}
+
+
+def saved_search_summary(query: str, niches: dict[str, str] | None = None) -> str:
+    """The filters of a saved query in words ("Platforms: Instagram · Followers from: 10000"), without a query.
+
+    Choices known without the database (platforms, tiers, countries, …) show their labels; niches show the
+    label from `niches` (see `niche_labels`), else their slug.
+    """
+    data = QueryDict(query)
+    parts = []
+    for name, declared in InfluencerFilter.base_filters.items():
+        values = [value for value in data.getlist(name) if value]
+        if not values or name in {"sort", "currency"}:
+            continue
+        labels = (niches or {}) if name == "niches" else dict(declared.extra.get("choices") or [])
+        shown = ", ".join(str(labels.get(value, value)) for value in values)
+        if name == "no_collaboration":
+            parts.append(str(declared.label))
+        else:
+            parts.append(f"{declared.label}: {shown}")
+    return " · ".join(parts)

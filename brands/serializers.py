@@ -92,3 +92,35 @@ class ShortlistEntryCreateSerializer(serializers.Serializer):
 
 class ShortlistEntryNoteSerializer(serializers.Serializer):
     note = StrictCharField(max_length=2000, allow_blank=True)
+
+
+class SavedSearchSerializer(serializers.Serializer):
+    id = StrictIntegerField(read_only=True)
+    name = StrictCharField(max_length=80)
+    query = StrictCharField(
+        max_length=2000,
+        help_text=_(
+            "The discovery query string, as for GET /api/v1/influencers/ "
+            "(e.g. `platform=instagram&followers_min=10000`). "
+            "Stored normalized: only discovery filters, sorted, without the cursor; at least one filter."
+        ),
+    )
+    notify = StrictBooleanField(
+        required=False, default=True, help_text=_("Send the daily digest of new matching creators.")
+    )
+    summary = StrictCharField(read_only=True, help_text=_("The filters in words."))
+    url = StrictCharField(read_only=True, help_text=_("The discovery page running this search."))
+    checked_until = serializers.DateTimeField(
+        read_only=True, help_text=_("Creators approved after this moment are new; the daily digest moves it on.")
+    )
+    last_new_count = StrictIntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("New creators the last daily digest found (null before the first digest)."),
+    )
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class SavedSearchUpdateSerializer(serializers.Serializer):
+    name = StrictCharField(max_length=80, required=False)
+    notify = StrictBooleanField(required=False)

@@ -27,9 +27,9 @@ from influencers.access import actor_of
 from influencers.kernel.errors import DomainError
 from influencers.kernel.http import BrandRequest
 from influencers.models import Influencer
+from influencers.overlap_selectors import UNION_MAX, audience_overlap
 from influencers.selectors import audience_of
 from influencers.taxonomy import AGE_FIELDS, GENDER_FIELDS, AgeBand, Gender
-from influencers.overlap_selectors import UNION_MAX, audience_overlap
 
 from .models import Shortlist
 from .selectors import brand_shortlists, shortlist_entries, shortlist_export_entries, shortlist_for_brand

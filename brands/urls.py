@@ -12,4 +12,7 @@ urlpatterns = [
     path("team/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("team/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("profile/", views.profile, name="profile"),
+    path("saved-searches/", views.saved_search_create_view, name="saved_search_create"),
+    path("saved-searches/<int:pk>/notify/", views.saved_search_notify, name="saved_search_notify"),
+    path("saved-searches/<int:pk>/delete/", views.saved_search_delete_view, name="saved_search_delete"),
 ]

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -26,7 +27,20 @@ from influencers.kernel.errors import DomainError
 from influencers.kernel.http import BrandRequest
 
 from .forms import BrandProfileForm, TeamInviteForm
-from .models import Brand, BrandInvitation, BrandMember
+from .models import Brand, BrandInvitation, BrandMember, SavedSearch
+from .saved_search_services import (
+    saved_search_create,
+    saved_search_delete,
+    saved_search_update,
+    saved_search_url,
+)
+from .selectors import (
+    brand_saved_searches,
+    niche_labels,
+    saved_search_for_brand,
+    saved_search_query_normalize,
+    saved_search_summary,
+)
 from .services import (
     BRAND_PROFILE_FIELDS,
     INVITATION_VALID_DAYS,
@@ -68,6 +82,13 @@ def brand_member_required(
     return login_required(wrapper)
 
 
+def _saved_searches(request: BrandRequest) -> list[tuple[SavedSearch, str, str]]:
+    """The brand's saved searches with their filters in words and their link (two queries, however many)."""
+    searches = list(brand_saved_searches(actor=actor_of(request)))
+    niches = niche_labels() if searches else {}
+    return [(search, saved_search_summary(search.query, niches), saved_search_url(search)) for search in searches]
+
+
 @brand_member_required
 @require_safe
 def dashboard(request: BrandRequest) -> HttpResponse:
@@ -75,6 +96,7 @@ def dashboard(request: BrandRequest) -> HttpResponse:
         "brand": request.brand,
         "membership": request.membership,
         "notifications": request.user.notifications.filter(read_at__isnull=True)[:5],
+        "saved_searches": _saved_searches(request),
     }
     for panel in dashboard_panels:
         context.update(panel(request.brand))
@@ -158,3 +180,57 @@ def profile(request: BrandRequest) -> HttpResponse:
             messages.success(request, _("Brand details saved."))
             return redirect("brand:profile")
     return render(request, "brands/profile.html", {"form": form, "brand": request.brand, "is_owner": is_owner})
+
+
+# --- Saved searches: saved from the discovery page, listed and managed on the dashboard -------------
+
+
+@brand_member_required
+@require_POST
+def saved_search_create_view(request: BrandRequest) -> HttpResponse:
+    """ "Save this search" on the discovery page: back to the same search, with a message either way."""
+    query = request.POST.get("query", "")
+    back = f"{reverse('influencers:discover')}?{saved_search_query_normalize(query)}"
+    try:
+        saved_search = saved_search_create(
+            brand=request.brand, name=request.POST.get("name", ""), query=query, by=request.user
+        )
+    except DomainError as error:
+        messages.error(request, _("The search was not saved: %(reason)s") % {"reason": error.message})
+    else:
+        messages.success(
+            request,
+            _("Search “%(name)s” saved. It is on your dashboard; new matching creators arrive in a daily digest.")
+            % {"name": saved_search.name},
+        )
+    return redirect(back)
+
+
+@brand_member_required
+@require_POST
+def saved_search_notify(request: BrandRequest, pk: int) -> HttpResponse:
+    saved_search = saved_search_for_brand(actor=actor_of(request), pk=pk)
+    notify = request.POST.get("notify") == "on"
+    try:
+        saved_search_update(saved_search=saved_search, by=request.user, notify=notify)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if notify:
+            messages.success(request, _("Daily digest on for “%(name)s”.") % {"name": saved_search.name})
+        else:
+            messages.success(request, _("Daily digest off for “%(name)s”.") % {"name": saved_search.name})
+    return redirect("brand:dashboard")
+
+
+@brand_member_required
+@require_POST
+def saved_search_delete_view(request: BrandRequest, pk: int) -> HttpResponse:
+    saved_search = saved_search_for_brand(actor=actor_of(request), pk=pk)
+    try:
+        saved_search_delete(saved_search=saved_search, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Saved search “%(name)s” deleted.") % {"name": saved_search.name})
+    return redirect("brand:dashboard")

@@ -84,6 +84,9 @@ urlpatterns = [
         brands_api.ShortlistEntryDetailApi.as_view(),
         name="shortlist-entry-detail",
     ),
+    # The caller's brand's saved discovery searches
+    path("saved-searches/", brands_api.SavedSearchListApi.as_view(), name="saved-search-list"),
+    path("saved-searches/<id:pk>/", brands_api.SavedSearchDetailApi.as_view(), name="saved-search-detail"),
     # Campaigns, matches and engine runs
     path("campaigns/", campaigns_api.CampaignListApi.as_view(), name="campaign-list"),
     path("campaigns/<id:pk>/", campaigns_api.CampaignDetailApi.as_view(), name="campaign-detail"),

@@ -428,6 +428,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "campaigns.tasks.webhook_log_prune_task",
         "schedule": crontab(hour=4, minute=15),
     },
+    # Saved searches: each brand member hears once a day about creators approved since the last digest.
+    "saved-search-digest-daily": {
+        "task": "brands.tasks.saved_search_digest_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Re-enqueue work whose trigger was lost (broker down at commit time): stale flags older than this.
     "engine-sweep": {"task": "campaigns.tasks.engine_sweep_task", "schedule": timedelta(minutes=ENGINE_SWEEP_MINUTES)},
 }

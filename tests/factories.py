@@ -11,7 +11,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from brands.models import Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
+from brands.models import (
+    Brand,
+    BrandInvitation,
+    BrandMember,
+    EmailConfirmation,
+    SavedSearch,
+    Shortlist,
+    ShortlistEntry,
+)
 from campaigns.draw_algorithm import entry_list_sha256, entry_list_text, sha256_hex
 from campaigns.draws import GiveawayDraw
 from campaigns.models import Campaign, Collaboration, CollaborationMessage, Deliverable, LedgerEntry, Match, Review
@@ -166,6 +174,16 @@ class ShortlistFactory(DjangoModelFactory):
 
     brand = factory.SubFactory(BrandFactory)
     name = factory.Sequence(lambda n: f"Shortlist {n}")
+
+
+class SavedSearchFactory(DjangoModelFactory):
+    class Meta:
+        model = SavedSearch
+
+    brand = factory.SubFactory(BrandFactory)
+    name = factory.Sequence(lambda n: f"Saved search {n}")
+    query = "niches=fitness&platform=instagram"
+    checked_until = factory.LazyFunction(timezone.now)
 
 
 class ShortlistEntryFactory(DjangoModelFactory):

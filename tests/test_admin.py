@@ -17,7 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from brands.accounts.api_tokens import api_token_issue
-from brands.models import ApiToken, Brand, BrandInvitation, BrandMember, EmailConfirmation, Shortlist, ShortlistEntry
+from brands.models import (
+    ApiToken,
+    Brand,
+    BrandInvitation,
+    BrandMember,
+    EmailConfirmation,
+    SavedSearch,
+    Shortlist,
+    ShortlistEntry,
+)
 from campaigns.draws import GiveawayDraw
 from campaigns.matching.store import feature_store_build
 from campaigns.models import (
@@ -116,6 +125,7 @@ CASES = [
     AdminCase(ApiToken, lambda: api_token_issue(user=f.UserFactory()).token, queries=7, can_add=False),
     AdminCase(EmailConfirmation, lambda: f.EmailConfirmationFactory(), queries=5, can_add=False),  # + total count
     AdminCase(ShortlistEntry, lambda: f.ShortlistEntryFactory(added_by=f.UserFactory()), queries=5),
+    AdminCase(SavedSearch, lambda: f.SavedSearchFactory(created_by=f.UserFactory()), queries=5, can_add=False),
     AdminCase(Campaign, lambda: f.CollaborationFactory().campaign, queries=7),  # + total count, + date hierarchy
     AdminCase(Collaboration, lambda: f.CollaborationFactory(), queries=7, can_add=False),
     AdminCase(CollaborationMessage, lambda: f.CollaborationMessageFactory(), queries=7, can_add=False),

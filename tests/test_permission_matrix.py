@@ -28,6 +28,7 @@ from tests.factories import (
     InfluencerFactory,
     NotificationFactory,
     OfferFactory,
+    SavedSearchFactory,
     SocialAccountFactory,
     StaffFactory,
 )
@@ -54,6 +55,7 @@ class World:
     draw: GiveawayDraw
     webhook: WebhookEndpoint
     webhook_delivery: WebhookDelivery
+    saved_search: object
 
 
 @pytest.fixture
@@ -107,6 +109,7 @@ def world() -> World:
             endpoint=webhook,
             status=WebhookDelivery.Status.SUCCEEDED,
         ),
+        saved_search=SavedSearchFactory(brand=brand_a.brand),
     )
 
 
@@ -167,6 +170,10 @@ POST_ACTIONS = [
     ("webhooks:rotate", lambda w: [w.webhook.pk], BRAND_A),
     ("webhooks:redeliver", lambda w: [w.webhook.pk, w.webhook_delivery.pk], BRAND_A),
     ("webhooks:delete", lambda w: [w.webhook.pk], BRAND_A),
+    # Saved searches (brands/views.py): the brand's own only
+    ("brand:saved_search_notify", lambda w: [w.saved_search.pk], BRAND_A),
+    ("brand:saved_search_delete", lambda w: [w.saved_search.pk], BRAND_A),
+    ("brand:saved_search_create", lambda w: [], only(("brand_a", "brand_b"))),
 ]
 
 POST_DATA = {

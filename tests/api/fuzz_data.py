@@ -23,6 +23,7 @@ from tests.factories import (
     OfferFactory,
     PostFactory,
     ReviewFactory,
+    SavedSearchFactory,
     ShortlistEntryFactory,
     ShortlistFactory,
     SocialAccountFactory,
@@ -78,6 +79,7 @@ def demo_world(creators: int = 6) -> dict:
     CollaborationFactory(campaign=giveaway, influencer=creator, status=Collaboration.Status.ACCEPTED)
     shortlist = ShortlistFactory(brand=member.brand, name="Favourites")
     ShortlistEntryFactory(shortlist=shortlist, influencer=influencers[2])
+    SavedSearchFactory(brand=member.brand, name="Fitness on Instagram")
     run = EngineRunFactory(scope=f"campaign:{campaigns[0].pk}", kind=EngineRun.Kind.MATCHES_CAMPAIGN)
     # A webhook endpoint each (port 9 on loopback refuses connections at once) with a logged delivery.
     for owner in ({"brand": member.brand}, {"influencer": creator, "brand": None}):

@@ -54,6 +54,8 @@ BUSINESS_RULE_OPERATIONS = {
     "shortlists_create": "names are unique per brand",
     "shortlists_partial_update": "names are unique per brand",
     "shortlists_entries_create": "the handle must name a visible creator",
+    "saved_searches_create": "the query must pass the discovery filters with at least one filter; unique names",
+    "saved_searches_partial_update": "names are unique per brand",
     "campaigns_destroy": "only drafts can be deleted",
     "metrics_import": "every row is validated by the importer (docs/import.md)",
     "ledger_mark_sent": "the payable's state (paid, or a payment waiting for an answer); the date not before the work",

@@ -32,6 +32,7 @@ from tests.factories import (
     CollaborationFactory,
     InfluencerFactory,
     OfferFactory,
+    SavedSearchFactory,
     ShortlistEntryFactory,
     ShortlistFactory,
     SocialAccountFactory,
@@ -72,6 +73,7 @@ class World:
     invitation: Any
     invitation_token: str
     users: dict[str, Any] = field(default_factory=dict)
+    saved_search: Any = None
 
 
 def build_world() -> World:
@@ -129,6 +131,7 @@ def build_world() -> World:
         entry=ShortlistEntryFactory(shortlist=shortlist, influencer=visible),
         invitation=BrandInvitationFactory(brand=brand, token=_token_hash(INVITATION_TOKEN)),
         invitation_token=INVITATION_TOKEN,
+        saved_search=SavedSearchFactory(brand=brand, name="Hostile search"),
     )
     world.users = {"anonymous": None, "creator": creator.user, "brand": member.user, "staff": world.staff}
     return world

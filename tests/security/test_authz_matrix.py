@@ -45,6 +45,7 @@ from tests.factories import (
     MatchFactory,
     NotificationFactory,
     OfferFactory,
+    SavedSearchFactory,
     ShortlistEntryFactory,
     ShortlistFactory,
     SocialAccountFactory,
@@ -95,6 +96,7 @@ class World:
     draw: GiveawayDraw
     webhook: WebhookEndpoint
     webhook_delivery: WebhookDelivery
+    saved_search: object
 
 
 def build_world() -> World:
@@ -176,6 +178,7 @@ def build_world() -> World:
         draw=committed_draw(collaboration),
         webhook=(webhook := brand_webhook(brand_a)),
         webhook_delivery=webhook_delivery(webhook),
+        saved_search=SavedSearchFactory(brand=brand_a.brand, name=f"Search {SECRET}"),
     )
 
 
@@ -337,6 +340,9 @@ PAGES = [
     page("shortlists:export", lambda w: [w.shortlist.pk], "get", BRAND_A),
     page("shortlists:entry_note", lambda w: [w.shortlist.pk, w.entry.pk], "post", BRAND_A),
     page("shortlists:entry_remove", lambda w: [w.shortlist.pk, w.entry.pk], "post", BRAND_A),
+    # Saved searches: the brand's own only
+    page("brand:saved_search_notify", lambda w: [w.saved_search.pk], "post", BRAND_A),
+    page("brand:saved_search_delete", lambda w: [w.saved_search.pk], "post", BRAND_A),
     page("brand:invitation_revoke", lambda w: [w.invitation.pk], "post", BRAND_A),
     page("brand:member_remove", lambda w: [w.teammate.pk], "post", BRAND_A),
     # The creator's own records and work
@@ -420,6 +426,7 @@ API = [
     api("api:me-account-detail", lambda w: [w.account.pk], "get patch delete", API_CREATOR_A, {"handle": "x"}),
     api("api:me-offer-detail", lambda w: [w.offer.pk], "get patch delete", API_CREATOR_A, {"title": "x"}),
     api("api:shortlist-detail", lambda w: [w.shortlist.pk], "get patch delete", API_BRAND_A, {"name": "x"}),
+    api("api:saved-search-detail", lambda w: [w.saved_search.pk], "get patch delete", API_BRAND_A, {"name": "x"}),
     api(
         "api:shortlist-entry-list",
         lambda w: [w.shortlist.pk],

@@ -136,6 +136,7 @@ OPEN = lambda w: w.open_campaign.pk  # noqa: E731 - short world accessors keep t
 GIVEAWAY = lambda w: w.giveaway.pk  # noqa: E731
 WORKING = lambda w: w.working.pk  # noqa: E731
 SHORTLIST = lambda w: w.shortlist.pk  # noqa: E731
+SAVED_SEARCH = lambda w: w.saved_search.pk  # noqa: E731
 
 PAGES: dict[str, list[Page]] = {
     "": [("anonymous", _r("home")), ("creator", _r("home")), ("brand", _r("home"))],
@@ -234,6 +235,9 @@ PAGES: dict[str, list[Page]] = {
     "brand/campaigns/<int:pk>/deliverables/<int:deliverable_pk>/review/": [
         ("brand", _r("campaigns:review", GIVEAWAY, lambda w: w.deliverable.pk))
     ],
+    "brand/saved-searches/": [("brand", _r("brand:saved_search_create"))],
+    "brand/saved-searches/<int:pk>/notify/": [("brand", _r("brand:saved_search_notify", SAVED_SEARCH))],
+    "brand/saved-searches/<int:pk>/delete/": [("brand", _r("brand:saved_search_delete", SAVED_SEARCH))],
     "brand/shortlists/": [("brand", _r("shortlists:list"))],
     "brand/shortlists/add/": [("brand", _r("shortlists:add"))],
     "brand/shortlists/<int:pk>/": [("brand", _r("shortlists:detail", SHORTLIST))],
@@ -357,6 +361,7 @@ def api_pages(w: World) -> dict[str, list[Page]]:
         "campaign": w.giveaway.pk,
         "collaboration": w.working.pk,
         "shortlist": w.shortlist.pk,
+        "saved-search": w.saved_search.pk,
         "run": w.run.pk,
         "me-account": w.account.pk,
         "me-offer": w.offer.pk,

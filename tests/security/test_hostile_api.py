@@ -23,6 +23,8 @@ from rest_framework.test import APIClient
 from brands.accounts.api_tokens import api_token_issue
 from brands.serializers import (
     BrandSerializer,
+    SavedSearchSerializer,
+    SavedSearchUpdateSerializer,
     ShortlistEntryCreateSerializer,
     ShortlistEntryNoteSerializer,
     ShortlistSerializer,
@@ -119,6 +121,22 @@ API_CASES = [
     ApiCase("brand_me", "brand", "patch", lambda w: f"{V1}/brands/me/", lambda w: {"name": "B"}, BrandSerializer),
     ApiCase(
         "shortlist_add", "brand", "post", lambda w: f"{V1}/shortlists/", lambda w: {"name": "L"}, ShortlistSerializer
+    ),
+    ApiCase(
+        "saved_search_add",
+        "brand",
+        "post",
+        lambda w: f"{V1}/saved-searches/",
+        lambda w: {"name": "S", "query": "niches=fitness"},
+        SavedSearchSerializer,
+    ),
+    ApiCase(
+        "saved_search_edit",
+        "brand",
+        "patch",
+        lambda w: f"{V1}/saved-searches/{w.saved_search.pk}/",
+        lambda w: {"name": "R", "notify": False},
+        SavedSearchUpdateSerializer,
     ),
     ApiCase(
         "shortlist_rename",
@@ -342,6 +360,7 @@ def test_list_endpoints_refuse_hostile_query_values(world: World, api: dict[str,
         f"{V1}/campaigns/": ("brand", ["status", "cursor", "page_size"]),
         f"{V1}/collaborations/": ("creator", ["status", "campaign", "cursor"]),
         f"{V1}/shortlists/": ("brand", ["cursor", "page_size"]),
+        f"{V1}/saved-searches/": ("brand", ["cursor", "page_size"]),
         f"{V1}/campaigns/{world.giveaway.pk}/matches/": ("brand", ["cursor", "page_size"]),
         f"{V1}/me/opportunities/": ("creator", ["cursor"]),
     }

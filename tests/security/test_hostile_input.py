@@ -374,6 +374,17 @@ FORM_CASES = [
         lambda w: [("brand", reverse("shortlists:list"))],
     ),
     FormCase(
+        "saved_search_create",
+        "brand",
+        lambda w: reverse("brand:saved_search_create"),
+        lambda w: {"name": "Gym", "query": "niches=fitness"},
+        lambda w: {"name": "text", "query": "text"},
+        lambda w: [
+            ("brand", reverse("brand:dashboard")),
+            ("brand", reverse("influencers:discover") + "?niches=fitness"),
+        ],
+    ),
+    FormCase(
         "shortlist_rename",
         "brand",
         lambda w: reverse("shortlists:rename", args=[w.shortlist.pk]),
