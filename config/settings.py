@@ -338,6 +338,7 @@ SPECTACULAR_SETTINGS = {
         "config.api_errors.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
+        "WebhookEventTypeEnum": "campaigns.webhook_models.EventType",
         "PlatformEnum": "influencers.taxonomy.Platform",
         "WorkKindEnum": "influencers.taxonomy.WorkKind",
         "CountryEnum": "influencers.taxonomy.Country",
