@@ -31,7 +31,7 @@ def test_phone_header_folds_behind_a_menu_button(page, live_server, login, artif
     _brand_login(page, login)
     page.goto(f"{live_server.url}/brand/")
     toggle = page.get_by_role("button", name="Menu")
-    discover = page.get_by_role("link", name="Discover creators")
+    discover = page.locator(".site-header").get_by_role("link", name="Discover creators")
 
     assert toggle.is_visible()
     assert toggle.get_attribute("aria-expanded") == "false"
