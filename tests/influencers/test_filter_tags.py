@@ -86,6 +86,7 @@ INVALID = {
     "offer_kind": "concert",
     "max_price": "-1",
     "currency": "XYZ",
+    "delivers_on_time_min": "89.5",  # a whole percent only
     "no_collaboration": HOSTILE,  # a checkbox: any value means "on", it cannot be invalid
 }
 HOSTILE_QUERY = {"q": HOSTILE, "city": HOSTILE, "niches": ["fashion", HOSTILE], "country": "NL"}
