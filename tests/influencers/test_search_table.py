@@ -192,6 +192,12 @@ def test_pages_counts_and_cursors_are_the_reference_ones(world, monkeypatch, cou
     word = world["words"][0]
     # Words with a non-relevance sort: the ranking's parameters come before the walk's in the statement.
     fixed = [QueryDict(f"q={word}&sort={sort}") for sort in ("growth", "price", "followers", "delivers_on_time")]
+    # Tier filters on every tier-indexed sort: each chosen tier walks its own index range, then they merge.
+    fixed += [
+        QueryDict(f"{tiers}&sort={sort}")
+        for tiers in ("tier=micro", "tier=micro&tier=nano", "tier=nano&tier=macro&tier=mega")
+        for sort in ("followers", "engagement", "growth", "credibility")
+    ]
     for query in [*fixed, *(_random_search(rng, world) for _ in range(60))]:
         cursor = None
         for _page in range(3):
