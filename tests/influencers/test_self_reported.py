@@ -1,0 +1,240 @@
+"""Creators bring their own numbers (issue 17): self-reported posts and followers for one account,
+validated like the staff import, all or nothing, marked self-reported until a verified import replaces them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+
+from influencers.importers import ImportFailed, metrics_import
+from influencers.importers.self_reported import ReportedPost, account_metrics_self_report
+from influencers.kernel.errors import Conflict, NotAllowed
+from influencers.metrics import credibility as cred
+from influencers.models import AuditEvent, Influencer, MetricsSource, Post, SocialAccount
+from influencers.taxonomy import ModerationStatus
+from tests.factories import InfluencerFactory, PostFactory, SocialAccountFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def day(days_ago: int) -> dt.date:
+    return TODAY - dt.timedelta(days=days_ago + 1)
+
+
+# The insights export: post columns of the staff import, platform and account left out.
+EXPORT_CSV = f"""external_id,posted_at,likes,comments,views
+a1,{day(1)}T10:00:00Z,300,20,
+a2,{day(3)}T10:00:00Z,260,25,
+a3,{day(5)}T10:00:00Z,,30,
+a4,{day(7)}T10:00:00Z,340,40,
+"""
+
+
+@pytest.fixture
+def creator() -> Influencer:
+    return InfluencerFactory(handle="mila", status=ModerationStatus.PENDING)
+
+
+@pytest.fixture
+def account(creator: Influencer) -> SocialAccount:
+    return SocialAccountFactory(influencer=creator, platform="instagram", handle="mila.ig", followers=0)
+
+
+def report_csv(account: SocialAccount, text: str, followers: object = 8000, by=None):
+    return account_metrics_self_report(
+        account=account,
+        by=by or account.influencer.user,
+        followers=followers,
+        csv_file=io.BytesIO(text.encode()),
+    )
+
+
+def rejected(account: SocialAccount, text: str, followers: object = 8000) -> list[str]:
+    with pytest.raises(ImportFailed) as failed:
+        report_csv(account, text, followers)
+    return [str(error) for error in failed.value.errors]
+
+
+def assert_nothing_written(account: SocialAccount) -> None:
+    account.refresh_from_db()
+    assert not Post.objects.filter(account=account).exists()
+    assert (account.metrics_source, account.followers) == (MetricsSource.IMPORT, 0)
+    assert not AuditEvent.objects.filter(action="social_account.metrics_self_reported").exists()
+
+
+def test_a_csv_export_writes_posts_marks_the_account_and_recomputes(
+    account: SocialAccount, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        result = report_csv(account, EXPORT_CSV)
+    assert (result.posts, result.written) == (4, 4)
+    account.refresh_from_db()
+    assert (account.metrics_source, account.followers, account.is_self_reported) == ("self_reported", 8000, True)
+    a1 = Post.objects.get(account=account, external_id="self:a1")
+    assert (a1.likes, a1.comments, a1.views) == (300, 20, None)
+    assert Post.objects.get(account=account, external_id="self:a3").likes is None  # hidden, not 0
+    influencer = account.influencer
+    influencer.refresh_from_db()
+    # (320 + 285 + 380) / 3 posts with visible counts / 8,000 followers.
+    assert influencer.engagement_rate == pytest.approx(985 / 3 / 8000)
+    assert (influencer.total_followers, influencer.er_sample_size, influencer.tier) == (8000, 3, "micro")
+    assert influencer.credibility_score == cred.SELF_REPORTED_MAX_SCORE
+    assert [r["code"] for r in influencer.credibility_reasons] == ["self_reported"]
+    assert "mila.ig" in influencer.credibility_reasons[0]["message"]
+    event = AuditEvent.objects.get(action="social_account.metrics_self_reported")
+    assert event.data == {"posts": 4, "written": 4, "followers": 8000}
+
+
+def test_posts_typed_in_by_hand(account: SocialAccount, django_capture_on_commit_callbacks) -> None:
+    posts = [
+        ReportedPost(day(1), 100, 10, 2000),
+        ReportedPost(day(1), 120, 8, None),
+        ReportedPost(day(4), 90, 12, 1500),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        account_metrics_self_report(account=account, by=account.influencer.user, followers="5000", posts=posts)
+    stored = Post.objects.filter(account=account).order_by("external_id")
+    assert [(p.external_id, p.likes, p.views) for p in stored] == [
+        (f"self:manual-{day(4)}-1", 90, 1500),
+        (f"self:manual-{day(1)}-1", 100, 2000),
+        (f"self:manual-{day(1)}-2", 120, None),
+    ]
+    account.influencer.refresh_from_db()
+    assert account.influencer.engagement_rate == pytest.approx((110 + 128 + 102) / 3 / 5000)
+    # The same posts again: same rows, nothing doubled.
+    account_metrics_self_report(account=account, by=account.influencer.user, followers=5000, posts=posts)
+    assert Post.objects.filter(account=account).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "followers", "expected"),
+    [
+        (EXPORT_CSV.replace("a2,", "a2x,").replace(",260,", ",-5,"), 8000, "Row 3: likes must be between 0"),
+        (EXPORT_CSV.replace("a4,", ","), 8000, "Row 5: external_id must be the platform's id"),
+        (EXPORT_CSV.replace(f"{day(7)}T10", "2999-01-01T10"), 8000, "Row 5: posted_at is in the future"),
+        (EXPORT_CSV, "", "Followers: is required"),
+        (EXPORT_CSV, "lots", "Followers: must be a whole number"),
+        ("external_id,posted_at,likes,colour\n", 8000, "Row 1: unknown column(s) colour"),
+        (
+            "platform,account,date,followers\ninstagram,mila.ig,2025-01-01,10\n",
+            8000,
+            "Row 1: This file holds snapshots",
+        ),
+        ("", 8000, "The file is empty."),
+        ("external_id,posted_at,likes\n", 8000, "The file holds no records"),
+        (
+            EXPORT_CSV.replace("external_id,", "account,external_id,").replace("\na3,", "\nsomeone.else,a3,"),
+            8000,
+            "Row 4: account is “someone.else”, but you are reporting the numbers of Instagram @mila.ig",
+        ),
+        (
+            "platform,external_id,posted_at,likes\ntiktok,b1,2025-01-01T00:00:00Z,5\n",
+            8000,
+            "Row 2: platform is “tiktok”",
+        ),
+        (EXPORT_CSV + f"a1,{day(2)}T10:00:00Z,1,1,\n", 8000, "Row 6: describes the same record as row 2"),
+        (EXPORT_CSV.replace("a1,", "a" * 97 + ","), 8000, "Row 2: external_id must be at most 95 characters"),
+    ],
+)
+def test_every_bad_input_names_the_problem_and_writes_nothing(
+    account: SocialAccount, text: str, followers: object, expected: str
+) -> None:
+    errors = rejected(account, text, followers)
+    assert any(error.startswith(expected) for error in errors), errors
+    assert_nothing_written(account)
+
+
+def test_a_bad_follower_count_and_a_bad_row_are_both_reported(account: SocialAccount) -> None:
+    errors = rejected(account, EXPORT_CSV.replace(",340,", ",x,"), followers="-1")
+    assert errors[0].startswith("Followers: must be between 0")
+    assert errors[1].startswith("Row 5: likes must be a whole number")
+    assert_nothing_written(account)
+
+
+def test_typed_in_posts_are_numbered_as_on_the_page(account: SocialAccount) -> None:
+    posts = [ReportedPost(day(1), 100, 10, None), ReportedPost(TODAY + dt.timedelta(days=3), 100, 10, None)]
+    with pytest.raises(ImportFailed) as failed:
+        account_metrics_self_report(account=account, by=account.influencer.user, followers=100, posts=posts)
+    assert [str(e) for e in failed.value.errors] == [
+        f"Post 2: posted_at is in the future (got “{TODAY + dt.timedelta(days=3)}T00:00:00+00:00”)"
+    ]
+    with pytest.raises(ImportFailed, match="Enter at least one post"):
+        account_metrics_self_report(account=account, by=account.influencer.user, followers=100, posts=[])
+    assert_nothing_written(account)
+
+
+def test_only_the_owner_may_report(account: SocialAccount) -> None:
+    with pytest.raises(NotAllowed, match="not your account"):
+        report_csv(account, EXPORT_CSV, by=UserFactory())
+    assert_nothing_written(account)
+
+
+@pytest.mark.parametrize("status", [ModerationStatus.SUSPENDED, ModerationStatus.REJECTED])
+def test_a_creator_stopped_by_moderation_cannot_report(account: SocialAccount, status: str) -> None:
+    Influencer.objects.filter(pk=account.influencer_id).update(status=status)
+    account.influencer.refresh_from_db()
+    with pytest.raises(NotAllowed, match=f"Your profile is {status} by moderation"):
+        report_csv(account, EXPORT_CSV)
+    assert_nothing_written(account)
+
+
+def test_refused_when_verified_numbers_exist(account: SocialAccount) -> None:
+    PostFactory(account=account, external_id="verified-1")
+    with pytest.raises(Conflict, match="already has verified numbers"):
+        report_csv(account, EXPORT_CSV)
+    account.refresh_from_db()
+    assert account.metrics_source == MetricsSource.IMPORT
+    assert list(Post.objects.filter(account=account).values_list("external_id", flat=True)) == ["verified-1"]
+
+
+def test_a_verified_import_replaces_the_numbers_and_removes_the_mark(
+    account: SocialAccount, django_capture_on_commit_callbacks
+) -> None:
+    report_csv(account, EXPORT_CSV)
+    other = SocialAccountFactory(influencer=account.influencer, platform="tiktok", handle="mila.tt", followers=0)
+    account_metrics_self_report(
+        account=other, by=account.influencer.user, followers=100, posts=[ReportedPost(day(1), 5, 1, 50)]
+    )
+    # The staff file holds the same first post (as the platform numbers it) and two others.
+    staff = f"""platform,account,external_id,posted_at,likes,comments
+instagram,mila.ig,a1,{day(1)}T10:00:00Z,300,20
+instagram,mila.ig,v2,{day(2)}T10:00:00Z,200,10
+instagram,mila.ig,v3,{day(3)}T10:00:00Z,100,10
+"""
+    with django_capture_on_commit_callbacks(execute=True):
+        metrics_import(source=io.BytesIO(staff.encode()), fmt="csv", filename="staff.csv")
+    account.refresh_from_db()
+    assert account.metrics_source == MetricsSource.IMPORT
+    assert sorted(Post.objects.filter(account=account).values_list("external_id", flat=True)) == ["a1", "v2", "v3"]
+    # The account the staff file did not touch keeps its self-reported numbers and mark.
+    other.refresh_from_db()
+    assert other.metrics_source == MetricsSource.SELF_REPORTED
+    assert Post.objects.filter(account=other).count() == 1
+    influencer = account.influencer
+    influencer.refresh_from_db()
+    assert influencer.engagement_rate == pytest.approx((320 + 210 + 110) / 3 / 8000)
+    # A self-reported upload is now refused for the verified account.
+    with pytest.raises(Conflict):
+        report_csv(account, EXPORT_CSV)
+
+
+def test_credibility_cap_only_lowers_a_score() -> None:
+    def signals(self_reported: bool, er: float | None = 0.03) -> cred.AccountSignals:
+        return cred.AccountSignals(1, "instagram", "x", 10_000, er, self_reported=self_reported)
+
+    assert cred.credibility([signals(False)]) == (100, [])
+    score, reasons = cred.credibility([signals(True)])
+    assert (score, reasons[0]["code"], reasons[0]["impact"]) == (86, "self_reported", -14)
+    # Already below the cap: the reason is listed, the score is not raised.
+    low, reasons = cred.credibility([signals(True, er=0.001)])
+    assert low is not None
+    assert low < cred.SELF_REPORTED_MAX_SCORE
+    assert "self_reported" in [r["code"] for r in reasons]
+    assert [r["impact"] for r in reasons if r["code"] == "self_reported"] == [0]
+    # Unknown ER: nothing to cap.
+    assert cred.credibility([signals(True, er=None)])[0] is None
