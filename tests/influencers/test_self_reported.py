@@ -7,6 +7,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from influencers.importers import ImportFailed, metrics_import
@@ -15,7 +17,7 @@ from influencers.kernel.errors import Conflict, NotAllowed
 from influencers.metrics import credibility as cred
 from influencers.models import AuditEvent, Influencer, MetricsSource, Post, SocialAccount
 from influencers.taxonomy import ModerationStatus
-from tests.factories import InfluencerFactory, PostFactory, SocialAccountFactory, UserFactory
+from tests.factories import BrandMemberFactory, InfluencerFactory, PostFactory, SocialAccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +240,99 @@ def test_credibility_cap_only_lowers_a_score() -> None:
     assert [r["impact"] for r in reasons if r["code"] == "self_reported"] == [0]
     # Unknown ER: nothing to cap.
     assert cred.credibility([signals(True, er=None)])[0] is None
+
+
+# --- the page and the API ------------------------------------------------------------------------
+
+
+def page(account: SocialAccount) -> str:
+    return reverse("me:account_metrics", args=[account.pk])
+
+
+def test_the_page_saves_an_upload_and_the_dashboard_marks_the_numbers(
+    client, account: SocialAccount, django_capture_on_commit_callbacks
+) -> None:
+    client.force_login(account.influencer.user)
+    assert "data-self-reported" not in client.get(reverse("me:dashboard")).content.decode()
+    upload = SimpleUploadedFile("insights.csv", EXPORT_CSV.encode(), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(page(account), {"way": "csv", "csv-followers": "8000", "csv-export": upload})
+    assert response.status_code == 302
+    assert response.url == reverse("me:dashboard")
+    dashboard = client.get(reverse("me:dashboard")).content.decode()
+    assert "4 posts of Instagram @mila.ig saved as self-reported" in dashboard
+    assert dashboard.count("data-self-reported") == 2  # beside "Your numbers" and the account's row
+    assert "8,000" in dashboard
+
+
+def test_the_page_saves_posts_typed_in(client, account: SocialAccount) -> None:
+    client.force_login(account.influencer.user)
+    data = {
+        "way": "posts",
+        "manual-followers": "4000",
+        "post-TOTAL_FORMS": "3",
+        "post-INITIAL_FORMS": "0",
+        "post-0-posted_on": day(1).isoformat(),
+        "post-0-likes": "100",
+        "post-0-comments": "5",
+        "post-1-posted_on": day(2).isoformat(),
+        "post-1-likes": "80",
+        "post-1-views": "900",
+    }
+    assert client.post(page(account), data).status_code == 302
+    assert Post.objects.filter(account=account).count() == 2
+    account.refresh_from_db()
+    assert (account.followers, account.metrics_source) == (4000, "self_reported")
+
+
+def test_the_page_shows_every_problem_and_saves_nothing(client, account: SocialAccount) -> None:
+    client.force_login(account.influencer.user)
+    bad = EXPORT_CSV.replace(",260,", ",many,")
+    upload = SimpleUploadedFile("insights.csv", bad.encode(), content_type="text/csv")
+    response = client.post(page(account), {"way": "csv", "csv-followers": "8000", "csv-export": upload})
+    assert response.status_code == 200
+    assert "Row 3: likes must be a whole number" in response.content.decode()
+    assert_nothing_written(account)
+
+
+def test_somebody_elses_account_is_404(client, account: SocialAccount) -> None:
+    client.force_login(InfluencerFactory().user)
+    assert client.get(page(account)).status_code == 404
+    upload = SimpleUploadedFile("insights.csv", EXPORT_CSV.encode(), content_type="text/csv")
+    response = client.post(page(account), {"way": "csv", "csv-followers": "8000", "csv-export": upload})
+    assert response.status_code == 404
+    assert_nothing_written(account)
+
+
+def test_the_page_refuses_when_verified_numbers_exist_or_the_creator_is_suspended(
+    client, account: SocialAccount
+) -> None:
+    client.force_login(account.influencer.user)
+    PostFactory(account=account, external_id="verified-1")
+    response = client.get(page(account)).content.decode()
+    assert "already has verified numbers from an import" in response
+    assert 'name="way"' not in response
+    Influencer.objects.filter(pk=account.influencer_id).update(status=ModerationStatus.SUSPENDED)
+    assert "Your profile is suspended by moderation" in client.get(page(account)).content.decode()
+
+
+def test_the_page_runs_a_fixed_number_of_queries(client, account: SocialAccount, django_assert_num_queries) -> None:
+    client.force_login(account.influencer.user)
+    client.get(page(account))
+    # session, user, actor (creator + membership), the account with its influencer, verified posts,
+    # verified snapshots, the header's roles.
+    with django_assert_num_queries(7):
+        assert client.get(page(account)).status_code == 200
+
+
+def test_the_api_and_the_profile_say_self_reported(client, account: SocialAccount) -> None:
+    Influencer.objects.filter(pk=account.influencer_id).update(status=ModerationStatus.APPROVED)
+    report_csv(account, EXPORT_CSV)
+    client.force_login(account.influencer.user)
+    mine = client.get(f"/api/v1/me/accounts/{account.pk}/").json()
+    assert mine["metrics_source"] == "self_reported"
+    client.force_login(BrandMemberFactory().user)  # brands see creators' profiles
+    public = client.get(f"/api/v1/influencers/{account.influencer.handle}/").json()
+    assert [a["metrics_source"] for a in public["accounts"]] == ["self_reported"]
+    profile = client.get(reverse("influencers:profile", args=[account.influencer.handle])).content.decode()
+    assert "data-self-reported" in profile
