@@ -296,8 +296,8 @@ def account_metrics(request: InfluencerRequest, pk: int) -> HttpResponse:
             return redirect("me:dashboard")
     elif way == "posts" and refusal is None and posts_form.is_valid() and formset.is_valid():
         posts = [
-            ReportedPost(row["posted_on"], row.get("likes"), row.get("comments"), row.get("views"))
-            for row in formset.cleaned_data
+            ReportedPost(row["posted_on"], row.get("likes"), row.get("comments"), row.get("views"), row=number)
+            for number, row in enumerate(formset.cleaned_data, start=1)
             if row.get("posted_on")
         ]
         if _self_report(request, account, posts_form, posts=posts):

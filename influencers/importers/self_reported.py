@@ -42,6 +42,7 @@ class ReportedPost:
     likes: int | None
     comments: int | None
     views: int | None
+    row: int = 0  # its row on the page, when rows may be left empty (0: its place in the list)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class SelfReportedPosts(_ForAccount):
                 "comments": post.comments,
                 "views": post.views,
             }
-            yield self.record(_("post %d") % number, raw)
+            yield self.record(_("post %d") % (post.row or number), raw)
 
 
 def self_report_refusal(*, account: SocialAccount, by: User) -> str | None:

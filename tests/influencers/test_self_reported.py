@@ -281,6 +281,10 @@ def test_the_page_saves_posts_typed_in(client, account: SocialAccount) -> None:
     }
     assert client.post(page(account), data).status_code == 302
     assert Post.objects.filter(account=account).count() == 2
+    # A problem is named by the row on the page, also after a row left empty.
+    data |= {"post-0-posted_on": "", "post-0-likes": "", "post-0-comments": "", "post-2-posted_on": "2999-01-01"}
+    response = client.post(page(account), data)
+    assert "Post 3: posted_at is in the future" in response.content.decode()
     account.refresh_from_db()
     assert (account.followers, account.metrics_source) == (4000, "self_reported")
 
