@@ -154,7 +154,12 @@ class SocialAccountForm(forms.Form):
         if account is not None:
             kwargs.setdefault("initial", {name: getattr(account, name) for name in SOCIAL_ACCOUNT_FIELDS})
         super().__init__(*args, **kwargs)
-        if account is not None and account.metrics_updated_at is not None:
+        if account is not None and account.is_self_reported:
+            self.fields["followers"].disabled = True
+            self.fields["followers"].help_text = _(
+                "Self-reported with your numbers: change it on the Report numbers page."
+            )
+        elif account is not None and account.metrics_updated_at is not None:
             self.fields["followers"].disabled = True
             self.fields["followers"].help_text = _("From imported metrics; updated with every import.")
 

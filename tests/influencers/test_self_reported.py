@@ -17,7 +17,14 @@ from influencers.kernel.errors import Conflict, NotAllowed
 from influencers.metrics import credibility as cred
 from influencers.models import AuditEvent, Influencer, MetricsSource, Post, SocialAccount
 from influencers.taxonomy import ModerationStatus
-from tests.factories import BrandMemberFactory, InfluencerFactory, PostFactory, SocialAccountFactory, UserFactory
+from tests.factories import (
+    BrandMemberFactory,
+    InfluencerFactory,
+    PostFactory,
+    SocialAccountFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -340,3 +347,15 @@ def test_the_api_and_the_profile_say_self_reported(client, account: SocialAccoun
     assert [a["metrics_source"] for a in public["accounts"]] == ["self_reported"]
     profile = client.get(reverse("influencers:profile", args=[account.influencer.handle])).content.decode()
     assert "data-self-reported" in profile
+
+
+def test_the_account_form_and_the_admin_know_the_source(client, account: SocialAccount) -> None:
+    report_csv(account, EXPORT_CSV)
+    client.force_login(account.influencer.user)
+    form = client.get(reverse("me:account_edit", args=[account.pk])).content.decode()
+    assert "Self-reported with your numbers: change it on the Report numbers page." in form
+    client.force_login(StaffFactory())
+    SocialAccountFactory(handle="verified.one")
+    listing = client.get("/admin/influencers/socialaccount/?metrics_source__exact=self_reported").content.decode()
+    assert "mila.ig" in listing
+    assert "verified.one" not in listing
