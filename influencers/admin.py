@@ -82,6 +82,7 @@ PUNCTUALITY_HELP = _(
     "when a deliverable is handed in or reviewed and every night; empty below 3 deliverables. Read-only here."
 )
 ACCOUNT_METRICS = (
+    "metrics_source",
     "engagement_rate_display",
     "engagement_rate_by_views_display",
     "er_sample_display",
@@ -295,7 +296,8 @@ class SocialAccountAdmin(MetricsDisplayMixin, EngineInputAdmin, OwnershipReadOnl
         "metrics_updated_at",
     )
     list_select_related = ("influencer",)
-    list_filter = ("platform",)
+    # Self-reported accounts: the partial index account_self_reported answers this filter.
+    list_filter = ("platform", "metrics_source")
     search_fields = ("handle", "influencer__handle")
     autocomplete_fields = ("influencer",)
     formfield_overrides = HTTPS_URL_FIELDS

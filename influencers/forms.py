@@ -154,7 +154,12 @@ class SocialAccountForm(forms.Form):
         if account is not None:
             kwargs.setdefault("initial", {name: getattr(account, name) for name in SOCIAL_ACCOUNT_FIELDS})
         super().__init__(*args, **kwargs)
-        if account is not None and account.metrics_updated_at is not None:
+        if account is not None and account.is_self_reported:
+            self.fields["followers"].disabled = True
+            self.fields["followers"].help_text = _(
+                "Self-reported with your numbers: change it on the Report numbers page."
+            )
+        elif account is not None and account.metrics_updated_at is not None:
             self.fields["followers"].disabled = True
             self.fields["followers"].help_text = _("From imported metrics; updated with every import.")
 
@@ -391,3 +396,60 @@ class DeliverableSubmitForm(forms.Form):
         label=_("I confirm the post is disclosed as advertising another way (e.g. the paid-partnership label)."),
         required=False,
     )
+
+
+# --- self-reported numbers (/me/accounts/<id>/metrics/) ------------------------------------------------
+
+MAX_FOLLOWERS_REPORTED = 2_000_000_000
+REPORTED_POST_ROWS = 6
+SELF_REPORT_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _followers_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("Followers now"),
+        min_value=0,
+        max_value=MAX_FOLLOWERS_REPORTED,
+        help_text=_("As your account shows it today."),
+    )
+
+
+class SelfReportCsvForm(forms.Form):
+    """The insights export: a CSV of posts (docs/import.md, posts columns; platform and account may be left out)."""
+
+    followers = _followers_field()
+    export = forms.FileField(
+        label=_("Insights export (CSV of posts)"),
+        help_text=_(
+            "Columns: external_id, posted_at, likes, comments, views (and any other post column of the import "
+            "format). Empty counts mean the platform hides them."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_export(self) -> Any:
+        export = self.cleaned_data["export"]
+        if export.size > SELF_REPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than 2 MB; an export of your recent posts is far smaller.")
+            )
+        return export
+
+
+class SelfReportFollowersForm(forms.Form):
+    followers = _followers_field()
+
+
+class ReportedPostForm(forms.Form):
+    posted_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    likes = forms.IntegerField(label=_("Likes"), min_value=0, required=False)
+    comments = forms.IntegerField(label=_("Comments"), min_value=0, required=False)
+    views = forms.IntegerField(label=_("Views"), min_value=0, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # the table's column headings are the visible labels
+            field.widget.attrs["aria-label"] = field.label
+
+
+ReportedPostFormSet = forms.formset_factory(ReportedPostForm, extra=REPORTED_POST_ROWS, max_num=50, validate_max=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", views.accounts, name="accounts"),
     path("accounts/<int:pk>/", views.account_edit, name="account_edit"),
     path("accounts/<int:pk>/delete/", views.account_delete, name="account_delete"),
+    path("accounts/<int:pk>/metrics/", views.account_metrics, name="account_metrics"),
     path("audience/", views.audience, name="audience"),
     path("offers/", views.offers, name="offers"),
     path("offers/new/", views.offer_edit, name="offer_create"),

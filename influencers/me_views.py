@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Concatenate, ParamSpec, cast
+from typing import IO, Concatenate, ParamSpec, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns import selectors as campaign_selectors
@@ -45,8 +47,18 @@ from .forms import (
     OfferForm,
     ProfileForm,
     ReplyForm,
+    ReportedPostFormSet,
+    SelfReportCsvForm,
+    SelfReportFollowersForm,
     SocialAccountForm,
     add_service_error,
+)
+from .importers.errors import ImportFailed
+from .importers.self_reported import (
+    ReportedPost,
+    account_metrics_self_report,
+    has_verified_data,
+    self_report_refusal,
 )
 from .kernel.errors import DomainError
 from .kernel.http import InfluencerRequest
@@ -134,12 +146,14 @@ def _next_steps(influencer: Influencer, attention: dict[str, int]) -> list[dict]
 def dashboard(request: InfluencerRequest) -> HttpResponse:
     influencer = request.influencer
     attention = campaign_selectors.influencer_attention(influencer=influencer)
+    accounts = list(influencer.accounts.order_by("-followers"))
     return render(
         request,
         "influencers/me/dashboard.html",
         {
             "influencer": influencer,
-            "accounts": influencer.accounts.order_by("-followers"),
+            "accounts": accounts,
+            "self_reported": any(account.is_self_reported for account in accounts),
             "attention": attention,
             "steps": _next_steps(influencer, attention),
             "notifications": request.user.notifications.filter(read_at__isnull=True)[:5],
@@ -225,6 +239,73 @@ def account_delete(request: InfluencerRequest, pk: int) -> HttpResponse:
             "cancel_url": reverse("me:accounts"),
             "warning": _("Its imported posts and follower history are removed too."),
         },
+    )
+
+
+def _self_report(
+    request: InfluencerRequest,
+    account: SocialAccount,
+    form: forms.Form,
+    *,
+    csv_file: IO[bytes] | None = None,
+    posts: list[ReportedPost] | None = None,
+) -> bool:
+    try:
+        result = account_metrics_self_report(
+            account=account, by=request.user, followers=form.cleaned_data["followers"], csv_file=csv_file, posts=posts
+        )
+    except ImportFailed as failed:
+        form.add_error(None, [str(error) for error in failed.errors])
+        return False
+    except DomainError as error:
+        add_service_error(form, error)
+        return False
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d post of %(account)s saved as self-reported; your numbers are being recomputed.",
+            "%(n)d posts of %(account)s saved as self-reported; your numbers are being recomputed.",
+            result.posts,
+        )
+        % {"n": result.posts, "account": result.account},
+    )
+    return True
+
+
+@influencer_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def account_metrics(request: InfluencerRequest, pk: int) -> HttpResponse:
+    """Report this account's numbers: the insights export (CSV) or recent posts typed in by hand."""
+    account = get_object_or_404(request.influencer.accounts.select_related("influencer"), pk=pk)
+    way = request.POST.get("way") if request.method == "POST" else None
+    initial = {"followers": account.followers or None}
+    csv_form = SelfReportCsvForm(
+        request.POST if way == "csv" else None, request.FILES if way == "csv" else None, prefix="csv", initial=initial
+    )
+    posts_form = SelfReportFollowersForm(request.POST if way == "posts" else None, prefix="manual", initial=initial)
+    formset = ReportedPostFormSet(request.POST if way == "posts" else None, prefix="post")
+    refusal = self_report_refusal(account=account, by=request.user)
+    if refusal is None and has_verified_data(account):
+        refusal = _("%(account)s already has verified numbers from an import; they replace self-reported ones.") % {
+            "account": account
+        }
+    if way == "csv" and refusal is None and csv_form.is_valid():
+        upload = csv_form.cleaned_data["export"]
+        upload.seek(0)
+        if _self_report(request, account, csv_form, csv_file=upload.file):
+            return redirect("me:dashboard")
+    elif way == "posts" and refusal is None and posts_form.is_valid() and formset.is_valid():
+        posts = [
+            ReportedPost(row["posted_on"], row.get("likes"), row.get("comments"), row.get("views"), row=number)
+            for number, row in enumerate(formset.cleaned_data, start=1)
+            if row.get("posted_on")
+        ]
+        if _self_report(request, account, posts_form, posts=posts):
+            return redirect("me:dashboard")
+    return render(
+        request,
+        "influencers/me/account_metrics.html",
+        {"account": account, "csv_form": csv_form, "posts_form": posts_form, "formset": formset, "refusal": refusal},
     )
 
 

@@ -243,6 +243,13 @@ class Influencer(models.Model):
         return self.status == ModerationStatus.APPROVED and self.is_active
 
 
+class MetricsSource(models.TextChoices):
+    """Where an account's posts and follower count came from (docs/metrics.md, "Self-reported numbers")."""
+
+    IMPORT = "import", _("Verified import")
+    SELF_REPORTED = "self_reported", _("Self-reported")
+
+
 class SocialAccount(models.Model):
     influencer = models.ForeignKey(Influencer, on_delete=models.CASCADE, related_name="accounts")
     platform = models.CharField(max_length=12, choices=Platform.choices)
@@ -262,6 +269,15 @@ class SocialAccount(models.Model):
     # Bumped whenever a post of this account is written; the incremental recompute picks up
     # accounts whose posts changed after their metrics were computed.
     posts_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Self-reported until a verified (staff) import replaces the creator's own numbers; the engine caps
+    # the credibility of an influencer with a self-reported account.
+    metrics_source = models.CharField(
+        max_length=16,
+        choices=MetricsSource.choices,
+        default=MetricsSource.IMPORT,
+        db_default=MetricsSource.IMPORT,  # raw COPY/INSERT paths (bench generator) leave the column out
+        editable=False,
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -276,6 +292,8 @@ class SocialAccount(models.Model):
                 condition=Q(posts_changed_at__isnull=False)
                 & (Q(metrics_updated_at__isnull=True) | Q(posts_changed_at__gt=F("metrics_updated_at"))),
             ),
+            # The few self-reported accounts, looked up by every verified import (importers/verification.py).
+            models.Index(fields=["id"], name="account_self_reported", condition=Q(metrics_source="self_reported")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["platform", "handle"], name="account_unique_platform_handle"),
@@ -288,6 +306,10 @@ class SocialAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()} @{self.handle}"
+
+    @property
+    def is_self_reported(self) -> bool:
+        return self.metrics_source == MetricsSource.SELF_REPORTED
 
 
 class FollowerSketch(models.Model):

@@ -364,7 +364,8 @@ def _broad_page(
     if column is not None:
         sql, params = ordered.query.sql_with_params()
         # The column is one of the search table's sort columns (discovery_search.sort_column), never input.
-        conditions, start_params = [], []
+        conditions: list[str] = []
+        start_params: list[Any] = []
         if tier is not None:  # the walk runs inside the tier's range of its (tier, key, id) index
             conditions.append('"tier" = %s')
             start_params.append(tier)

@@ -22,7 +22,7 @@ from config.api_fields import MoneyField, StrictBooleanField, StrictCharField, S
 
 from .definitions import REPUTATION_PERIOD_DAYS
 from .importers import COLUMNS as IMPORT_COLUMNS
-from .models import Audience, AudienceSource, Influencer, Niche, Offer, SocialAccount
+from .models import Audience, AudienceSource, Influencer, MetricsSource, Niche, Offer, SocialAccount
 from .taxonomy import NICHES, AgeBand, Country, Currency, Gender, Language, ModerationStatus, Platform, Tier, WorkKind
 
 # The largest follower count the API accepts (the database column is a 64-bit integer).
@@ -294,6 +294,7 @@ class AccountSerializer(serializers.ModelSerializer):
             "avg_views",
             "last_post_at",
             "metrics_updated_at",
+            "metrics_source",
         )
         read_only_fields = fields
 
@@ -466,6 +467,11 @@ class MyAccountSerializer(serializers.Serializer):
     avg_views = StrictFloatField(read_only=True, allow_null=True)
     last_post_at = serializers.DateTimeField(read_only=True, allow_null=True)
     metrics_updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    metrics_source = serializers.ChoiceField(
+        choices=MetricsSource.choices,
+        read_only=True,
+        help_text=_("self_reported until a verified import replaces the numbers (docs/metrics.md#self-reported)."),
+    )
 
 
 class MyOfferSerializer(serializers.Serializer):

@@ -3,7 +3,9 @@
 metrics_import() is the one write path used by the `import_metrics` command, the admin upload and the
 API: it reads records from a provider, validates every row, upserts on natural keys in one
 transaction (all or nothing), records an EngineRun of kind "import", marks changed accounts and
-queues the incremental metric recompute (then the matches) on commit.
+queues the incremental metric recompute (then the matches) on commit. Accounts it writes whose numbers
+were self-reported lose those numbers and the mark (verification.py). A creator's own upload goes
+through self_reported.py: the same validation and writers, for one account, marked self-reported.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .providers import (
     provider_for,
 )
 from .validation import COLUMNS, validate
+from .verification import self_reported_replace
 from .writers import CopyWriter, ImportWriter, writer_for_connection
 
 # The SQL-checked CSV path on PostgreSQL; tests turn it off to run the same files through both paths.
@@ -123,6 +126,8 @@ def metrics_import(
             rows, written, accounts, influencers = import_records(
                 provider or provider_for(source, fmt=fmt, kind=kind), by=by
             )
+            # Verified numbers replace what the creator reported (the recompute queued above runs on commit).
+            self_reported_replace(account_ids=accounts)
     except ImportFailed as failed:
         run_fail(run, error=str(failed), detail={"errors": [str(e) for e in failed.errors]})
         failed.run = run

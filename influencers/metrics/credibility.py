@@ -82,6 +82,11 @@ SPIKE_EXPLAINED_FACTOR = 2.0
 SPIKE_UNEXPLAINED_IMPACT = -15
 SPIKES_MAX_IMPACT = -30
 
+# Numbers a creator reported themselves (their own insights export or posts typed in) are not checked
+# against the platform: the score is capped so that the matching gate counts such a creator no higher
+# than one whose credibility is unknown (campaigns/matching/scoring.py: 86 → 0.74 ≤ 0.75).
+SELF_REPORTED_MAX_SCORE = 86
+
 
 @dataclass(frozen=True)
 class AccountSignals:
@@ -106,6 +111,7 @@ class AccountSignals:
     comments_total: int = 0
     comments_top: int = 0
     comments_next: int = 0
+    self_reported: bool = False  # the account's metrics source (models.MetricsSource)
 
     @property
     def comments_concentration(self) -> float | None:
@@ -377,7 +383,23 @@ def credibility(accounts: Iterable[AccountSignals], spikes: Iterable[Spike] = ()
     if not any(a.engagement_rate is not None and a.followers > 0 for a in accounts):
         return None, [insufficient_data_reason(), *reasons]
     other_penalty = sum(reason["impact"] for reason in reasons if not reason["code"].startswith("follower_spike"))
-    return max(0, min(MAX_SCORE, MAX_SCORE + other_penalty + spike_penalty)), reasons
+    score = max(0, min(MAX_SCORE, MAX_SCORE + other_penalty + spike_penalty))
+    reported = [a for a in accounts if a.self_reported and a.engagement_rate is not None and a.followers > 0]
+    if reported:
+        capped = min(score, SELF_REPORTED_MAX_SCORE)
+        reasons.append(self_reported_reason(reported, impact=capped - score))
+        reasons.sort(key=lambda reason: reason["impact"])
+        score = capped
+    return score, reasons
+
+
+def self_reported_reason(accounts: Sequence[AccountSignals], *, impact: int) -> dict:
+    labels = ", ".join(f"{a.platform} @{a.handle}" for a in accounts)
+    message = _(
+        "%(accounts)s: the numbers are self-reported by the creator, not yet verified by an import, so "
+        "credibility is at most %(cap)d."
+    ) % {"accounts": labels, "cap": SELF_REPORTED_MAX_SCORE}
+    return {"code": "self_reported", "message": message, "impact": impact, "accounts": labels}
 
 
 def detect_spike_candidates(

@@ -20,7 +20,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -28,7 +28,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from ..kernel.runs import run_in_chunks
-from ..models import EngineRun, FeatureChange, Influencer
+from ..models import EngineRun, FeatureChange, Influencer, MetricsSource
 from ..sql import Dialect, as_date, as_utc_datetime
 from ..taxonomy import TIER_BENCHMARK_ER, TIER_FLOORS, VIDEO_PLATFORMS, Platform, Tier
 from . import credibility as cred
@@ -136,7 +136,9 @@ def _build_account_stats(cursor, dialect: Dialect, scope: Scope, now: dt.datetim
     sql = f"""
         CREATE TEMP TABLE {STATS} AS
         WITH scoped AS (
-            SELECT a.id, a.influencer_id, a.platform, a.handle, a.followers
+            SELECT a.id, a.influencer_id, a.platform, a.handle, a.followers,
+                   CASE WHEN a.metrics_source = '{MetricsSource.SELF_REPORTED.value}' THEN 1 ELSE 0 END
+                       AS self_reported
             FROM influencers_socialaccount a WHERE {where}
         ), sample AS ({_sample_sql(dialect)}        ), by_comments AS (
             -- Posts by comments, most first (NULLs last on both databases), for the concentration rule.
@@ -188,7 +190,8 @@ def _build_account_stats(cursor, dialect: Dialect, scope: Scope, now: dt.datetim
                  ORDER BY sn.date DESC LIMIT 1) AS start_f,
                (SELECT sn.followers FROM influencers_followersnapshot sn
                  WHERE sn.account_id = s.id AND sn.date >= %(end_from)s AND sn.date <= %(end_to)s
-                 ORDER BY sn.date DESC LIMIT 1) AS end_f
+                 ORDER BY sn.date DESC LIMIT 1) AS end_f,
+               s.self_reported
         FROM scoped s LEFT JOIN agg ON agg.account_id = s.id
     """
     (start_from, start_to), (end_from, end_to) = growth_windows(timezone.localdate(now))
@@ -243,7 +246,8 @@ def _flagged_influencer_ids(cursor, dialect: Dialect) -> set[int]:
     cursor.execute(
         f"""
         SELECT DISTINCT influencer_id FROM {STATS} WHERE
-            (engagement_rate IS NOT NULL AND followers > 0
+            (self_reported = 1 AND engagement_rate IS NOT NULL AND followers > 0)
+            OR (engagement_rate IS NOT NULL AND followers > 0
              AND (engagement_rate < {cred.ER_FAR_BELOW_RATIO!r} * {bench}
                   OR engagement_rate > {cred.ER_FAR_ABOVE_RATIO!r} * {bench}))
             OR (lc_posts >= {MIN_USABLE_POSTS} AND lc_likes + lc_comments > 0 AND (
@@ -367,7 +371,8 @@ def _score_flagged(cursor, dialect: Dialect, today: dt.date) -> int:
         f"""
         SELECT influencer_id, account_id, platform, handle, followers, engagement_rate,
                lc_likes, lc_comments, lc_posts, undisclosed, avg_views, start_f, end_f, recent_eng, older_eng,
-               engagement_rate_by_views, comment_posts, comments_total, comments_top, comments_next
+               engagement_rate_by_views, comment_posts, comments_total, comments_top, comments_next,
+               self_reported
         FROM {STATS} WHERE {dialect.in_ids("influencer_id", "ids")}
         """,
         {"ids": dialect.ids_param(flagged)},
@@ -375,9 +380,11 @@ def _score_flagged(cursor, dialect: Dialect, today: dt.date) -> int:
     signals: dict[int, list[cred.AccountSignals]] = defaultdict(list)
     accounts: dict[int, tuple[str, str]] = {}
     for row in cursor.fetchall():
-        influencer_id, account_id, platform, handle, *values = row
+        influencer_id, account_id, platform, handle = row[:4]
         accounts[account_id] = (platform, handle)
-        signals[influencer_id].append(cred.AccountSignals(account_id, platform, handle, *values))
+        # The STATS columns in the order of AccountSignals' fields; self_reported (0/1) is the last one.
+        signal = cred.AccountSignals(*row[1:-1])
+        signals[influencer_id].append(replace(signal, self_reported=True) if row[-1] else signal)
     spikes = _explain_spikes(cursor, dialect, candidates, accounts)
     rows = []
     for influencer_id in sorted(flagged):

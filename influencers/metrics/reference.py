@@ -34,6 +34,7 @@ class AccountInput:
     followers: int
     posts: list[PostCounts] = field(default_factory=list)
     snapshots: list[tuple[dt.date, int]] = field(default_factory=list)
+    self_reported: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def influencer_metrics(accounts: list[AccountInput], *, now: dt.datetime, today:
                 m.comments_total,
                 m.comments_top,
                 m.comments_next,
+                self_reported=a.self_reported,
             )
         )
         # Calendar days of the site's time zone, like the snapshot dates they are compared with.

@@ -21,7 +21,7 @@ from influencers.metrics import (
 from influencers.metrics import credibility as cred
 from influencers.metrics.recompute import incremental_influencer_ids
 from influencers.metrics.reference import AccountInput, influencer_metrics
-from influencers.models import EngineRun, Influencer, SocialAccount
+from influencers.models import EngineRun, Influencer, MetricsSource, SocialAccount
 from influencers.taxonomy import Platform, Tier
 from tests.factories import FollowerSnapshotFactory, InfluencerFactory, PostFactory, SocialAccountFactory
 
@@ -391,6 +391,15 @@ def build_dataset() -> dict[str, Influencer]:
     for day in range(1, 7):
         make_post(tt, day * 4, 3000, 100, shares=50, views=10_000)
     people["pumped"] = pumped
+
+    # Self-reported numbers (docs/metrics.md#self-reported): a clean account, capped at 86.
+    reported = InfluencerFactory(handle="self_reported")
+    acc = SocialAccountFactory(
+        influencer=reported, handle="rep_ig", followers=9_000, metrics_source=MetricsSource.SELF_REPORTED
+    )
+    for day in (2, 5, 9, 14):
+        make_post(acc, day, 330, 25)
+    people["self_reported"] = reported
     return people
 
 
@@ -406,6 +415,7 @@ def reference_for(influencer: Influencer) -> object:
                 for p in a.posts.all()
             ],
             snapshots=[(s.date, s.followers) for s in a.snapshots.all()],
+            self_reported=a.is_self_reported,
         )
         for a in influencer.accounts.all()
     ]
@@ -465,6 +475,9 @@ def test_full_recompute_equals_the_reference_formulas() -> None:
     people["viral"].refresh_from_db()
     assert [r["code"] for r in people["viral"].credibility_reasons] == ["follower_spike_explained"]
     assert people["viral"].credibility_score == 100
+    people["self_reported"].refresh_from_db()
+    assert [(r["code"], r["impact"]) for r in people["self_reported"].credibility_reasons] == [("self_reported", -14)]
+    assert people["self_reported"].credibility_score == 86
     people["few"].refresh_from_db()
     assert people["few"].engagement_rate is None
     assert people["few"].credibility_score is None
