@@ -41,6 +41,8 @@ def test_a_brand_sees_20_recommendations_then_shows_more(page: Page, live_server
 
     page.get_by_role("link", name="Show more").click()
     expect(rows).to_have_count(40)
+    # The focus moves to the first new match (the button it was on is gone), so reading carries on there.
+    expect(page.get_by_role("link", name="Creator 21", exact=True)).to_be_focused()
     page.get_by_role("link", name="Show more").click()
     expect(rows).to_have_count(45)
     expect(page.get_by_role("link", name="Show more")).to_have_count(0)
