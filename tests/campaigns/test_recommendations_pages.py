@@ -162,3 +162,18 @@ def test_the_page_and_show_more_run_a_fixed_number_of_queries(brand_client, camp
     # "Show more": 1–7 only (no run, total or header around the rows).
     with django_assert_num_queries(7):
         assert brand_client.get(url(campaign), {"after": 20}, HTTP_HX_REQUEST="true").status_code == 200
+
+
+def test_the_page_in_dutch_has_dutch_buttons_legend_and_decimal_commas(brand_client, campaign):
+    add_matches(campaign, 21)
+    assert brand_client.post("/i18n/setlang/", {"language": "nl", "next": "/"}).status_code == 302
+    html = brand_client.get(url(campaign)).content.decode()
+    assert '<html lang="nl">' in html
+    assert "<summary>Wat de getallen betekenen</summary>" in html
+    assert ">Meer tonen</a>" in html
+    assert "Show more" not in html
+    # The planted numbers of every row: ER 3 %, CPE EUR 0.85, CPM EUR 12.50, 10,000 followers.
+    assert html.count("<dd>3,0\u00a0%</dd>") == PAGE_SIZE
+    assert html.count("<dd>EUR\u00a00,85</dd>") == PAGE_SIZE
+    assert html.count("<dd>EUR\u00a012,50</dd>") == PAGE_SIZE
+    assert html.count("<dd>10.000</dd>") == PAGE_SIZE
