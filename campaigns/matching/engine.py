@@ -16,7 +16,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Min
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from influencers.kernel.runs import run_in_chunks
 from influencers.models import EngineRun, Influencer
@@ -131,7 +131,10 @@ def recompute_campaign_matches(
 
     def compute_and_store(campaign_id: int) -> int:
         campaign = Campaign.objects.prefetch_related("niches").get(pk=campaign_id)
-        stored.extend(_top_matches(campaign, features if features is not None else matchable_features(), started))
+        # Stored explanations are in the site's language whoever asked (an eager run inherits the request's):
+        # the same ranking must compare equal, so a Dutch recompute does not rewrite every row.
+        with translation.override(settings.LANGUAGE_CODE):
+            stored.extend(_top_matches(campaign, features if features is not None else matchable_features(), started))
         return _store(campaign_id, stored, started)
 
     run_in_chunks(run, [campaign_id], compute_and_store, detail=lambda: {"matches": len(stored)})

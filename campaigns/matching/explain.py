@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from influencers import formatting
 from influencers.models import niche_label
 from influencers.taxonomy import AgeBand, Platform, Tier, WorkKind
 
@@ -22,18 +23,25 @@ from .scoring import ENGAGEMENT_PLAUSIBLE_UP_TO, TIERS, Scores, Target
 _AGE_ORDER = list(AgeBand.values)
 
 
+# Numbers in the active language ("EUR 0.29", "6.0 %", "12,400" in English; "EUR 0,29", "6,0 %", "12.400" in
+# Dutch), as the rest of the page: an explanation computed for a request (compare, a creator's opportunities)
+# reads in the visitor's language. A plain space before "%": these sentences are quoted in docs/metrics.md.
+
+
 def money(currency: str, amount: float | Decimal) -> str:
     amount = float(amount)
-    return f"{currency} {amount:,.0f}" if amount == round(amount) else f"{currency} {amount:,.2f}"
+    if amount == round(amount):
+        return f"{currency} {formatting.count(amount)}"
+    return f"{currency} {formatting.decimal(amount, 2, grouping=True)}"
 
 
 def percent(share: float) -> str:
-    return f"{share * 100:.0f} %"
+    return formatting.percent(share, 0, space=" ")
 
 
 def times(ratio: float) -> str:
-    text = f"{ratio:.1f}"
-    return (text[:-2] if text.endswith(".0") else text) + "×"
+    whole = round(ratio, 1) == round(ratio)
+    return (formatting.count(ratio) if whole else formatting.decimal(ratio, 1)) + "×"
 
 
 def age_phrase(bands: tuple[str, ...]) -> str:
@@ -84,7 +92,7 @@ def engagement_phrase(scores: Scores, k: int) -> str:
         }
     tier = Tier(TIERS[scores.tier[k]]).label.lower()
     ratio = er / scores.benchmark[k]
-    values = {"er": f"{er * 100:.1f} %", "platform": platform, "ratio": times(ratio), "tier": tier}
+    values = {"er": formatting.percent(er, 1, space=" "), "platform": platform, "ratio": times(ratio), "tier": tier}
     if ratio > ENGAGEMENT_PLAUSIBLE_UP_TO:
         return (
             _(
@@ -164,10 +172,10 @@ def credibility_phrase(scores: Scores, k: int) -> str:
 def reach_phrase(scores: Scores, k: int) -> str:
     reach, credible = int(scores.estimated_reach[k]), int(scores.credible_reach[k])
     if credible >= reach:
-        return _("estimated reach in your target about %(reach)s") % {"reach": f"{reach:,}"}
+        return _("estimated reach in your target about %(reach)s") % {"reach": formatting.count(reach)}
     return _("estimated reach in your target about %(reach)s (%(credible)s after the credibility discount)") % {
-        "reach": f"{reach:,}",
-        "credible": f"{credible:,}",
+        "reach": formatting.count(reach),
+        "credible": formatting.count(credible),
     }
 
 
@@ -194,7 +202,7 @@ def explanation(target: Target, features: Features, scores: Scores, k: int) -> s
     if not math.isnan(scores.cost_per_engagement[k]):
         parts.append(
             _("about %(cpe)s per expected engagement")
-            % {"cpe": f"{target.currency} {scores.cost_per_engagement[k]:,.2f}"}
+            % {"cpe": f"{target.currency} {formatting.decimal(float(scores.cost_per_engagement[k]), 2, grouping=True)}"}
         )
     text = "; ".join(part for part in parts if part)
     return text[:1].upper() + text[1:] + "."
