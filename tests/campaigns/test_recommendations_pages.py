@@ -164,14 +164,41 @@ def test_the_page_and_show_more_run_a_fixed_number_of_queries(brand_client, camp
         assert brand_client.get(url(campaign), {"after": 20}, HTTP_HX_REQUEST="true").status_code == 200
 
 
+# What the engine stores for the first match's explanation: message ids, raw numbers and taxonomy keys.
+PARTS = [
+    {"m": "shares your niche %(niche)s", "a": {"niche": {"l": "niche", "v": "Pets"}}},
+    {
+        "m": "ER %(er)s on %(platform)s, %(ratio)s the %(tier)s benchmark",
+        "a": {
+            "er": {"n": 0.056, "f": "pct1"},
+            "platform": {"l": "platform", "v": "instagram"},
+            "ratio": {"n": 1.87, "f": "times"},
+            "tier": {"l": "tier", "v": "micro"},
+        },
+    },
+]
+
+
 def test_the_page_in_dutch_has_dutch_buttons_legend_and_decimal_commas(brand_client, campaign):
-    add_matches(campaign, 21)
+    first, *_rest = add_matches(campaign, 21)
+    first.explanation_parts = PARTS
+    first.save()
+    english = brand_client.get(url(campaign)).content.decode()
+    assert (
+        '<p class="explanation">Shares your niche Pets; ER 5.6 % on Instagram, 1.9× the micro benchmark.</p>' in english
+    )
     assert brand_client.post("/i18n/setlang/", {"language": "nl", "next": "/"}).status_code == 302
     html = brand_client.get(url(campaign)).content.decode()
     assert '<html lang="nl">' in html
     assert "<summary>Wat de getallen betekenen</summary>" in html
     assert ">Meer tonen</a>" in html
     assert "Show more" not in html
+    # The stored explanation in the viewer's language; a row stored as text before keeps its text.
+    assert (
+        '<p class="explanation">Deelt je niche Huisdieren; ER 5,6 % op Instagram, 1,9× de benchmark voor micro.</p>'
+        in html
+    )
+    assert long_explanation(2) in html
     # The planted numbers of every row: ER 3 %, CPE EUR 0.85, CPM EUR 12.50, 10,000 followers.
     assert html.count("<dd>3,0\u00a0%</dd>") == PAGE_SIZE
     assert html.count("<dd>EUR\u00a00,85</dd>") == PAGE_SIZE
