@@ -14,10 +14,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from campaigns.matching.engine import recompute_campaign_matches
+from campaigns.models import Match
 from influencers.models import Niche
 from influencers.taxonomy import NICHES
 from tests.discovery_data import brand_member, creator
-from tests.factories import PASSWORD, PostFactory
+from tests.factories import PASSWORD, CampaignFactory, PostFactory
 
 NBSP = "\u00a0"
 DUTCH_MONTHS = (
@@ -38,7 +40,7 @@ def dutch_date(day: dt.date) -> str:
 def world():
     for slug, name in NICHES:  # transactional tests flush the seeded taxonomy
         Niche.objects.get_or_create(slug=slug, defaults={"name": name})
-    brand_member(user__username="brandy")
+    member = brand_member(user__username="brandy")
     noor = creator(
         "noor.gezond",
         display_name="Noor Gezond",
@@ -50,7 +52,13 @@ def world():
     )
     posted = timezone.now() - dt.timedelta(days=10)
     PostFactory(account=noor.accounts.get(), posted_at=posted, likes=2_500, comments=200)
-    return noor, timezone.localtime(posted).date()
+    # A campaign in Noor's niches, its matches computed by the engine (stored in the site's language, English).
+    campaign = CampaignFactory(brand=member.brand, title="Zomeractie", target_genders=["female"])
+    campaign.niches.set(Niche.objects.filter(slug__in=["health", "pets"]))
+    recompute_campaign_matches(campaign_id=campaign.pk)
+    match = Match.objects.get(campaign=campaign, influencer=noor)
+    assert "ER 5.6 % on Instagram" in match.explanation
+    return noor, timezone.localtime(posted).date(), campaign
 
 
 def visible(page: Page) -> str:
@@ -58,7 +66,7 @@ def visible(page: Page) -> str:
 
 
 def test_a_brand_reads_discovery_and_a_profile_in_dutch(world, page: Page, live_server, login, artifacts_dir):
-    noor, posted_on = world
+    noor, posted_on, campaign = world
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -89,4 +97,20 @@ def test_a_brand_reads_discovery_and_a_profile_in_dutch(world, page: Page, live_
     assert ENGLISH_NICHES.findall(text) == []
     assert DECIMAL_POINT.findall(text) == []
     page.screenshot(path=str(artifacts_dir / "profile-dutch.png"), full_page=True)
+
+    # The campaign's recommendations: the stored explanation reads in Dutch too, with Dutch numbers.
+    page.goto(f"{live_server.url}/brand/campaigns/{campaign.pk}/recommendations/")
+    explanation = page.locator(".match .explanation").first
+    expect(explanation).to_contain_text("ER 5,6 % op Instagram")
+    expect(explanation).to_contain_text("Gezondheid en Huisdieren")
+    text = visible(page)
+    assert ENGLISH_NICHES.findall(text) == []
+    assert DECIMAL_POINT.findall(text) == []
+    assert "of the audience" not in text
+    # "Apply" the overlap filter, not "apply" to a campaign ("Aanmelden").
+    expect(page.locator(".avoid-overlap button")).to_have_text("Toepassen")
+    # The longest Dutch component name stays inside its column, clear of its meter.
+    label = page.locator(".components li", has_text="Geloofwaardigheid").first.locator("label span")
+    assert label.evaluate("(span) => span.scrollWidth <= span.clientWidth")
+    page.screenshot(path=str(artifacts_dir / "recommendations-dutch.png"))
     assert errors == []
