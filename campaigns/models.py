@@ -586,6 +586,9 @@ class Match(models.Model):
     cost_per_engagement = models.FloatField(null=True, blank=True)
     cpm = models.FloatField(null=True, blank=True)
     explanation = models.TextField()
+    # The explanation as data (campaigns/matching/explain.py): rendered in each viewer's language.
+    # Empty for rows computed before it was stored; those show `explanation`, the site's language.
+    explanation_parts = models.JSONField(null=True, blank=True, editable=False)
     computed_at = models.DateTimeField()
     engine_version = models.CharField(max_length=20)
 
@@ -608,6 +611,15 @@ class Match(models.Model):
 
     def components(self) -> dict[str, float]:
         return {name: getattr(self, name) for name in self.COMPONENTS}
+
+    @property
+    def explanation_shown(self) -> str:
+        """Why this creator was recommended, in the active language."""
+        if not self.explanation_parts:
+            return self.explanation
+        from .matching.explain import render  # the engine's package imports these models
+
+        return render(self.explanation_parts)
 
 
 # The matching feature store's tables (campaigns/matching/store.py) have their own module too.

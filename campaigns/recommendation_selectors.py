@@ -87,6 +87,29 @@ def campaign_matches(*, campaign: Campaign, after_rank: int = 0) -> QuerySet[Mat
     )
 
 
+@dataclass(frozen=True)
+class MatchPage:
+    """One page of a campaign's matches by rank; `next_after` is the rank the next page starts after, or None."""
+
+    matches: list[Match]
+    next_after: int | None
+
+
+def campaign_match_page(
+    *, campaign: Campaign, after_rank: int = 0, size: int, left_out: Iterable[int] = ()
+) -> MatchPage:
+    """`size` matches after a rank (keyset: no gaps or repeats however the pages are cut), without `left_out`.
+
+    Two queries whatever the size: the matches with their creators, and the creators' niches.
+    One row more than asked tells whether a next page exists without counting.
+    """
+    rows = list(
+        campaign_matches(campaign=campaign, after_rank=after_rank).exclude(influencer_id__in=list(left_out))[: size + 1]
+    )
+    page = rows[:size]
+    return MatchPage(matches=page, next_after=page[-1].rank if len(rows) > size else None)
+
+
 def collaboration_statuses(*, campaign: Campaign, influencer_ids: Iterable[int]) -> dict[int, str]:
     rows = Collaboration.objects.filter(campaign=campaign, influencer_id__in=list(influencer_ids))
     return dict(rows.values_list("influencer_id", "status"))

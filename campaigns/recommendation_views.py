@@ -39,7 +39,19 @@ from .models import Campaign, Collaboration, Match
 from .selectors import campaign_managed
 from .views import _tabs as campaign_tabs
 
-PAGE_SIZE = 25
+# 20 rows keep the page under its weight budget (issue 17: ≤ 80 KB); "Show more" fetches the next 20 by htmx.
+PAGE_SIZE = 20
+# Every number on a row links to its definition; their hover texts are said once, in the legend above the list.
+LEGEND_KEYS = (
+    "followers",
+    "engagement_rate",
+    "reach_in_target",
+    "price",
+    "cpe",
+    "cpm",
+    "match_score",
+    *Match.COMPONENTS,
+)
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
@@ -49,6 +61,7 @@ def _campaign(request: HttpRequest, pk: int) -> Campaign:
 @brand_member_required
 @require_safe
 def recommendation_list(request: BrandRequest, pk: int) -> HttpResponse:
+    """The ranked matches, 20 at a time; an htmx "Show more" gets only the next rows and the next button."""
     campaign = _campaign(request, pk)
     try:
         after = max(0, int(request.GET.get("after", "0")))
@@ -57,14 +70,10 @@ def recommendation_list(request: BrandRequest, pk: int) -> HttpResponse:
     avoid_overlap = request.GET.get("avoid_overlap") == "1"
     avoided = selectors.overlapping_candidates(campaign=campaign) if avoid_overlap else []
     left_out = [item.influencer_id for item in avoided]
-    rows = list(
-        selectors.campaign_matches(campaign=campaign, after_rank=after).exclude(influencer_id__in=left_out)[
-            : PAGE_SIZE + 1
-        ]
+    page = selectors.campaign_match_page(campaign=campaign, after_rank=after, size=PAGE_SIZE, left_out=left_out)
+    statuses = selectors.collaboration_statuses(
+        campaign=campaign, influencer_ids=[m.influencer_id for m in page.matches]
     )
-    has_more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    statuses = selectors.collaboration_statuses(campaign=campaign, influencer_ids=[m.influencer_id for m in rows])
     status_labels = dict(Collaboration.Status.choices)
     items = [
         {
@@ -72,22 +81,35 @@ def recommendation_list(request: BrandRequest, pk: int) -> HttpResponse:
             "collaboration_status": status_labels.get(statuses.get(match.influencer_id, ""), ""),
             "components": [{"key": key, "value": getattr(match, key)} for key in Match.COMPONENTS],
         }
-        for match in rows
+        for match in page.matches
     ]
-    run = selectors.latest_run(campaign)
+    list_url = reverse("recommendations:list", args=[campaign.pk]) + ("?avoid_overlap=1" if avoid_overlap else "")
+    next_url = None
+    if page.next_after is not None:
+        next_url = f"{list_url}{'&' if avoid_overlap else '?'}after={page.next_after}"
+    fetching_more = bool(request.htmx) and not request.htmx.boosted and after > 0
     context = {
         "campaign": campaign,
-        "tabs": campaign_tabs(campaign, "recommendations"),
         "items": items,
-        "total": selectors.campaign_matches(campaign=campaign).exclude(influencer_id__in=left_out).count(),
+        "next_url": next_url,
+        "list_url": list_url,
+        # Where an invitation without JavaScript returns to: this page of the list.
+        "return_to": list_url if fetching_more else request.get_full_path(),
+        "can_invite": campaign.takes_creators,
+    }
+    if fetching_more:
+        return render(request, "campaigns/recommendations.html#more", context)
+    run = selectors.latest_run(campaign)
+    context |= {
+        "tabs": campaign_tabs(campaign, "recommendations"),
         "avoid_overlap": avoid_overlap,
+        "total": selectors.campaign_matches(campaign=campaign).exclude(influencer_id__in=left_out).count(),
         "avoided": avoided,
         "avoid_above": selectors.OVERLAP_AVOID_ABOVE,
-        "next_after": rows[-1].rank if has_more and rows else None,
         "is_first_page": after == 0,
         "run": run,
         "run_active": run is not None and run.status in selectors.RUNNING_STATUSES,
-        "can_invite": campaign.takes_creators,
+        "legend_keys": LEGEND_KEYS,
     }
     return render(request, "campaigns/recommendations.html", context)
 

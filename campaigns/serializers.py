@@ -217,6 +217,8 @@ class MatchSerializer(serializers.ModelSerializer):
 
     influencer = InfluencerRefSerializer(read_only=True)
     components = MatchComponentsField(source="*", read_only=True)
+    # In the request's language (Accept-Language), as the recommendations page shows it.
+    explanation = serializers.CharField(source="explanation_shown", read_only=True)
 
     class Meta:
         model = Match

@@ -7,10 +7,11 @@ page mixes "5.6 %" with "832.325".
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 
+CENT = Decimal("0.01")
 NBSP = "\u00a0"  # between a number and its unit: "4.1 %" never wraps
 
 
@@ -36,6 +37,11 @@ def percent(fraction: float | Decimal, digits: int = 1, *, signed: bool = False,
 
 
 def amount(value: float | Decimal) -> str:
-    """Money without its currency: whole amounts without decimals, others with two."""
-    exact = Decimal(value)
-    return number_format(exact, decimal_pos=0 if exact == exact.to_integral_value() else 2, force_grouping=True)
+    """Money without its currency, to the cent: whole amounts without decimals, others with two.
+
+    Rounded half up first (number_format cuts decimals off), from a float's shortest repr: Decimal(0.85) is
+    0.8499999…, which showed a cost per engagement of 0.85 as "0.84".
+    """
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    cents = exact.quantize(CENT, rounding=ROUND_HALF_UP)
+    return number_format(cents, decimal_pos=0 if cents == cents.to_integral_value() else 2, force_grouping=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zlib
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django import template
@@ -56,6 +57,32 @@ def metric(key: str, value: object, unknown: str = "") -> SafeString:
 def metric_label(key: str, text: str = "") -> SafeString:
     href, label, short = _current(key)
     return format_html('<a class="metric-help" href="{}" title="{}">{}</a>', href, short, text or label)
+
+
+@register.simple_tag
+def metric_link(key: str, text: object = "") -> SafeString:
+    """The metric's name (or `text`) linked to its definition, without the hover text.
+
+    For long lists whose hover texts are said once in a legend ({% metric_legend %}): the recommendations
+    repeated six of them on each of 25 rows, 60 % of that page's weight.
+    """
+    href, label, _short = _current(key)
+    return format_html('<a href="{}">{}</a>', href, text if text not in (None, "") else label)
+
+
+@register.simple_tag
+def metric_name(key: str) -> SafeString:
+    return _current(key)[1]
+
+
+@register.simple_tag
+def metric_legend(keys: Iterable[str]) -> SafeString:
+    """One <dt>/<dd> pair per metric: its name linked to the definition, and the definition's short text."""
+    pairs = []
+    for key in keys:
+        href, label, short = _current(key)
+        pairs.append(format_html('<dt><a href="{}">{}</a></dt><dd>{}</dd>', href, label, short))
+    return mark_safe("".join(pairs))  # noqa: S308  # each pair is format_html-escaped
 
 
 @register.simple_tag

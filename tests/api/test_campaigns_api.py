@@ -185,6 +185,30 @@ def test_matches_are_ranked_with_components_and_hidden_creators_left_out(api, ro
     assert api("influencer_a").get(f"{CAMPAIGNS}{campaign.pk}/matches/").status_code == 404
 
 
+# A stored explanation as the engine writes it (campaigns/matching/explain.py): message ids and raw numbers.
+ER_PHRASE = {
+    "m": "ER %(er)s on %(platform)s, %(ratio)s the %(tier)s benchmark",
+    "a": {
+        "er": {"n": 0.056, "f": "pct1"},
+        "platform": {"l": "platform", "v": "instagram"},
+        "ratio": {"n": 1.87, "f": "times"},
+        "tier": {"l": "tier", "v": "micro"},
+    },
+}
+
+
+def test_a_matchs_explanation_is_in_the_requests_language(api, roles: Roles):
+    campaign = CampaignFactory(brand=roles.brand_a)
+    MatchFactory(
+        campaign=campaign, influencer=roles.influencer_a, explanation="(old text)", explanation_parts=[ER_PHRASE]
+    )
+    client = api("brand_a")
+    english = client.get(f"{CAMPAIGNS}{campaign.pk}/matches/").json()["results"][0]
+    dutch = client.get(f"{CAMPAIGNS}{campaign.pk}/matches/", HTTP_ACCEPT_LANGUAGE="nl").json()["results"][0]
+    assert english["explanation"] == "ER 5.6 % on Instagram, 1.9× the micro benchmark."
+    assert dutch["explanation"] == "ER 5,6 % op Instagram, 1,9× de benchmark voor micro."
+
+
 @pytest.mark.parametrize("count", [2, 20])
 def test_matches_list_runs_a_fixed_number_of_queries(api, roles: Roles, django_assert_num_queries, count):
     campaign = CampaignFactory(brand=roles.brand_a)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaigns.matching import (
     WEIGHTS,
@@ -21,14 +21,17 @@ from campaigns.matching import (
 )
 from campaigns.matching.scoring import Scores
 from campaigns.models import Campaign, Match
+from campaigns.recommendation_selectors import compare_columns
 from influencers.metrics.recompute import features_changed
 from influencers.models import EngineRun, Influencer
+from influencers.selectors import influencers_for_compare
 from influencers.taxonomy import ModerationStatus, Platform, WorkKind
 from tests.factories import (
     AudienceFactory,
     CampaignFactory,
     CollaborationFactory,
     InfluencerFactory,
+    MatchFactory,
     OfferFactory,
     SocialAccountFactory,
     niche,
@@ -126,6 +129,73 @@ def test_the_explained_example_scores_as_computed_by_hand() -> None:
     )
     assert match.rank == 1
     assert match.engine_version
+
+
+def test_an_explanation_computed_for_a_dutch_visitor_reads_in_dutch_with_decimal_commas() -> None:
+    """Compare and a creator's opportunities explain per request: words and numbers in the visitor's language."""
+    creator(
+        "anna", followers=20_000, er=0.06, credibility=92, offer=(WorkKind.REVIEW, "350"), audience=WOMEN_18_34_NL_BE
+    )
+    review = campaign(
+        review=True,
+        budget_per_creator=Decimal("400"),
+        budget_total=Decimal("4000"),
+        target_age_bands=["18_24", "25_34"],
+        target_genders=["female"],
+        target_countries=["NL", "BE"],
+    )
+    with translation.override("nl"):
+        [column] = compare_columns(influencers=influencers_for_compare(handles=["anna"]), campaign=review)
+    assert column.explanation == ANNA_IN_DUTCH
+
+
+def test_a_stored_explanation_reads_in_each_viewers_language_and_survives_a_recompute_unchanged() -> None:
+    creator(
+        "anna", followers=20_000, er=0.06, credibility=92, offer=(WorkKind.REVIEW, "350"), audience=WOMEN_18_34_NL_BE
+    )
+    review = campaign(
+        review=True,
+        budget_per_creator=Decimal("400"),
+        budget_total=Decimal("4000"),
+        target_age_bands=["18_24", "25_34"],
+        target_genders=["female"],
+        target_countries=["NL", "BE"],
+    )
+    recompute_campaign_matches(campaign_id=review.pk)
+    match = Match.objects.get(campaign=review)
+    assert match.explanation_parts  # stored as data, read back from jsonb
+    assert match.explanation_shown == match.explanation
+    assert match.explanation.startswith("62 % of the audience are women 18–34 in NL/BE; ER 6.0 % on Instagram")
+    with translation.override("nl"):
+        assert match.explanation_shown == ANNA_IN_DUTCH
+    # The phrases read back from the database compare equal to freshly computed ones: nothing is rewritten.
+    recompute_campaign_matches(campaign_id=review.pk)
+    assert Match.objects.get(campaign=review).pk == match.pk
+
+
+def test_a_match_stored_before_the_phrases_shows_its_text_in_any_language() -> None:
+    match = MatchFactory(explanation="60 % of the audience are women 18–34 in NL/BE.", explanation_parts=None)
+    with translation.override("nl"):
+        assert match.explanation_shown == "60 % of the audience are women 18–34 in NL/BE."
+
+
+ANNA_IN_DUTCH = (
+    "62 % van de doelgroep bestaat uit vrouwen 18–34 in NL/BE; ER 6,0 % op Instagram, 2× de benchmark voor "
+    "micro; productreview-aanbod EUR 350 past binnen het budget van EUR 400; deelt je niche Mode; "
+    "geloofwaardigheid 92/100, dus de score telt voor 91 %; geschat bereik in je doelgroep ongeveer 12.400 "
+    "(11.408 na de korting voor geloofwaardigheid); ongeveer EUR 0,29 per verwachte engagement."
+)
+
+
+def test_a_recompute_run_while_dutch_is_active_stores_the_explanation_in_the_sites_language() -> None:
+    """An eager run inherits the request's language; the stored text must not flip with whoever asked."""
+    creator("anna", followers=20_000, er=0.06, credibility=92, offer=(WorkKind.REVIEW, "350"))
+    review = campaign(review=True, budget_per_creator=Decimal("400"), budget_total=Decimal("4000"))
+    with translation.override("nl"):
+        assert recompute_campaign_matches(campaign_id=review.pk) == 1
+    explanation = Match.objects.get(campaign=review).explanation
+    assert "ER 6.0 % on Instagram" in explanation
+    assert "op Instagram" not in explanation
 
 
 def test_weights_add_up_to_one() -> None:

@@ -84,11 +84,11 @@ def test_ranked_matches_with_score_component_meters_explanation_and_invite(brand
 def test_pages_of_matches_by_rank(brand_client, campaign):
     add_matches(campaign, 30)
     first = brand_client.get(url(campaign)).content.decode().replace("\xa0", " ")
-    assert first.count('class="card match"') == 25
-    assert "?after=25" in first
-    second = brand_client.get(url(campaign), {"after": 25}).content.decode().replace("\xa0", " ")
-    assert second.count('class="card match"') == 5
-    assert "#26" in second
+    assert first.count('class="card match"') == 20
+    assert "?after=20" in first
+    second = brand_client.get(url(campaign), {"after": 20}).content.decode().replace("\xa0", " ")
+    assert second.count('class="card match"') == 10
+    assert "#21" in second
 
 
 def test_a_creator_already_in_the_campaign_shows_its_status_instead_of_invite(brand_client, campaign):
