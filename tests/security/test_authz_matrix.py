@@ -348,6 +348,7 @@ PAGES = [
     # The creator's own records and work
     page("me:account_edit", lambda w: [w.account.pk], "get post", CREATOR_A),
     page("me:account_delete", lambda w: [w.account.pk], "get post", CREATOR_A),
+    page("me:account_metrics", lambda w: [w.account.pk], "get post", CREATOR_A),
     page("me:offer_edit", lambda w: [w.offer.pk], "get post", CREATOR_A),
     page("me:offer_delete", lambda w: [w.offer.pk], "get post", CREATOR_A),
     page("me:collaboration", lambda w: [w.collaboration.pk], "get", CREATOR_A),

@@ -169,6 +169,7 @@ PAGES: dict[str, list[Page]] = {
     "me/accounts/": [("creator", _r("me:accounts"))],
     "me/accounts/<int:pk>/": [("creator", _r("me:account_edit", lambda w: w.account.pk))],
     "me/accounts/<int:pk>/delete/": [("creator", _r("me:account_delete", lambda w: w.account.pk))],
+    "me/accounts/<int:pk>/metrics/": [("creator", _r("me:account_metrics", lambda w: w.account.pk))],
     "me/audience/": [("creator", _r("me:audience"))],
     "me/offers/": [("creator", _r("me:offers"))],
     "me/offers/new/": [("creator", _r("me:offer_create"))],
