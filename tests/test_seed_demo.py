@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Max, Sum
+from django.utils import timezone
 
 from brands.models import Brand, BrandMember, Shortlist, ShortlistEntry
 from campaigns import demo
@@ -173,6 +174,16 @@ def test_demo_today_is_stored_so_a_later_run_uses_the_same_dates() -> None:
     later = demo.seed_demo(influencers=N, seed=7, today=TODAY + dt.timedelta(days=40))
     assert later.today == TODAY
     assert FollowerSnapshot.objects.aggregate(last=Max("date"))["last"] == TODAY
+
+
+def test_a_seed_before_the_demo_s_morning_flags_nothing_in_the_future() -> None:
+    # The demo's "now" is 09:00 local time on its day; seeded before then (here: a day ahead), the stale
+    # flags and account changes must still not lie in the future, or the engine never clears them and
+    # every creator's dashboard says "recomputing" for hours.
+    demo.seed_demo(influencers=N, seed=7, today=timezone.localdate() + dt.timedelta(days=1))
+    now = timezone.now()
+    assert not Influencer.objects.filter(metrics_stale_since__gt=now).exists()
+    assert not SocialAccount.objects.filter(posts_changed_at__gt=now).exists()
 
 
 def test_every_tier_kind_and_status_occurs() -> None:

@@ -275,8 +275,10 @@ def _influencer_row(ctx: DemoContext, plan: InfluencerPlan, user_id: int | None)
     return (
         user_id, plan.handle, plan.display_name, plan.bio, plan.country, plan.city, plan.languages, plan.is_active,
         plan.status, plan.status_reason, plan.moderated_at,
-        # New rows feed the engine: flagged stale as after an import, so the engine computes them.
-        ctx.now,
+        # New rows feed the engine: flagged stale as after an import, so the engine computes them. Never
+        # later than the real time: the engine clears only flags set before its run (a seed before 09:00
+        # local time left every creator "recomputing" for hours).
+        min(ctx.now, ctx.written_at),
         plan.joined_at, ctx.written_at,
     )  # fmt: skip
 
@@ -293,7 +295,8 @@ def _write_accounts(
         SocialAccount.objects.filter(handle__in={a.handle for _, a in planned}).values_list("platform", "handle")
     )
     planned = [(p, a) for p, a in planned if (a.platform, a.handle) not in taken]
-    rows = ((ids[p.handle], a.platform, a.handle, a.url, a.followers, ctx.now, p.joined_at) for p, a in planned)
+    changed_at = min(ctx.now, ctx.written_at)  # a change is never in the future (the engine's work list reads it)
+    rows = ((ids[p.handle], a.platform, a.handle, a.url, a.followers, changed_at, p.joined_at) for p, a in planned)
     result.add("social accounts", append_rows(SocialAccount, ACCOUNT_COLUMNS, rows))
     handles = {pk: handle for handle, pk in ids.items()}
     created = SocialAccount.objects.filter(influencer_id__in=list(ids.values())).values_list(
