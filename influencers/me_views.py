@@ -63,6 +63,7 @@ from .importers.self_reported import (
 from .kernel.errors import DomainError
 from .kernel.http import InfluencerRequest
 from .models import Audience, Influencer, Offer, SocialAccount
+from .selectors import creator_accounts
 from .services import (
     audience_update,
     influencer_profile_update,
@@ -146,7 +147,7 @@ def _next_steps(influencer: Influencer, attention: dict[str, int]) -> list[dict]
 def dashboard(request: InfluencerRequest) -> HttpResponse:
     influencer = request.influencer
     attention = campaign_selectors.influencer_attention(influencer=influencer)
-    accounts = list(influencer.accounts.order_by("-followers"))
+    accounts = list(creator_accounts(influencer=influencer, order=("-followers", "pk")))
     return render(
         request,
         "influencers/me/dashboard.html",
@@ -208,7 +209,7 @@ def accounts(request: InfluencerRequest) -> HttpResponse:
     return render(
         request,
         "influencers/me/accounts.html",
-        {"form": form, "accounts": request.influencer.accounts.order_by("platform", "handle")},
+        {"form": form, "accounts": creator_accounts(influencer=request.influencer)},
     )
 
 

@@ -17,7 +17,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db import connections
-from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -25,6 +37,7 @@ from django.utils.translation import gettext
 from . import formatting
 from .discovery_search import search_rows, sort_column
 from .filters import SORTS, InfluencerFilter, Sort
+from .importers.self_reported import verified_numbers_exist
 from .metrics.formulas import engagement_fields
 from .models import (
     Audience,
@@ -759,3 +772,17 @@ def influencer_similar(*, influencer: Influencer, limit: int = SIMILAR_LIMIT) ->
         )
         results.append(SimilarCreator(influencer=creator, similarity=similarity, shared_niches=shared, reason=reason))
     return results
+
+
+# --- a creator's own accounts -------------------------------------------------------------------
+
+
+def creator_accounts(
+    *, influencer: Influencer, order: Sequence[str] = ("platform", "handle")
+) -> QuerySet[SocialAccount]:
+    """The creator's accounts, each with `has_verified_numbers` (a verified import's posts or follower counts).
+
+    The pages offer "Report numbers" only where a self-report can succeed (importers/self_reported.py).
+    """
+    verified = ExpressionWrapper(verified_numbers_exist(), output_field=BooleanField())
+    return influencer.accounts.annotate(has_verified_numbers=verified).order_by(*order)

@@ -17,6 +17,7 @@ from typing import IO
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from ..access import STOPPED
@@ -138,10 +139,19 @@ def self_report_refusal(*, account: SocialAccount, by: User) -> str | None:
     return None
 
 
+def verified_numbers_exist() -> Q:
+    """The accounts whose numbers came from a verified import (posts or follower counts): a self-report is refused.
+
+    One condition for the refusal here and for the accounts pages (selectors.creator_accounts), which offer
+    "Report numbers" only where it can succeed.
+    """
+    posts = Post.objects.filter(account=OuterRef("pk"))
+    snapshots = FollowerSnapshot.objects.filter(account=OuterRef("pk"))
+    return Q(metrics_source=MetricsSource.IMPORT) & (Q(Exists(posts)) | Q(Exists(snapshots)))
+
+
 def has_verified_data(account: SocialAccount) -> bool:
-    return account.metrics_source == MetricsSource.IMPORT and (
-        Post.objects.filter(account=account).exists() or FollowerSnapshot.objects.filter(account=account).exists()
-    )
+    return SocialAccount.objects.filter(verified_numbers_exist(), pk=account.pk).exists()
 
 
 def account_metrics_self_report(

@@ -327,12 +327,26 @@ def test_the_page_refuses_when_verified_numbers_exist_or_the_creator_is_suspende
     assert "Your profile is suspended by moderation" in client.get(page(account)).content.decode()
 
 
+def test_report_numbers_is_offered_only_where_it_can_succeed(client, account: SocialAccount) -> None:
+    imported = SocialAccountFactory(influencer=account.influencer, platform="tiktok", handle="mila.tt")
+    PostFactory(account=imported, external_id="verified-1")
+    client.force_login(account.influencer.user)
+    for url in (reverse("me:accounts"), reverse("me:dashboard")):
+        html = client.get(url).content.decode()
+        assert page(account) in html, url
+        assert page(imported) not in html, url
+        assert html.count("Verified import") == 1, url
+    # A self-reported account keeps the link (a new report replaces the last one).
+    report_csv(account, EXPORT_CSV)
+    assert page(account) in client.get(reverse("me:accounts")).content.decode()
+
+
 def test_the_page_runs_a_fixed_number_of_queries(client, account: SocialAccount, django_assert_num_queries) -> None:
     client.force_login(account.influencer.user)
     client.get(page(account))
-    # session, user, actor (creator + membership), the account with its influencer, verified posts,
-    # verified snapshots, the header's roles.
-    with django_assert_num_queries(7):
+    # session, user, actor (creator + membership), the account with its influencer, verified numbers
+    # (one EXISTS over posts and snapshots), the header's roles.
+    with django_assert_num_queries(6):
         assert client.get(page(account)).status_code == 200
 
 
