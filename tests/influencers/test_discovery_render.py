@@ -12,15 +12,19 @@ change between the two renders.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
 
 from campaigns import demo
@@ -65,10 +69,16 @@ def world(django_db_setup, django_db_blocker):
     yield from built_once(django_db_blocker, build)
 
 
+REFERENCE_TEMPLATES = Path(__file__).parent / "reference_templates"
+
+
 @contextmanager
 def reference_path() -> Iterator[None]:
     """Discovery rendered the way it was before the render-path work (see the module docstring)."""
-    yield
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [REFERENCE_TEMPLATES, *templates[0]["DIRS"]]
+    with override_settings(TEMPLATES=templates):
+        yield
 
 
 def _searches(world: dict) -> list[str]:
