@@ -27,6 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from influencers.definitions import REPUTATION_PERIOD_DAYS
+from influencers.models import Influencer, SocialAccount
 
 from .metric_tags import _current, avatar_html, freshness, metric_label, money, number, pct, signed_pct
 
@@ -220,12 +221,12 @@ def _row(influencer, language: str | None, compare: str) -> str:
         size=32,
         extra_class="small",
     )
-    labels = _choice_labels(type(influencer), "tier", language)
+    labels = _choice_labels(Influencer, "tier", language)
     tier = f" · {labels.get(influencer.tier, escape(str(influencer.tier)))}" if influencer.tier else ""
     country = f" · {escape(influencer.country)}" if influencer.country else ""
     accounts = getattr(influencer, "card_accounts", ())
     if accounts:
-        platforms = _choice_labels(type(accounts[0]), "platform", language)
+        platforms = _choice_labels(SocialAccount, "platform", language)
         platform_list = ", ".join(
             f'<span class="platform-{escape(account.platform)}">'
             f"{platforms.get(account.platform, escape(str(account.platform)))}</span>"

@@ -19,8 +19,10 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 from urllib.parse import parse_qsl, urlencode
 
+import django_filters
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -28,6 +30,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from campaigns import demo
+from influencers.filters import InfluencerFilter
 from influencers.metrics import recompute_metrics
 from influencers.models import Influencer
 from tests.factories import BrandMemberFactory, ShortlistFactory
@@ -77,7 +80,11 @@ def reference_path() -> Iterator[None]:
     """Discovery rendered the way it was before the render-path work (see the module docstring)."""
     templates = copy.deepcopy(settings.TEMPLATES)
     templates[0]["DIRS"] = [REFERENCE_TEMPLATES, *templates[0]["DIRS"]]
-    with override_settings(TEMPLATES=templates):
+    stock_form_class = django_filters.FilterSet.get_form_class
+    with (
+        override_settings(TEMPLATES=templates),
+        mock.patch.object(InfluencerFilter, "get_form_class", stock_form_class),
+    ):
         yield
 
 
