@@ -14,6 +14,7 @@ values, then stamped with each creator's handle and id, so the form keeps one de
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Iterable
 from html import escape
@@ -83,6 +84,15 @@ class _Page:
             metric_label("audience", column.heading) for column in context.get("audience_columns") or ()
         ]
         self.platforms_label = escape(_("Platforms"))
+        self._freshness: dict[tuple[dt.datetime | None, str], str] = {}
+
+    def freshness(self, when: dt.datetime | None, label: str = "") -> str:
+        """`freshness` once per timestamp on the page: the engine stamps a whole run's creators alike."""
+        key = (when, label)
+        shown = self._freshness.get(key)
+        if shown is None:
+            shown = self._freshness[key] = freshness(when, label)
+        return shown
 
     def display(self, influencer: models.Model, field: str) -> str:
         """The escaped label of a choice field (what get_FOO_display() gives, without its per-call cost)."""
@@ -171,13 +181,14 @@ def _card(influencer, page: _Page) -> str:
     )
     profile_url = escape(reverse("influencers:profile", args=[influencer.handle]))
     shortlist = page.shortlist_form.replace(_HANDLE, handle).replace(_PK, pk)
+    updated = page.freshness(influencer.metrics_updated_at)
     return (
         f'<article class="card creator-card" aria-labelledby="card-{pk}">'
         f'<header class="creator-head">{avatar}<div class="creator-name">'
         f'<h3 id="card-{pk}"><a href="{profile_url}">{name}</a></h3>'
         f'<p class="muted small">@{handle}{country}</p></div>{tier}</header>'
         f'{platforms}{niche_list}<dl class="stats">{stats}</dl>'
-        f'<p class="small">{freshness(influencer.metrics_updated_at)}{_punctuality_freshness(influencer, page)}</p>'
+        f'<p class="small">{updated}{_punctuality_freshness(influencer, page)}</p>'
         f'<footer class="card-actions"><label class="compare-pick">'
         f'<input type="checkbox" name="h" value="{handle}" form="compare-form"> {page.compare}'
         f'<span class="visually-hidden"> @{handle}</span></label>{shortlist}</footer></article>'
@@ -201,7 +212,7 @@ def _punctuality(influencer, page: _Page) -> str:
 def _punctuality_freshness(influencer, page: _Page) -> str:
     if influencer.delivery_computed_at is None:
         return ""
-    return f" · {freshness(influencer.delivery_computed_at, page.punctuality_updated)}"
+    return f" · {page.freshness(influencer.delivery_computed_at, page.punctuality_updated)}"
 
 
 @register.simple_tag(takes_context=True)
