@@ -10,6 +10,8 @@
     python -m bench run --scale 100000 --only workload     time only the realistic search mix (240 searches)
     python -m bench run --scale 100000 --only overlap      time only overlap (10 creators), unique reach (50)
     python -m bench report --scale 100000    rewrite the docs table from bench/results/scale-N.json
+    python -m bench.render_cpu               CPU per discovery request (page, table, htmx, API) on 3,000
+                                             creators in invloed_render_bench (bench/render_cpu.py)
     python -m bench cluster start|stop|status --data-dir DIR --port 5440
                                              a private PostgreSQL with production settings (bench/cluster.py)
     python -m bench all --cluster DIR --cluster-port 5440 --scale 100000

@@ -41,6 +41,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .access import actor_of
+from .filter_form import SharedChoices, cached_form_class
 from .models import AudienceCountry, Influencer, InfluencerQuerySet, Niche, Offer, SocialAccount, niche_label
 from .taxonomy import AGE_FIELDS, GENDER_FIELDS, AgeBand, Country, Currency, Gender, Language, Platform, Tier, WorkKind
 from .widgets import FastCheckboxSelectMultiple, FastSelect
@@ -248,7 +249,7 @@ class InfluencerFilter(django_filters.FilterSet):
     country = django_filters.ChoiceFilter(
         widget=FastSelect,
         label=_("Creator country"),
-        choices=Country.choices,
+        choices=SharedChoices(Country.choices),
         field_name="country",
         empty_label=_("Any country"),
     )
@@ -258,13 +259,13 @@ class InfluencerFilter(django_filters.FilterSet):
     language = django_filters.ChoiceFilter(
         widget=FastSelect,
         label=_("Creator language"),
-        choices=Language.choices,
+        choices=SharedChoices(Language.choices),
         method="filter_language",
         empty_label=_("Any language"),
     )
     audience_country = django_filters.MultipleChoiceFilter(
         label=_("Audience countries"),
-        choices=Country.choices,
+        choices=SharedChoices(Country.choices),
         method="filter_noop",
         # Ticked in a scrolling list with a "find" box (static/js/site.js), not a Ctrl-click multi-select.
         widget=FastCheckboxSelectMultiple(attrs={"class": "searchable-choices"}),
@@ -349,6 +350,11 @@ class InfluencerFilter(django_filters.FilterSet):
         self.filters["niches"].extra["choices"] = sorted(
             ((slug, niche_label(name)) for slug, (_pk, name) in self.niche_ids.items()), key=lambda choice: choice[1]
         )
+
+    def get_form_class(self) -> type[forms.Form]:
+        """django-filter's form class, built once per niche choices (influencers/filter_form.py)."""
+        key = (type(self), tuple(self.filters["niches"].extra["choices"]))
+        return cached_form_class(key, super().get_form_class)
 
     # --- single-field filters ---------------------------------------------------------------
 

@@ -10,6 +10,7 @@ value escaped the way the templates escape it (conditional_escape).
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -17,12 +18,15 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 
+def _escape(value: Any) -> str:
+    """conditional_escape, without its checks for the plain strings that nearly every value is."""
+    return html.escape(value) if type(value) is str else conditional_escape(value)
+
+
 def flat_attrs(attrs: dict) -> str:
     """django/forms/widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
     return "".join(
-        f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -48,8 +52,8 @@ class FastSelectMixin(_SelectBase):
             if group_name:
                 parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
             parts.extend(
-                f'\n  <option value="{conditional_escape(option["value"])}"{flat_attrs(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>\n"
+                f'\n  <option value="{_escape(option["value"])}"{flat_attrs(option["attrs"])}>'
+                f"{_escape(option['label'])}</option>\n"
                 for option in options
             )
             if group_name:
@@ -90,13 +94,13 @@ class FastCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
     @staticmethod
     def _option(option: dict) -> str:
         """django/forms/widgets/input_option.html around input.html."""
-        value = "" if option["value"] is None else f' value="{conditional_escape(option["value"])}"'
+        value = "" if option["value"] is None else f' value="{_escape(option["value"])}"'
         tag = (
-            f'<input type="{conditional_escape(option["type"])}" name="{conditional_escape(option["name"])}"'
+            f'<input type="{_escape(option["type"])}" name="{_escape(option["name"])}"'
             f"{value}{flat_attrs(option['attrs'])}>\n"
         )
         if not option["wrap_label"]:
             return f"{tag}\n"
         option_id = option["attrs"].get("id")
-        label_for = f' for="{conditional_escape(option_id)}"' if option_id else ""
-        return f"<label{label_for}>{tag} {conditional_escape(option['label'])}</label>\n\n"
+        label_for = f' for="{_escape(option_id)}"' if option_id else ""
+        return f"<label{label_for}>{tag} {_escape(option['label'])}</label>\n\n"

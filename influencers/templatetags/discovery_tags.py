@@ -1,7 +1,8 @@
-"""The creator cards of the discovery page, rendered in Python.
+"""The creator cards and the table rows of the discovery page, rendered in Python.
 
 {% load discovery_tags %}
 {% creator_cards page.results %}   -> one <li><article class="creator-card">…</article></li> per creator
+{% result_rows page.results %}     -> one <tr> per creator for influencers/_results_table.html
 
 A results page shows 24 cards with ~15 template tags, 10 linked numbers and a shortlist form each; through
 the template engine that was ~1.5 ms of CPU per card, the largest part of the page (docs/benchmarks.md).
@@ -13,6 +14,7 @@ values, then stamped with each creator's handle and id, so the form keeps one de
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Iterable
 from html import escape
@@ -26,8 +28,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from influencers.definitions import REPUTATION_PERIOD_DAYS
+from influencers.models import Influencer, SocialAccount
 
 from .metric_tags import _current, avatar_html, freshness, metric_label, money, number, pct, signed_pct
+
+DASH = "—"  # an unknown value in the table: "— means not known yet … never zero"
 
 register = template.Library()
 
@@ -79,6 +84,15 @@ class _Page:
             metric_label("audience", column.heading) for column in context.get("audience_columns") or ()
         ]
         self.platforms_label = escape(_("Platforms"))
+        self._freshness: dict[tuple[dt.datetime | None, str], str] = {}
+
+    def freshness(self, when: dt.datetime | None, label: str = "") -> str:
+        """`freshness` once per timestamp on the page: the engine stamps a whole run's creators alike."""
+        key = (when, label)
+        shown = self._freshness.get(key)
+        if shown is None:
+            shown = self._freshness[key] = freshness(when, label)
+        return shown
 
     def display(self, influencer: models.Model, field: str) -> str:
         """The escaped label of a choice field (what get_FOO_display() gives, without its per-call cost)."""
@@ -167,13 +181,14 @@ def _card(influencer, page: _Page) -> str:
     )
     profile_url = escape(reverse("influencers:profile", args=[influencer.handle]))
     shortlist = page.shortlist_form.replace(_HANDLE, handle).replace(_PK, pk)
+    updated = page.freshness(influencer.metrics_updated_at)
     return (
         f'<article class="card creator-card" aria-labelledby="card-{pk}">'
         f'<header class="creator-head">{avatar}<div class="creator-name">'
         f'<h3 id="card-{pk}"><a href="{profile_url}">{name}</a></h3>'
         f'<p class="muted small">@{handle}{country}</p></div>{tier}</header>'
         f'{platforms}{niche_list}<dl class="stats">{stats}</dl>'
-        f'<p class="small">{freshness(influencer.metrics_updated_at)}{_punctuality_freshness(influencer, page)}</p>'
+        f'<p class="small">{updated}{_punctuality_freshness(influencer, page)}</p>'
         f'<footer class="card-actions"><label class="compare-pick">'
         f'<input type="checkbox" name="h" value="{handle}" form="compare-form"> {page.compare}'
         f'<span class="visually-hidden"> @{handle}</span></label>{shortlist}</footer></article>'
@@ -197,7 +212,7 @@ def _punctuality(influencer, page: _Page) -> str:
 def _punctuality_freshness(influencer, page: _Page) -> str:
     if influencer.delivery_computed_at is None:
         return ""
-    return f" · {freshness(influencer.delivery_computed_at, page.punctuality_updated)}"
+    return f" · {page.freshness(influencer.delivery_computed_at, page.punctuality_updated)}"
 
 
 @register.simple_tag(takes_context=True)
@@ -205,3 +220,67 @@ def creator_cards(context: template.Context, influencers: Iterable) -> SafeStrin
     """Every creator of the page as a card in an <li>; each value escaped (html.escape, quotes included)."""
     page = _Page(context)
     return mark_safe("".join(f"<li>{_card(influencer, page)}</li>" for influencer in influencers))  # noqa: S308
+
+
+def _row(influencer, language: str | None, compare: str) -> str:
+    """One row of the results table, the bytes its template loop gave (tests/influencers/test_discovery_render.py)."""
+    handle = escape(influencer.handle)
+    avatar = avatar_html(
+        name=influencer.display_name or "",
+        handle=influencer.handle or "",
+        url=influencer.avatar.url if influencer.avatar else None,
+        size=32,
+        extra_class="small",
+    )
+    labels = _choice_labels(Influencer, "tier", language)
+    tier = f" · {labels.get(influencer.tier, escape(str(influencer.tier)))}" if influencer.tier else ""
+    country = f" · {escape(influencer.country)}" if influencer.country else ""
+    accounts = getattr(influencer, "card_accounts", ())
+    if accounts:
+        platforms = _choice_labels(SocialAccount, "platform", language)
+        platform_list = ", ".join(
+            f'<span class="platform-{escape(account.platform)}">'
+            f"{platforms.get(account.platform, escape(str(account.platform)))}</span>"
+            for account in accounts
+        )
+    else:
+        platform_list = DASH
+    credibility = influencer.credibility_score
+    shares = "".join(
+        f'<td class="num">{_or_dash(pct(share, 0))}</td>' for share in getattr(influencer, "audience_shares", ())
+    )
+    price = money(influencer.cheapest_offer_price, influencer.cheapest_offer_currency)
+    profile_url = escape(reverse("influencers:profile", args=[influencer.handle]))
+    name = escape(influencer.display_name)
+    return (
+        "\n    <tr>\n"
+        f'      <td><input type="checkbox" name="h" value="{handle}" form="compare-form" '
+        f'aria-label="{compare % {"handle": handle}}"></td>\n'
+        f'      <th scope="row" class="with-face">{avatar}<a href="{profile_url}">{name}</a>\n'
+        f'        <span class="muted small">@{handle}{tier}{country}</span></th>\n'
+        f'      <td class="small">{platform_list}</td>\n'
+        f'      <td class="num">{_or_dash(number(influencer.total_followers))}</td>\n'
+        f'      <td class="num">{_or_dash(pct(influencer.engagement_rate))}</td>\n'
+        f'      <td class="num">{DASH if credibility is None else escape(str(credibility))}</td>\n'
+        f'      <td class="num">{_or_dash(signed_pct(influencer.follower_growth_30d))}</td>\n'
+        f"      {shares}\n"
+        f'      <td class="num">{_or_dash(price)}</td>\n'
+        "    </tr>\n  "
+    )
+
+
+def _or_dash(value: str | None) -> str:
+    """`value|default:"—"`, escaped as the template escaped it."""
+    return escape(value) if value else DASH
+
+
+@register.simple_tag
+def result_rows(influencers: Iterable) -> SafeString:
+    """The rows of influencers/_results_table.html; each value escaped (html.escape, quotes included).
+
+    Through the template each row cost ~15 tag and filter calls and a URL reversal; the translated
+    aria-label and the choice labels are looked up once per page here.
+    """
+    language = get_language()
+    compare = _("Compare @%(handle)s")
+    return mark_safe("".join(_row(influencer, language, compare) for influencer in influencers))  # noqa: S308
