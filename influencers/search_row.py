@@ -128,12 +128,18 @@ def deferred_search_refresh(influencer_ids: Iterable[int] | None = None, using: 
 
     For bulk writers (the engine, the import, the bench loader) that touch many rows in many statements:
     one set-based refresh at the end instead of one per statement. Must run inside a transaction; the
-    setting is transaction-local, so a failure leaves nothing deferred.
+    setting is transaction-local, so a failure leaves nothing deferred. The ids are read on leaving the
+    block, so a list the block fills with the ids it wrote works (the metric engine does that). Inside an
+    outer deferral (a bulk loader that rebuilds the table at its end) the block leaves the refresh to it.
     """
     if not search_table_in_use(using):
         yield
         return
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute("SELECT coalesce(current_setting('invloed.search_deferred', true), '') = 'on'")
+        if cursor.fetchone()[0]:
+            yield
+            return
         cursor.execute("SELECT set_config('invloed.search_deferred', 'on', true)")
         yield
         cursor.execute("SELECT set_config('invloed.search_deferred', 'off', true)")
@@ -148,4 +154,6 @@ def refresh_search_rows(influencer_ids: Iterable[int] | None = None, using: str 
         if influencer_ids is None:
             cursor.execute("SELECT influencers_search_rebuild()")
         else:
-            cursor.execute("SELECT influencers_search_refresh(%s::bigint[])", [list(influencer_ids)])
+            ids = list(influencer_ids)
+            if ids:
+                cursor.execute("SELECT influencers_search_refresh(%s::bigint[])", [ids])

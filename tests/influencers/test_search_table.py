@@ -5,21 +5,25 @@ still runs on SQLite). On a demo world of 1,500 creators, a few hundred searches
 every filter and sort the page offers are answered both ways: the same ids in the same order with the
 same sort keys, the same capped counts and the same pages and cursors. Then writes through every kind of
 path (model saves, queryset updates, bulk inserts, deletes, moderation, offers, audience, niches, and
-campaigns storing a creator's delivery punctuality) must leave the table equal to a full rebuild from the
-source tables. PostgreSQL only: that is where the table
+campaigns storing a creator's delivery punctuality, the metric engine's recompute) must leave the table
+equal to a full rebuild from the source tables. PostgreSQL only: that is where the table
 lives.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
+import re
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.http import QueryDict
 from django.test import RequestFactory
+from django.utils import timezone
 
 from campaigns import demo
 from campaigns.models import Collaboration
@@ -28,7 +32,7 @@ from influencers import selectors
 from influencers.discovery_search import search_rows
 from influencers.filters import SORTS, InfluencerFilter
 from influencers.metrics import recompute_metrics
-from influencers.models import Audience, AudienceCountry, Influencer, Niche, Offer, SocialAccount
+from influencers.models import Audience, AudienceCountry, Influencer, Niche, Offer, Post, SocialAccount
 from influencers.search_row import SearchRow, refresh_search_rows
 from influencers.selectors import influencer_discovery
 from influencers.taxonomy import AgeBand, Currency, Gender, ModerationStatus, Platform, Tier, WorkKind
@@ -289,3 +293,34 @@ def test_every_kind_of_write_keeps_the_table_equal_to_a_rebuild(world):
     assert second.pk not in {row[0] for row in written}
     hits = search_rows(_filterset(QueryDict("q=xylofoon"), world))
     assert list(hits.values_list("influencer_id", flat=True)) == [creators[25].pk]
+
+
+def test_the_metric_engine_keeps_the_table_equal_to_a_rebuild(world):
+    """The engine writes creators' metrics with the table's triggers deferred and refreshes the rows it wrote."""
+    creators = list(
+        Influencer.objects.visible_to_brands().filter(accounts__posts__isnull=False).distinct().order_by("-pk")[:30]
+    )
+    ids = [creator.pk for creator in creators]
+    before = dict(SearchRow.objects.filter(pk__in=ids).values_list("pk", "engagement_rate"))
+    Post.objects.filter(account__influencer__in=ids).update(likes=F("likes") * 3 + 7)
+    SocialAccount.objects.filter(influencer__in=ids).update(posts_changed_at=timezone.now())
+
+    assert recompute_metrics(influencer_ids=ids) > 0
+
+    after = dict(SearchRow.objects.filter(pk__in=ids).values_list("pk", "engagement_rate"))
+    assert sum(after[pk] != before[pk] for pk in ids) >= len(ids) // 2  # the new likes reached the search rows
+    assert after == dict(Influencer.objects.filter(pk__in=ids).values_list("pk", "engagement_rate"))
+    written = _table()
+    refresh_search_rows()
+    assert written == _table()
+
+
+def test_the_influencer_trigger_watches_every_column_the_refresh_reads(world):
+    """The trigger skips updates that change no searched column; a column the refresh reads must be watched."""
+    migration = importlib.import_module("influencers.migrations.0015_search_refresh_on_searched_columns")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_functiondef('influencers_search_refresh(bigint[])'::regprocedure)")
+        source = cursor.fetchone()[0]
+    read = set(re.findall(r"\bi\.(\w+)", source)) - {"id"}
+    assert read, "the refresh function no longer reads the influencer as `i`: update this test"
+    assert read <= set(migration.SEARCHED_COLUMNS), read - set(migration.SEARCHED_COLUMNS)
