@@ -149,7 +149,9 @@ def _random_search(rng: random.Random, vocabulary: dict) -> QueryDict:
         "offer": 4, "q": 4, "no_collaboration": 1,
     }  # fmt: skip
     query = QueryDict(mutable=True)
-    for name in set(rng.choices(list(weights), weights=list(weights.values()), k=rng.randint(1, 6))):
+    # dict.fromkeys, not set: a set of strings iterates in a per-process order (hash randomisation), which made
+    # the draws that follow, and so the searches, differ from run to run.
+    for name in dict.fromkeys(rng.choices(list(weights), weights=list(weights.values()), k=rng.randint(1, 6))):
         for key, value in makers[name]().items():
             query.setlist(key, value if isinstance(value, list) else [value])
     query["sort"] = rng.choice(["", *SORTS])
