@@ -161,11 +161,15 @@ def test_a_brand_finds_compares_shortlists_and_invites_a_creator(world, page: Pa
     assert "er_min=3" in page.url
     _save(page, artifacts_dir, "discovery")
 
-    # The back button restores the previous result set.
+    # The back button restores the previous result set. With htmx's history cache off (base.html) each step
+    # is a request for the whole page, so wait for the filters' own requests to finish first and give the
+    # restore the time a loaded CI machine needs (it once took longer than the default 5 s there).
+    page.wait_for_load_state("networkidle")
     page.go_back()
-    expect(page.locator("#results-heading")).to_contain_text("3")
+    expect(page.locator("#results-heading")).to_contain_text("3", timeout=15_000)
+    page.wait_for_load_state("networkidle")
     page.go_forward()
-    expect(page.locator("#results-heading")).to_contain_text("2 creators")
+    expect(page.locator("#results-heading")).to_contain_text("2 creators", timeout=15_000)
 
     # Profile with charts.
     page.get_by_role("link", name="Lotte de Vries").click()
