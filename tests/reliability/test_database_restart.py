@@ -24,6 +24,7 @@ pytestmark = [pytest.mark.postgres]
 # Each one reads the database: the liveness probe, and API pages behind token authentication.
 PAGES = ("/healthz", "/api/v1/influencers/", "/api/v1/influencers/?tier=micro")
 BURST = 24
+BURSTS_TO_REACH_BOTH_WORKERS = 20
 # Migrate the private database and create an API user; prints the user's token.
 SETUP = """
 import django
@@ -53,6 +54,20 @@ def burst(base: str, token: str) -> list[int]:
         return list(pool.map(lambda url: status(url, token), urls))
 
 
+def burst_until_both_workers_connect(base: str, token: str, admin_url: str) -> list[int]:
+    """Bursts until two gunicorn workers hold a connection; every request of every burst must succeed.
+
+    Which worker accepts a request is the kernel's choice, so one fast worker can serve a whole burst; a few
+    more bursts give the other one its turn.
+    """
+    for _ in range(BURSTS_TO_REACH_BOTH_WORKERS):
+        assert burst(base, token) == [200] * BURST
+        connections = app_connections(admin_url)
+        if len(connections) >= 2:
+            return connections
+    pytest.fail(f"only {connections} held a connection after {BURSTS_TO_REACH_BOTH_WORKERS} bursts")
+
+
 def app_connections(url: str) -> list[int]:
     with psycopg.connect(url, autocommit=True) as conn:
         rows = conn.execute(
@@ -73,16 +88,13 @@ def test_requests_after_a_database_restart_succeed(private_postgres, start_gunic
     server = start_gunicorn(**env)
     base = f"http://127.0.0.1:{server.port}"
 
-    assert set(burst(base, token)) == {200}
-    before = app_connections(private_postgres.url())
-    assert len(before) >= 2, "both gunicorn workers keep a persistent connection"
+    # Both gunicorn workers keep a persistent connection.
+    before = burst_until_both_workers_connect(base, token, private_postgres.url())
 
     private_postgres.restart()
     assert app_connections(private_postgres.url()) == [], "the restart cut every connection"
 
     assert burst(base, token) == [200] * BURST
-    assert burst(base, token) == [200] * BURST
-    after = app_connections(private_postgres.url())
-    assert len(after) >= 2
+    after = burst_until_both_workers_connect(base, token, private_postgres.url())
     assert not set(after) & set(before)
     assert "Traceback" not in server.log.read_text()
