@@ -41,7 +41,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .access import actor_of
-from .filter_form import SharedChoices, cached_form_class
+from .filter_form import PerInstanceFilters, SharedChoices, cached_form_class
 from .models import AudienceCountry, Influencer, InfluencerQuerySet, Niche, Offer, SocialAccount, niche_label
 from .taxonomy import AGE_FIELDS, GENDER_FIELDS, AgeBand, Country, Currency, Gender, Language, Platform, Tier, WorkKind
 from .widgets import FastCheckboxSelectMultiple, FastSelect
@@ -548,3 +548,5 @@ class InfluencerFilter(django_filters.FilterSet):
 # `filterset.sort` reads like the query parameter it comes from. The declared filter of that name
 # lives in `base_filters` (the metaclass took it off the class), so this alias hides nothing.
 InfluencerFilter.sort = InfluencerFilter.sort_option
+# Each instance copies the declared filters cheaply instead of deep-copying their options (filter_form.py).
+InfluencerFilter.base_filters = PerInstanceFilters(InfluencerFilter.base_filters)

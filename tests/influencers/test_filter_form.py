@@ -37,3 +37,23 @@ def test_a_new_niche_or_another_language_gives_a_form_with_those_choices():
         dutch = InfluencerFilter(QueryDict()).form
         assert "Mode" in dict(dutch.fields["niches"].choices).values()
         assert str(dutch.fields["country"].label) == "Land van de creator"
+
+
+def test_each_filter_set_has_its_own_filters_and_methods_filter_through_their_own_parent():
+    declared = InfluencerFilter.base_filters
+    first = InfluencerFilter(QueryDict("niches=fashion"))
+    second = InfluencerFilter(QueryDict("tier=micro"))
+    for name, filter_ in first.filters.items():
+        assert filter_ is not declared[name]
+        assert filter_ is not second.filters[name]
+        assert filter_.extra is not second.filters[name].extra
+        assert (filter_.parent, second.filters[name].parent) == (first, second)
+    # A method filter calls the method of the filter set it belongs to, never another request's.
+    assert first.filters["niches"].filter.f is first.filters["niches"]
+    assert first.filters["niches"].filter.method.__self__ is first
+    assert second.filters["tier"].filter.method.__self__ is second
+    # The niche choices one filter set reads from the database are its own.
+    first.filters["niches"].extra["choices"] = [("only-here", "Only here")]
+    assert second.filters["niches"].extra["choices"] != [("only-here", "Only here")]
+    assert "choices" not in declared["niches"].extra
+    assert list(InfluencerFilter(QueryDict("niches=fashion")).qs) == list(first.qs)
