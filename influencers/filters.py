@@ -149,6 +149,9 @@ def percent_field_widget() -> forms.NumberInput:
 class DiscoveryForm(forms.Form):
     """Cross-field checks: a range must be ordered, a minimum share needs something to share in."""
 
+    # Its fields belong to its class and are not changed per instance, so the sidebar may reuse a choice
+    # field's HTML for the same value and language (influencers/templatetags/filter_tags.py).
+    renders_the_same_for_the_same_value = True
     RANGES = (("followers_min", "followers_max"), ("er_min", "er_max"))
     SHARES = (
         ("audience_country", "audience_country_min", _("Choose at least one audience country for this minimum.")),

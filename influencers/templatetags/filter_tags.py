@@ -17,6 +17,9 @@ custom BoundField, error list or form renderer, a localized field) is rendered t
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Hashable
+
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
@@ -24,7 +27,7 @@ from django.forms.utils import ErrorList
 from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from influencers.widgets import FastCheckboxSelectMultiple, FastSelect, FastSelectMultiple, flat_attrs
 
@@ -36,6 +39,11 @@ LABEL_TEMPLATE = "django/forms/label.html"
 PYTHON_WIDGETS = (FastSelect, FastSelectMultiple, FastCheckboxSelectMultiple)
 # Widgets whose template is django/forms/widgets/input.html (text.html etc. only include it).
 INPUT_WIDGETS = (forms.TextInput, forms.NumberInput, forms.CheckboxInput)
+# Rendered choice fields of forms that allow it (`renders_the_same_for_the_same_value`), by everything the
+# HTML depends on: at most 256 (the audience countries are ~40 KB), emptied when full rather than grown.
+MAX_RENDERED = 256
+_rendered: dict[Hashable, str] = {}
+_rendered_lock = threading.Lock()
 
 
 def _renders_like_django(bound: BoundField) -> bool:
@@ -139,9 +147,49 @@ def _field(bound: BoundField, *, compact: bool, inline: bool) -> str:
     )
 
 
+def _value_key(value: object) -> Hashable:
+    if isinstance(value, list | tuple):
+        return tuple(str(item) for item in value)
+    return None if value is None else str(value)
+
+
+def _rendered_key(bound: BoundField, *, compact: bool, inline: bool) -> Hashable | None:
+    """What a choice field's HTML depends on, when it may be reused: None when it may not.
+
+    Only for forms that declare `renders_the_same_for_the_same_value` (discovery's: its fields and their
+    choices belong to the form class, cached per niche choices in influencers/filter_form.py, and nothing
+    changes them per instance) and for the choice widgets, whose ~700 options are what rendering costs
+    (~4 ms of CPU per page, docs/benchmarks.md). A field with errors is rendered each time. The form class
+    is part of the key (kept alive by it), and with it the choices; the language gives the lazy labels;
+    the value is the user's validated choice.
+    """
+    form = bound.form
+    reusable = getattr(form, "renders_the_same_for_the_same_value", False)
+    if not reusable or type(bound.field.widget) not in PYTHON_WIDGETS or bound.errors:
+        return None
+    return (
+        type(form),
+        get_language(),
+        bound.html_name,
+        bound.auto_id,
+        compact,
+        inline,
+        _value_key(bound.value()),
+    )
+
+
 @register.simple_tag
 def filter_field(bound: BoundField, *, compact: bool = False, inline: bool = False) -> SafeString:
     """One filter as `_field.html` renders it: label or legend, widget, help text, errors."""
     if not _renders_like_django(bound):
         return render_to_string(FIELD_TEMPLATE, {"field": bound, "compact": compact, "inline": inline})
-    return mark_safe(_field(bound, compact=compact, inline=inline))  # noqa: S308 - every value above is escaped
+    key = _rendered_key(bound, compact=compact, inline=inline)
+    html = _rendered.get(key) if key is not None else None
+    if html is None:
+        html = _field(bound, compact=compact, inline=inline)
+        if key is not None:
+            with _rendered_lock:
+                if len(_rendered) >= MAX_RENDERED:
+                    _rendered.clear()
+                _rendered[key] = html
+    return mark_safe(html)  # noqa: S308 - every value above is escaped

@@ -284,3 +284,45 @@ def test_the_discovery_page_is_byte_for_byte_what_the_includes_rendered(client, 
     assert new.count('<div class="field') + new.count('<fieldset class="field') >= 23
     assert ('name="no_collaboration"' in new) == (user == "brand")
     assert new == old
+
+
+# --- reusing a choice field's HTML ---------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("no_fallback")
+def test_a_reused_choice_field_is_what_the_template_renders_for_that_value_and_language(monkeypatch):
+    monkeypatch.setattr(filter_tags, "_rendered", {})
+    rounds = [
+        ("en", {"country": "NL", "audience_country": ["NL", "BE"]}),
+        ("en", {"country": "BE", "audience_country": ["BE"]}),
+        ("nl", {"country": "NL", "audience_country": ["NL", "BE"]}),
+        ("en", {"country": "NL", "audience_country": ["NL", "BE"]}),
+        ("en", {}),
+        ("en", {"country": "ZZ", "audience_country": ["NL", "ZZ"]}),  # errors: rendered each time, never kept
+    ]
+    seen = set()
+    for language, data in rounds:
+        with translation.override(language):
+            form = discovery_form(data)
+            for name in ("country", "audience_country", "language", "sort"):
+                html = filter_field(form[name], compact=name == "audience_country")
+                assert html == with_template(form[name], compact=name == "audience_country"), (language, data, name)
+                seen.add(html)
+    assert len(seen) == 14, "each value and language has its own HTML"
+    kept = filter_tags._rendered
+    # Country and audience countries: 4 values and languages each; language and sort (unset): English and Dutch.
+    assert len(kept) == 4 + 4 + 2 + 2
+    assert not any("has-error" in html for html in kept.values())
+
+
+def test_only_forms_that_allow_it_reuse_html_and_the_store_stays_bounded(monkeypatch):
+    monkeypatch.setattr(filter_tags, "_rendered", {})
+    monkeypatch.setattr(filter_tags, "MAX_RENDERED", 3)
+    form = LabelsForm({"kinds": ["a"], "pick": "x"})
+    filter_field(form["kinds"])
+    filter_field(form["pick"])
+    assert filter_tags._rendered == {}, "a form that does not say its fields are fixed is rendered each time"
+    for country in ("NL", "BE", "DE", "FR"):
+        filter_field(discovery_form({"country": country})["country"])
+        assert len(filter_tags._rendered) <= 3
+    assert len(filter_tags._rendered) == 1, "emptied when full, then the newest kept"
