@@ -4,7 +4,8 @@ PostgreSQL only. Discovery at a million creators touched five tables per search 
 offers, audience, audience countries) and sorted by joined values; this row carries them as arrays,
 shares and precomputed sort keys, indexed for the access paths brands use (migration
 0009_search_table, docs/decisions.md "The discovery search table"; migration 0011 added the stored
-delivery punctuality).
+delivery punctuality). Rows are written in locality order (stripes by id, then country and first niche,
+migration 0016) so a filter's matches share heap pages.
 
 It is kept in step by the database itself: statement-level triggers on every table that feeds it call
 `influencers_search_refresh(ids)` in the same transaction as the write, for every path (services,
