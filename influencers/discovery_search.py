@@ -24,8 +24,10 @@ from .models import Influencer
 from .search_row import ANY_KIND, SearchRow, price_column
 from .taxonomy import AGE_FIELDS, GENDER_FIELDS
 
-# Ranked by relevance: the handle and name matches, and this many of the largest other matches.
-KEYWORD_CANDIDATES = 1_000
+# Ranked by relevance: the handle and name matches, and this many of the largest other matches. At least the
+# count cap + 1 (selectors.COUNT_CAP), or a word with more matches than the cap would count exactly the
+# candidates and show "1,000" instead of "1,000+" (search_rows takes the number from its caller).
+KEYWORD_CANDIDATES = 1_001
 
 # Sort key columns of the search table (non-null, with the reference query's stand-ins for unknowns).
 SORT_COLUMNS = {
@@ -62,11 +64,12 @@ class Tags:
         return rows
 
 
-def search_rows(filterset: InfluencerFilter) -> QuerySet[SearchRow]:
+def search_rows(filterset: InfluencerFilter, *, keyword_candidates: int = KEYWORD_CANDIDATES) -> QuerySet[SearchRow]:
     """The creators matching the filter set's cleaned data, ordered like `filterset.qs`, with `sort_key`.
 
     Also annotated: `cheapest_offer_price` (NO_PRICE when none, in the selected currency and kind) and,
-    with search words, `relevance`.
+    with search words, `relevance`. Sorted by relevance, the rows are the keyword candidates (`_search`):
+    `keyword_candidates` must exceed the count cap of the caller.
     """
     filterset.is_valid()  # validate: invalid fields are left out of cleaned_data, as in filterset.qs
     data = filterset.form.cleaned_data
@@ -80,7 +83,9 @@ def search_rows(filterset: InfluencerFilter) -> QuerySet[SearchRow]:
             pk=OuterRef("influencer_id"), collaborations__campaign__brand_id=filterset.brand_id
         )
         rows = rows.filter(~Exists(worked_with))
-    rows = _search(rows, data.get("q") or "", by_relevance=filterset.sort_option.name == "relevance")
+    rows = _search(
+        rows, data.get("q") or "", by_relevance=filterset.sort_option.name == "relevance", candidates=keyword_candidates
+    )
     return _order(rows, filterset)
 
 
@@ -180,14 +185,14 @@ def _filter_offers(
     return rows
 
 
-def _search(rows: QuerySet[SearchRow], text: str, *, by_relevance: bool) -> QuerySet[SearchRow]:
+def _search(rows: QuerySet[SearchRow], text: str, *, by_relevance: bool, candidates: int) -> QuerySet[SearchRow]:
     """Rows whose document has every word (as a prefix), with `relevance` (ts_rank, as the reference).
 
     Sorted by relevance, only the candidates are ranked: every match in a handle or name, and the
-    KEYWORD_CANDIDATES largest matches (by followers) beyond those. A common word ("fashion") matches a
+    `candidates` largest matches (by followers) beyond those. A common word ("fashion") matches a
     tenth of all creators in some bio, and ranking all of them cost 400 ms at a million; a handle or
-    name match always outranks a bio-only one (weight A against D), so the top of the list is exact,
-    and the count is the reference's whenever it is below the cap (docs/decisions.md).
+    name match always outranks a bio-only one (weight A against D), so the top of the list is exact;
+    with more candidates than the count cap, the capped count is the reference's too (docs/decisions.md).
     """
     words = search_words(text)
     if not words:
@@ -196,7 +201,7 @@ def _search(rows: QuerySet[SearchRow], text: str, *, by_relevance: bool) -> Quer
     rows = rows.filter(document=query)
     if by_relevance:
         in_name = rows.filter(name_document=query).values("influencer_id")
-        largest = rows.order_by("-total_followers", "-influencer_id").values("influencer_id")[:KEYWORD_CANDIDATES]
+        largest = rows.order_by("-total_followers", "-influencer_id").values("influencer_id")[:candidates]
         rows = SearchRow.objects.filter(influencer_id__in=in_name.union(largest))
     return rows.annotate(relevance=Cast(SearchRank(F("document"), query), FloatField()))
 

@@ -19,6 +19,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import F
 from django.http import QueryDict
@@ -28,9 +29,9 @@ from django.utils import timezone
 from campaigns import demo
 from campaigns.models import Collaboration
 from campaigns.services import influencer_delivery_punctuality_store
-from influencers import selectors
+from influencers import discovery_search, selectors
 from influencers.discovery_search import search_rows
-from influencers.filters import SORTS, InfluencerFilter
+from influencers.filters import SEARCH_CONFIG, SORTS, InfluencerFilter
 from influencers.metrics import recompute_metrics
 from influencers.models import Audience, AudienceCountry, Influencer, Niche, Offer, Post, SocialAccount
 from influencers.search_row import SearchRow, refresh_search_rows
@@ -227,6 +228,34 @@ def test_pages_counts_and_cursors_are_the_reference_ones(world, monkeypatch, cou
             cursor = reference.next_cursor
             if cursor is None:
                 break
+
+
+def test_a_word_with_more_matches_than_the_cap_has_a_capped_count(world, monkeypatch):
+    # At 1M a bio word ("interior") matched 16,474 creators and the page said "1,000": ranked by relevance,
+    # the candidates were the name matches and the 1,000 largest others, exactly the count cap. Here the
+    # world is small, so the cap and the candidates are made small (fewer candidates than the cap, as then).
+    monkeypatch.setattr(selectors, "COUNT_CAP", 20)
+    monkeypatch.setattr(selectors, "KEYWORD_CANDIDATES", 10)
+    monkeypatch.setattr(discovery_search, "KEYWORD_CANDIDATES", 10)
+    # The commonest word found in bios only: all its candidates beyond the name matches are the largest others.
+    in_names = {
+        word
+        for word in world["words"]
+        if SearchRow.objects.filter(
+            name_document=SearchQuery(f"{word}:*", search_type="raw", config=SEARCH_CONFIG)
+        ).exists()
+    }
+    matches = {
+        word: _filterset(QueryDict(f"q={word}"), world).qs.count() for word in world["words"] if word not in in_names
+    }
+    word = max(matches, key=lambda word: (matches[word], word))
+    assert matches[word] > 40
+    query = QueryDict(f"q={word}")
+    reference, answer = (
+        influencer_discovery(filterset=_filterset(query, world), from_search_table=table) for table in (False, True)
+    )
+    assert (reference.count, reference.count_is_capped) == (20, True)
+    assert (answer.count, answer.count_is_capped, answer.count_label) == (20, True, reference.count_label)
 
 
 def _table() -> list[tuple]:
