@@ -123,14 +123,15 @@ def run_statements(conn: psycopg.Connection, statements: list[str]) -> int:
 def shown_count(conn: psycopg.Connection, statements: list[str]) -> int | None:
     """The result count the page showed: the answer of its COUNT query (capped at COUNT_CAP + 1).
 
-    On the search table the first statement counts with a window (`count(*) OVER ()`, the last column
-    of every row); a capped count of a broad filter is then COUNT_CAP + 1.
+    On the search table the first statement counts in its last column `total`: with a window
+    (`count(*) OVER () AS total`) or, sorted by relevance, with a capped subquery (`… AS total`); a capped
+    count of a broad filter is then COUNT_CAP + 1.
     """
     for statement in statements:
         if statement.lstrip().upper().startswith("SELECT COUNT(*)"):
             return conn.execute(statement).fetchone()[0]
     for statement in statements:
-        if "count(*) OVER ()" in statement and "influencers_searchrow" in statement:
+        if ") AS total" in statement and "influencers_searchrow" in statement:
             row = conn.execute(statement).fetchone()
             return row[-1] if row else 0
     return None

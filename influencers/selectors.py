@@ -345,7 +345,7 @@ def _ranked_page(
     with connections[rows.db].cursor() as db:
         db.execute(
             f"WITH matches AS MATERIALIZED ({inner}) "  # noqa: S608
-            f"SELECT matches.*, (SELECT count(*) FROM (SELECT FROM matches LIMIT {COUNT_CAP + 1}) AS capped) "
+            f"SELECT matches.*, (SELECT count(*) FROM (SELECT FROM matches LIMIT {COUNT_CAP + 1}) AS capped) AS total "
             f"FROM matches {after_cursor} ORDER BY sort_key {direction}, influencer_id {direction} LIMIT %s",
             [*params, *after_params, limit],
         )

@@ -165,6 +165,8 @@ def test_bench_search_mix_times_every_class_on_page_and_api(smoke_results: dict)
         overall = by_name[f"workload:{surface}:all"]
         assert overall["detail"]["searches"] == len(overall["detail"]["samples"]) >= 30
         assert all(sample["ms"] > 0 for sample in overall["detail"]["samples"])
+        # Every search's shown count was found in its SQL (the "no results" line is built from them).
+        assert all(sample["count"] is not None for sample in overall["detail"]["samples"]), surface
         # The same search at page size 12, 24 and 48 issues the same number of queries.
         queries = by_name[f"queries:workload_{surface}"]
         assert queries["detail"]["constant"] is True, queries["detail"]
