@@ -270,11 +270,11 @@ def _discovery_from_search_table(*, filterset: InfluencerFilter, cursor: str | N
         after_params = [after.value, after.pk]
     column = sort_column(filterset)
     if column is None:
-        # Sorted by relevance there is no index to walk: every candidate is ranked, whatever the count.
-        page = _ranked_page(rows, columns, direction, after_cursor, after_params, page_size + 1)
+        # Sorted by relevance there is no index to walk: the candidates are ranked once, for count and page.
+        page = _sorted_matches(
+            rows, columns, direction, page_size + 1, counted=True, after_cursor=after_cursor, after_params=after_params
+        )
         total = page[0][-1] if page else 0
-        count, capped = (COUNT_CAP, True) if total > COUNT_CAP else (total, False)
-        page = [row[:-1] for row in page]
     else:
         inner, params = rows.order_by().values_list(*columns)[: COUNT_CAP + 1].query.sql_with_params()
         with connections[rows.db].cursor() as db:
@@ -286,15 +286,13 @@ def _discovery_from_search_table(*, filterset: InfluencerFilter, cursor: str | N
             page = db.fetchall()
         total = page[0][-1] if page else 0
         if total > COUNT_CAP:
-            count, capped = COUNT_CAP, True
             if after is not None:
                 rows = rows.filter(
                     RowComparison([F("sort_key"), F("influencer_id")], operator, [after.value, after.pk])
                 )
             tiers = list(filterset.form.cleaned_data.get("tier") or [])
             page = _broad_page_by_tier(rows, columns, column, direction, page_size + 1, after=after, tiers=tiers)
-        else:
-            count, capped = total, False
+    count, capped = (COUNT_CAP, True) if total > COUNT_CAP else (total, False)
     has_more = len(page) > page_size
     page = page[:page_size]
     cards = {
@@ -326,27 +324,31 @@ def _discovery_from_search_table(*, filterset: InfluencerFilter, cursor: str | N
     )
 
 
-def _ranked_page(
+def _sorted_matches(
     rows: QuerySet[SearchRow],
     columns: list[str],
     direction: str,
-    after_cursor: str,
-    after_params: list[Any],
     limit: int,
+    *,
+    counted: bool = False,
+    after_cursor: str = "",
+    after_params: Sequence[Any] = (),
 ) -> list[tuple]:
-    """A relevance-sorted page and the capped count of its matches, in one statement (the count is the last column).
+    """Every match read once and sorted: the first `limit` in sort order (after the cursor, if given).
 
-    The keyword candidates (discovery_search._search) are read and ranked once: the capped count takes the
-    first COUNT_CAP + 1 of them, the page sorts all of them after the cursor. Before, a search with more than
-    COUNT_CAP candidates ranked them twice, once to count and once for the page (a common first name at 1M:
-    ~80 ms each).
+    With `counted`, each row ends in `total`, the capped count of all matches (up to COUNT_CAP + 1, the cursor
+    left out): a relevance page takes its count and its page from the same ranked candidates. Before, a search
+    with more than COUNT_CAP candidates ranked them twice, once to count and once for the page (a common first
+    name at 1M: ~80 ms each).
     """
     inner, params = rows.order_by().values_list(*columns).query.sql_with_params()
+    total = (
+        f", (SELECT count(*) FROM (SELECT FROM matches LIMIT {COUNT_CAP + 1}) AS capped) AS total" if counted else ""  # noqa: S608
+    )
     with connections[rows.db].cursor() as db:
         db.execute(
-            f"WITH matches AS MATERIALIZED ({inner}) "  # noqa: S608
-            f"SELECT matches.*, (SELECT count(*) FROM (SELECT FROM matches LIMIT {COUNT_CAP + 1}) AS capped) AS total "
-            f"FROM matches {after_cursor} ORDER BY sort_key {direction}, influencer_id {direction} LIMIT %s",
+            f"WITH matches AS MATERIALIZED ({inner}) SELECT matches.*{total} FROM matches {after_cursor} "  # noqa: S608
+            f"ORDER BY sort_key {direction}, influencer_id {direction} LIMIT %s",
             [*params, *after_params, limit],
         )
         return db.fetchall()
@@ -365,7 +367,7 @@ TIER_SORT_COLUMNS = frozenset({"total_followers", "engagement_key", "growth_key"
 def _broad_page_by_tier(
     rows: QuerySet[SearchRow],
     columns: list[str],
-    column: str | None,
+    column: str,
     direction: str,
     limit: int,
     *,
@@ -394,7 +396,7 @@ def _broad_page_by_tier(
 def _broad_page(
     rows: QuerySet[SearchRow],
     columns: list[str],
-    column: str | None,
+    column: str,
     direction: str,
     limit: int,
     *,
@@ -410,40 +412,32 @@ def _broad_page(
     earlier match exists). Otherwise all matches are read through the filter indexes and sorted.
     """
     ordered = rows.values_list(*columns)[:limit]
-    if column is not None:
-        sql, params = ordered.query.sql_with_params()
-        # The column is one of the search table's sort columns (discovery_search.sort_column), never input.
-        conditions: list[str] = []
-        start_params: list[Any] = []
-        if tier is not None:  # the walk runs inside the tier's range of its (tier, key, id) index
-            conditions.append('"tier" = %s')
-            start_params.append(tier)
-        if after is not None:
-            conditions.append(f'("{column}", "influencer_id") {"<" if direction == "DESC" else ">"} (%s, %s)')
-            start_params += [after.value, after.pk]
-        start = f"WHERE {' AND '.join(conditions)} " if conditions else ""
-        walk = (
-            f'FROM (SELECT * FROM "influencers_searchrow" {start}ORDER BY "{column}" {direction}, '  # noqa: S608
-            f'"influencer_id" {direction} LIMIT {SORT_WALK_LIMIT}) AS "influencers_searchrow" '
-        )
-        found = _SEARCH_TABLE_FROM.search(sql)
-        if found:
-            # The walk's own parameters go where it sits: after those of the select list (e.g. ranking).
-            before = len(_PLACEHOLDER.findall(sql, 0, found.start()))
-            bounded = sql[: found.start()] + walk + sql[found.end() :]
-            with connections[rows.db].cursor() as db:
-                db.execute(bounded, [*params[:before], *start_params, *params[before:]])
-                page = db.fetchall()
-            if len(page) == limit:
-                return page
-    inner, params = rows.order_by().values_list(*columns).query.sql_with_params()
-    with connections[rows.db].cursor() as db:
-        db.execute(
-            f"WITH matches AS MATERIALIZED ({inner}) SELECT * FROM matches "  # noqa: S608
-            f"ORDER BY sort_key {direction}, influencer_id {direction} LIMIT %s",
-            [*params, limit],
-        )
-        return db.fetchall()
+    sql, params = ordered.query.sql_with_params()
+    # The column is one of the search table's sort columns (discovery_search.sort_column), never input.
+    conditions: list[str] = []
+    start_params: list[Any] = []
+    if tier is not None:  # the walk runs inside the tier's range of its (tier, key, id) index
+        conditions.append('"tier" = %s')
+        start_params.append(tier)
+    if after is not None:
+        conditions.append(f'("{column}", "influencer_id") {"<" if direction == "DESC" else ">"} (%s, %s)')
+        start_params += [after.value, after.pk]
+    start = f"WHERE {' AND '.join(conditions)} " if conditions else ""
+    walk = (
+        f'FROM (SELECT * FROM "influencers_searchrow" {start}ORDER BY "{column}" {direction}, '  # noqa: S608
+        f'"influencer_id" {direction} LIMIT {SORT_WALK_LIMIT}) AS "influencers_searchrow" '
+    )
+    found = _SEARCH_TABLE_FROM.search(sql)
+    if found:
+        # The walk's own parameters go where it sits: after those of the select list (e.g. ranking).
+        before = len(_PLACEHOLDER.findall(sql, 0, found.start()))
+        bounded = sql[: found.start()] + walk + sql[found.end() :]
+        with connections[rows.db].cursor() as db:
+            db.execute(bounded, [*params[:before], *start_params, *params[before:]])
+            page = db.fetchall()
+        if len(page) == limit:
+            return page
+    return _sorted_matches(rows, columns, direction, limit)
 
 
 def sort_names() -> list[str]:
