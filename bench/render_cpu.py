@@ -3,6 +3,7 @@
     python -m bench.render_cpu                          a few thousand creators in invloed_render_bench
     python -m bench.render_cpu --scale 3000 --requests 120 --warmup 20
     python -m bench.render_cpu --profile page-table      cProfile of one surface, top functions by own time
+    python -m bench.render_cpu --profile api --profile-file /tmp/api.prof   … and the raw stats for pstats
 
 The database is the benchmark's own (bench/database.py refuses names without "bench"); it is loaded with
 the bench generator (bench/generate.py) when it does not hold a data set of this scale yet. Requests go
@@ -145,7 +146,9 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def profile_surface(client: Any, urls: list[tuple[str, dict[str, str]]], *, requests: int, top: int = 40) -> str:
+def profile_surface(
+    client: Any, urls: list[tuple[str, dict[str, str]]], *, requests: int, top: int = 40, dump: str | None = None
+) -> str:
     for url, headers in urls:
         _get(client, url, headers)
     profiler = cProfile.Profile()
@@ -154,6 +157,8 @@ def profile_surface(client: Any, urls: list[tuple[str, dict[str, str]]], *, requ
         url, headers = urls[n % len(urls)]
         _get(client, url, headers)
     profiler.disable()
+    if dump:
+        profiler.dump_stats(dump)
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("tottime").print_stats(top)
@@ -203,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=120, help="timed requests per surface, after warm-up")
     parser.add_argument("--surface", action="append", choices=SURFACES, help="only these surfaces (repeatable)")
     parser.add_argument("--profile", choices=SURFACES, help="print a cProfile of this surface instead of timing")
+    parser.add_argument("--profile-file", help="with --profile, also write the raw stats here (pstats, snakeviz)")
     args = parser.parse_args(argv)
     check_disposable(args.database_url)
     with _data_set(args.database_url, args.scale, args.seed):
@@ -214,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile:
             api = args.profile == "api"
             queries = [search.api_query if api else search.query for search in searches]
-            print(profile_surface(client, surface_urls(args.profile, queries), requests=args.requests))
+            urls = surface_urls(args.profile, queries)
+            print(profile_surface(client, urls, requests=args.requests, dump=args.profile_file))
             return 0
         rows = []
         for surface in args.surface or SURFACES:

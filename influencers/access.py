@@ -12,11 +12,14 @@ reverse relation `user.brand_membership` (brands -> influencers, never back).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db import connection, connections
+from django.db.models import Field, Model
 
 from .models import Influencer
 from .taxonomy import ModerationStatus
@@ -88,21 +91,86 @@ def actor_for(user: AbstractBaseUser | AnonymousUser | None) -> Actor:
     """The actor of a user: their creator profile, brand membership and brand in one query (none if anonymous)."""
     if not isinstance(user, User) or not user.is_authenticated:  # None, AnonymousUser
         return ANONYMOUS
-    # Both are reverse one-to-one relations of the user: one query with two LEFT JOINs.
-    row = (
-        get_user_model()
-        ._default_manager.select_related("influencer", "brand_membership__brand")
-        .only("pk", "influencer", "brand_membership", "brand_membership__brand")
-        .filter(pk=user.pk)
-        .first()
-    )
-    influencer = getattr(row, "influencer", None)
-    membership = getattr(row, "brand_membership", None)
-    if membership is not None:
-        membership.user = user  # the request's own user object, not the partial row loaded here
-    if influencer is not None:
-        influencer.user = user
+    statement = _actor_statement()
+    # The primary, like every read of the auth app (config/db_router.py: who is asking is never read from a copy).
+    db = get_user_model()._default_manager.db
+    with connections[db].cursor() as cursor:
+        cursor.execute(statement.sql, [user.pk])
+        row = cursor.fetchone()
+    influencer = membership = None
+    if row is not None:
+        influencer = statement.instance(Influencer, db, row)
+        membership = statement.instance(statement.member_model, db, row)
+        brand = statement.instance(statement.brand_model, db, row)
+        if membership is not None:
+            membership.brand = brand
+            membership.user = user  # the request's own user object
+        if influencer is not None:
+            influencer.user = user
     return Actor(user=user, influencer=influencer, membership=membership)
+
+
+@dataclass(frozen=True)
+class _ActorStatement:
+    """The actor's one statement, written once from the models' fields.
+
+    Asked on every request (pages, htmx partials, the API), the same query through the ORM spent ~2.5 ms of
+    CPU compiling three joins and building the rows (docs/decisions.md, "Render-path CPU"); here the SQL is
+    built once per process and each row becomes model instances with `Model.from_db`, as the ORM would.
+    """
+
+    sql: str
+    member_model: type[Model]
+    brand_model: type[Model]
+    columns: dict[type[Model], tuple[list[str], slice]]
+
+    def instance(self, model: type[Model], db: str, row: tuple) -> Any:
+        names, part = self.columns[model]
+        values = row[part]
+        if values[0] is None:  # the primary key of a LEFT JOIN that found nothing
+            return None
+        return model.from_db(db, names, values)
+
+
+def _related_model(model: type[Model], name: str) -> type[Model]:
+    return cast("type[Model]", model._meta.get_field(name).related_model)
+
+
+def _columns(model: type[Model]) -> list[Field]:
+    """The model's primary key, then its other concrete fields: what the ORM would select for a whole row."""
+    return [model._meta.pk, *(f for f in model._meta.concrete_fields if not f.primary_key)]
+
+
+def _quoted(field: Field) -> str:
+    if field.column is None:  # only fields without a column of their own (none of these models' concrete ones)
+        raise ValueError(f"{field} has no column")
+    return connection.ops.quote_name(field.column)
+
+
+def _column(model: type[Model], name: str) -> str:
+    return _quoted(cast(Field, model._meta.get_field(name)))
+
+
+@functools.cache
+def _actor_statement() -> _ActorStatement:
+    # influencers never imports brands at run time: the brand models come through the user's reverse relation.
+    member_model = _related_model(get_user_model(), "brand_membership")
+    brand_model = _related_model(member_model, "brand")
+    quote = connection.ops.quote_name
+    columns: dict[type[Model], tuple[list[str], slice]] = {}
+    select: list[str] = []
+    for alias, model in (("i", Influencer), ("m", member_model), ("b", brand_model)):
+        fields = _columns(model)
+        columns[model] = ([f.attname for f in fields], slice(len(select), len(select) + len(fields)))
+        select += [f"{alias}.{_quoted(f)}" for f in fields]
+    brand_pk = _quoted(_columns(brand_model)[0])
+    sql = (
+        f"SELECT {', '.join(select)} FROM (SELECT %s AS user_id) AS u "  # noqa: S608 (names from the models)
+        f"LEFT JOIN {quote(Influencer._meta.db_table)} AS i ON i.{_column(Influencer, 'user')} = u.user_id "
+        f"LEFT JOIN {quote(member_model._meta.db_table)} AS m ON m.{_column(member_model, 'user')} = u.user_id "
+        f"LEFT JOIN {quote(brand_model._meta.db_table)} AS b ON b.{brand_pk} = m.{_column(member_model, 'brand')}"
+    )
+    return _ActorStatement(sql=sql, member_model=member_model, brand_model=brand_model, columns=columns)
 
 
 def actor_of(request: Any) -> Actor:

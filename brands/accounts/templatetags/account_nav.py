@@ -1,16 +1,15 @@
 """`{% account_nav as nav %}`: the logged-in user's role and unread notification count for the nav.
 
-One query per request (cached on the request), whatever the page.
+The role is the request's actor (influencers/access.py, resolved once per request and usually already by
+the view); the unread count is one small query. Both cached on the request, whatever the page.
 """
 
 from __future__ import annotations
 
 from django import template
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q
 
-from brands.models import BrandMember
-from influencers.models import Influencer
+from influencers.access import actor_for, actor_of
+from influencers.models import Notification
 
 register = template.Library()
 
@@ -24,19 +23,10 @@ def account_nav(context: template.Context) -> dict:
     cached = getattr(request, "_account_nav", None)
     if cached is not None:
         return cached
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            is_influencer=Exists(Influencer.objects.filter(user=OuterRef("pk"))),
-            is_brand=Exists(BrandMember.objects.filter(user=OuterRef("pk"))),
-            unread=Count("notifications", filter=Q(notifications__read_at__isnull=True)),
-        )
-        .values("is_influencer", "is_brand", "unread")
-        .first()
-    ) or {"is_influencer": False, "is_brand": False, "unread": 0}
-    role = "influencer" if row["is_influencer"] else "brand" if row["is_brand"] else None
-    nav = {"role": role, "unread": row["unread"]}
+    actor = actor_of(request) if request is not None else actor_for(user)
+    role = "influencer" if actor.influencer is not None else "brand" if actor.membership is not None else None
+    unread = Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+    nav = {"role": role, "unread": unread}
     if request is not None:
         request._account_nav = nav
     return nav
