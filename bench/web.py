@@ -125,10 +125,11 @@ def shown_count(conn: psycopg.Connection, statements: list[str]) -> int | None:
 
     On the search table the first statement counts in its last column `total`: with a window
     (`count(*) OVER () AS total`) or, sorted by relevance, with a capped subquery (`… AS total`); a capped
-    count of a broad filter is then COUNT_CAP + 1.
+    count of a broad filter is then COUNT_CAP + 1. A page counts other things too (the nav's unread
+    notifications): only a count over the creators is the result count.
     """
     for statement in statements:
-        if statement.lstrip().upper().startswith("SELECT COUNT(*)"):
+        if statement.lstrip().upper().startswith("SELECT COUNT(*)") and '"influencers_influencer"' in statement:
             return conn.execute(statement).fetchone()[0]
     for statement in statements:
         if ") AS total" in statement and "influencers_searchrow" in statement:

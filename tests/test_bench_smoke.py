@@ -167,6 +167,8 @@ def test_bench_search_mix_times_every_class_on_page_and_api(smoke_results: dict)
         assert all(sample["ms"] > 0 for sample in overall["detail"]["samples"])
         # Every search's shown count was found in its SQL (the "no results" line is built from them).
         assert all(sample["count"] is not None for sample in overall["detail"]["samples"]), surface
+        # … and it is the creators' count, not another count on the page (the nav's unread notifications).
+        assert any(sample["count"] > 0 for sample in overall["detail"]["samples"]), surface
         # The same search at page size 12, 24 and 48 issues the same number of queries.
         queries = by_name[f"queries:workload_{surface}"]
         assert queries["detail"]["constant"] is True, queries["detail"]
