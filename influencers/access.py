@@ -163,12 +163,15 @@ def _actor_statement() -> _ActorStatement:
         fields = _columns(model)
         columns[model] = ([f.attname for f in fields], slice(len(select), len(select) + len(fields)))
         select += [f"{alias}.{_quoted(f)}" for f in fields]
+    user_model = get_user_model()
+    user_pk = _quoted(_columns(user_model)[0])
     brand_pk = _quoted(_columns(brand_model)[0])
     sql = (
-        f"SELECT {', '.join(select)} FROM (SELECT %s AS user_id) AS u "  # noqa: S608 (names from the models)
-        f"LEFT JOIN {quote(Influencer._meta.db_table)} AS i ON i.{_column(Influencer, 'user')} = u.user_id "
-        f"LEFT JOIN {quote(member_model._meta.db_table)} AS m ON m.{_column(member_model, 'user')} = u.user_id "
-        f"LEFT JOIN {quote(brand_model._meta.db_table)} AS b ON b.{brand_pk} = m.{_column(member_model, 'brand')}"
+        f"SELECT {', '.join(select)} FROM {quote(user_model._meta.db_table)} AS u "  # noqa: S608 (names from the models)
+        f"LEFT JOIN {quote(Influencer._meta.db_table)} AS i ON i.{_column(Influencer, 'user')} = u.{user_pk} "
+        f"LEFT JOIN {quote(member_model._meta.db_table)} AS m ON m.{_column(member_model, 'user')} = u.{user_pk} "
+        f"LEFT JOIN {quote(brand_model._meta.db_table)} AS b ON b.{brand_pk} = m.{_column(member_model, 'brand')} "
+        f"WHERE u.{user_pk} = %s"
     )
     return _ActorStatement(sql=sql, member_model=member_model, brand_model=brand_model, columns=columns)
 
