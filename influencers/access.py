@@ -127,18 +127,13 @@ class _ActorStatement:
     def instance(self, model: type[Model], db: str, row: tuple) -> Any:
         names, part = self.columns[model]
         values = row[part]
-        if values[0] is None:  # the primary key of a LEFT JOIN that found nothing
+        if values[names.index(model._meta.pk.attname)] is None:  # a LEFT JOIN that found nothing
             return None
         return model.from_db(db, names, values)
 
 
 def _related_model(model: type[Model], name: str) -> type[Model]:
     return cast("type[Model]", model._meta.get_field(name).related_model)
-
-
-def _columns(model: type[Model]) -> list[Field]:
-    """The model's primary key, then its other concrete fields: what the ORM would select for a whole row."""
-    return [model._meta.pk, *(f for f in model._meta.concrete_fields if not f.primary_key)]
 
 
 def _quoted(field: Field) -> str:
@@ -154,18 +149,19 @@ def _column(model: type[Model], name: str) -> str:
 @functools.cache
 def _actor_statement() -> _ActorStatement:
     # influencers never imports brands at run time: the brand models come through the user's reverse relation.
-    member_model = _related_model(get_user_model(), "brand_membership")
+    user_model = get_user_model()
+    member_model = _related_model(user_model, "brand_membership")
     brand_model = _related_model(member_model, "brand")
     quote = connection.ops.quote_name
     columns: dict[type[Model], tuple[list[str], slice]] = {}
     select: list[str] = []
     for alias, model in (("i", Influencer), ("m", member_model), ("b", brand_model)):
-        fields = _columns(model)
+        # Every concrete field in the model's own order: `from_db` takes a whole row's values positionally.
+        fields = list(model._meta.concrete_fields)
         columns[model] = ([f.attname for f in fields], slice(len(select), len(select) + len(fields)))
         select += [f"{alias}.{_quoted(f)}" for f in fields]
-    user_model = get_user_model()
-    user_pk = _quoted(_columns(user_model)[0])
-    brand_pk = _quoted(_columns(brand_model)[0])
+    user_pk = _quoted(user_model._meta.pk)
+    brand_pk = _quoted(brand_model._meta.pk)
     sql = (
         f"SELECT {', '.join(select)} FROM {quote(user_model._meta.db_table)} AS u "  # noqa: S608 (names from the models)
         f"LEFT JOIN {quote(Influencer._meta.db_table)} AS i ON i.{_column(Influencer, 'user')} = u.{user_pk} "
